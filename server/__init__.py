@@ -1,0 +1,104 @@
+"""Assistec: after-sales technical assistance for planned-furniture stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+from flask.typing import ResponseReturnValue
+
+from server.common.messages import use_portuguese_messages
+
+use_portuguese_messages()
+
+from server.config import load_settings  # noqa: E402
+from server.database import configure_engine  # noqa: E402
+from server.errors import register_error_handlers  # noqa: E402
+from server.extensions import api, csrf, db, limiter, login_manager, migrate  # noqa: E402
+from server.security import register_security_headers  # noqa: E402
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.config.update(load_settings(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    _register_auth(app)  # before CSRF: an anonymous write answers 401, not a CSRF error
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    _register_blueprints(app)
+    _register_docs_assets(app)
+
+    from server.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _register_auth(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    from server.auth.access import require_login
+    from server.auth.models import User
+    from server.errors import Problem, problem_response
+
+    @login_manager.user_loader
+    def load_user(cookie_id: str) -> User | None:
+        user_id, _, token = cookie_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error: CSRFError) -> ResponseReturnValue:
+        return problem_response(
+            Problem(
+                400,
+                "Token CSRF ausente ou inválido: recarregue a sessão (GET /api/auth/me) e envie-o "
+                "no cabeçalho X-CSRF-Token.",
+                slug="csrf",
+            )
+        )
+
+    app.before_request(require_login)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from server.auth.views import blp as auth_blp
+    from server.auth.views import users_blp
+    from server.cases.views import blp as cases_blp
+    from server.catalogs.views import blp as catalogs_blp
+    from server.contracts.views import blp as contracts_blp
+    from server.customers.views import blp as customers_blp
+    from server.stores.views import blp as stores_blp
+
+    for blueprint in (auth_blp, users_blp, stores_blp, catalogs_blp, customers_blp, contracts_blp, cases_blp):
+        api.register_blueprint(blueprint)
+
+
+def _register_docs_assets(app: Flask) -> None:
+    """Swagger UI from the installed bundle, so /api/docs works without internet."""
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/api/docs/assets/<path:filename>")
+    def docs_assets(filename: str) -> ResponseReturnValue:
+        return send_from_directory(assets, filename, max_age=86400)
+
+    docs_assets.public = True  # type: ignore[attr-defined]

@@ -1,0 +1,57 @@
+from marshmallow import fields, validate
+
+from server.auth.models import Role
+from server.common import brazil
+from server.common.schemas import Normalized, Strict, Text
+
+ROLES = [role.value for role in Role]
+
+
+class LoginIn(Strict):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
+    remember = fields.Boolean(load_default=False, metadata={"description": "Manter conectado"})
+
+
+class StoreRef(Strict):
+    id = fields.Integer()
+    name = fields.String()
+    timezone = fields.String()
+
+
+class UserOut(Strict):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    phone = fields.String(allow_none=True)
+    active = fields.Boolean()
+    stores = fields.List(fields.Nested(StoreRef))
+
+
+class MeOut(UserOut):
+    csrf_token = fields.String(metadata={"description": "Send it as X-CSRF-Token on every write"})
+
+
+class UserIn(Strict):
+    name = Text(120, required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=8, max=200, error="A senha deve ter entre 8 e 200 caracteres."),
+    )
+    role = fields.String(required=True, validate=validate.OneOf(ROLES, error="Perfil inválido."))
+    phone = Normalized(brazil.normalize_phone, allow_none=True)
+    active = fields.Boolean()
+    store_ids = fields.List(
+        fields.Integer(),
+        required=True,
+        validate=validate.Length(min=1, error="Informe ao menos uma loja."),
+    )
+
+
+class UserListArgs(Strict):
+    role = fields.String(validate=validate.OneOf(ROLES, error="Perfil inválido."))
+    store_id = fields.Integer()
+    include_inactive = fields.Boolean(load_default=False)

@@ -1,0 +1,88 @@
+"""Users and authentication. Passwords are hashed with werkzeug's scrypt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from server.auth.access import visible_users
+from server.auth.models import User, user_stores
+from server.errors import ValidationFailed
+from server.extensions import db
+from server.stores.models import Store
+
+# Checked when the e-mail is unknown, so that a miss costs as much time as a wrong password.
+_DUMMY_HASH = generate_password_hash("assistec-timing-equalizer")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None:
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def list_users(viewer: User, role: str | None, store_id: int | None, include_inactive: bool) -> list[User]:
+    stmt = visible_users(viewer)
+    if role:
+        stmt = stmt.where(User.role == role)
+    if store_id is not None:
+        stmt = stmt.where(User.id.in_(select(user_stores.c.user_id).where(user_stores.c.store_id == store_id)))
+    if not include_inactive:
+        stmt = stmt.where(User.active.is_(True))
+    return list(db.session.scalars(stmt.order_by(User.name, User.id)))
+
+
+def _stores_for(actor: User, store_ids: list[int]) -> list[Store]:
+    foreign = set(store_ids) - set(actor.store_ids)
+    if foreign:
+        raise ValidationFailed({"store_ids": ["Loja não encontrada."]})
+    return [store for store in actor.stores if store.id in store_ids]
+
+
+def _check_email_free(email: str, exclude_id: int | None = None) -> None:
+    stmt = select(User.id).where(func.lower(User.email) == email.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(User.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
+        raise ValidationFailed({"email": ["Já existe um usuário com este e-mail."]})
+
+
+def create_user(data: dict[str, Any], actor: User | None = None, stores: list[Store] | None = None) -> User:
+    """Create a user; `actor` (an admin) may only grant the stores they belong to."""
+    data = dict(data)
+    email = data.pop("email").strip().lower()
+    _check_email_free(email)
+    store_ids = data.pop("store_ids", [])
+    password = data.pop("password")
+    user = User(email=email, **data)
+    user.set_password(password)
+    user.stores = stores if stores is not None else _stores_for(actor, store_ids) if actor else []
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, data: dict[str, Any], actor: User) -> User:
+    data = dict(data)
+    if "email" in data:
+        data["email"] = data["email"].strip().lower()
+        _check_email_free(data["email"], exclude_id=user.id)
+    if "store_ids" in data:
+        # Only the actor's stores change; memberships elsewhere stay as they are.
+        granted = _stores_for(actor, data.pop("store_ids"))
+        kept = [store for store in user.stores if store.id not in actor.store_ids]
+        user.stores = kept + granted
+    if "password" in data:
+        user.set_password(data.pop("password"))
+    if data.get("active") is False:
+        user.end_sessions()
+    for key, value in data.items():
+        setattr(user, key, value)
+    db.session.commit()
+    return user

@@ -1,0 +1,104 @@
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from server.cases.models import CaseStatus
+from server.common.schemas import AddressSchema, PageArgs, StoreTime, Strict, Text, page_schema
+from server.customers.schemas import CustomerIn
+
+STATUSES = [status.value for status in CaseStatus]
+
+
+class CaseIn(Strict):
+    customer_id = fields.Integer(metadata={"description": "An existing customer…"})
+    customer = fields.Nested(CustomerIn, metadata={"description": "…or a new, assistance-only one"})
+    contract_id = fields.Integer(allow_none=True, metadata={"description": "Its delivery address becomes the service address"})
+    store_id = fields.Integer(metadata={"description": "Needed for a new customer when the user has several stores"})
+    reported_issue = Text(4000, required=True, metadata={"description": "Situação Alegada"})
+    service_address = fields.Nested(AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"})
+    assignee_id = fields.Integer(allow_none=True, metadata={"description": "Technician responsible"})
+    opened_at = fields.DateTime(metadata={"description": "Defaults to now; a naive time is read in the store's timezone"})
+
+
+class CaseUpdate(Strict):
+    reported_issue = Text(4000, required=True)
+    service_address = fields.Nested(AddressSchema, required=True)
+    contract_id = fields.Integer(allow_none=True)
+    assignee_id = fields.Integer(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida."))
+    status_reason = Text(500, metadata={"description": "Required with a status change"})
+
+
+class CancelIn(Strict):
+    reason = Text(500, required=True, metadata={"description": "Motivo do cancelamento"})
+
+
+class CustomerSummary(Strict):
+    id = fields.Integer()
+    name = fields.String()
+    document = fields.String(allow_none=True)
+    phones = fields.List(fields.String())
+    email = fields.String(allow_none=True)
+
+
+class Ref(Strict):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ContractRef(Strict):
+    id = fields.Integer()
+    number = fields.String()
+
+
+class CaseOut(Strict):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    status_reason = fields.String(allow_none=True)
+    customer = fields.Nested(CustomerSummary)
+    contract = fields.Nested(ContractRef, allow_none=True)
+    assignee = fields.Nested(Ref, allow_none=True)
+    reported_issue = fields.String()
+    service_address = fields.Nested(AddressSchema)
+    opened_at = StoreTime()
+    due_at = StoreTime()
+    closed_at = StoreTime(allow_none=True)
+    overdue = fields.Boolean()
+    version = fields.Integer()
+    created_at = StoreTime()
+    updated_at = StoreTime()
+
+
+class CaseListArgs(PageArgs):
+    status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
+    customer_id = fields.Integer()
+    contract_number = fields.String(validate=validate.Length(max=40))
+    assignee = fields.String(
+        validate=validate.Regexp(r"^(me|\d+)$", error="Use 'me' ou o id do técnico."),
+        metadata={"description": "'me' or a technician id"},
+    )
+    overdue = fields.Boolean()
+    due_within_days = fields.Integer(validate=validate.Range(0, 365))
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"})
+    opened_from = fields.Date()
+    opened_to = fields.Date()
+    store_id = fields.Integer()
+    sort = fields.String(
+        load_default="newest",
+        validate=validate.OneOf(["newest", "due_at"]),
+        metadata={"description": "newest (default) or due_at (soonest deadline first)"},
+    )
+
+
+class CaseEventOut(Strict):
+    id = fields.Integer()
+    kind = fields.String(metadata={"description": "created, updated, status_changed…"})
+    at = fields.DateTime()
+    actor = fields.Nested(Ref, allow_none=True)
+    changes = fields.Dict(metadata={"description": "{field: {from, to}}"})
+    note = fields.String(allow_none=True)
+
+
+CasePage = page_schema(CaseOut, "CasePage")

@@ -1,0 +1,284 @@
+"""Cases (Assistências): opening, editing, status flow, cancelling, and the timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from server.auth.access import get_visible, pick_store, visible
+from server.auth.models import Role, User
+from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
+from server.cases.numbering import next_case_number
+from server.common.pagination import Page, paginate
+from server.common.text import search_blob
+from server.contracts.models import Contract
+from server.customers.models import Customer
+from server.customers.service import build_customer, search_condition
+from server.database import utcnow
+from server.errors import Conflict, ValidationFailed
+from server.extensions import db
+from server.stores.models import Store
+
+LOAD = (
+    selectinload(ServiceCase.store),
+    selectinload(ServiceCase.customer),
+    selectinload(ServiceCase.contract),
+    selectinload(ServiceCase.assignee),
+)
+
+# Manual moves a scheduler may make (with a reason). Later, visits and occurrences move the
+# status on their own; closed and cancelled cases can be reopened.
+TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
+    CaseStatus.OPEN: {CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE, CaseStatus.CANCELLED},
+    CaseStatus.SCHEDULED: {CaseStatus.OPEN, CaseStatus.IN_SERVICE, CaseStatus.PENDING, CaseStatus.CANCELLED},
+    CaseStatus.IN_SERVICE: {CaseStatus.SCHEDULED, CaseStatus.PENDING, CaseStatus.CLOSED, CaseStatus.CANCELLED},
+    CaseStatus.PENDING: {CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE, CaseStatus.CLOSED, CaseStatus.CANCELLED},
+    CaseStatus.CLOSED: {CaseStatus.PENDING},
+    CaseStatus.CANCELLED: {CaseStatus.OPEN},
+}
+
+# Fields whose changes the timeline records, in the order it shows them.
+TRACKED = ("status", "status_reason", "reported_issue", "service_address", "contract_id", "assignee_id")
+
+
+def load_case(user: User, case_id: int) -> ServiceCase:
+    case = db.session.scalar(visible(ServiceCase, user).where(ServiceCase.id == case_id).options(*LOAD))
+    if case is None:
+        return get_visible(ServiceCase, case_id, user, "Assistência não encontrada.")  # raises the 404
+    return case
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _day_start(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=tz)
+
+
+def filtered_cases(user: User, args: dict[str, Any]) -> Select[tuple[ServiceCase]]:
+    stmt = visible(ServiceCase, user)
+    now = utcnow()
+    if args.get("store_id") is not None:
+        stmt = stmt.where(ServiceCase.store_id == args["store_id"])
+    if args.get("status"):
+        stmt = stmt.where(ServiceCase.status.in_(args["status"]))
+    if args.get("customer_id") is not None:
+        stmt = stmt.where(ServiceCase.customer_id == args["customer_id"])
+    if args.get("contract_number"):
+        contracts = select(Contract.id).where(Contract.number == args["contract_number"])
+        stmt = stmt.where(ServiceCase.contract_id.in_(contracts))
+    if args.get("assignee"):
+        assignee = user.id if args["assignee"] == "me" else int(args["assignee"])
+        stmt = stmt.where(ServiceCase.assignee_id == assignee)
+    if args.get("overdue") is not None:
+        late = (ServiceCase.due_at < now) & ServiceCase.status.not_in(FINISHED)
+        stmt = stmt.where(late if args["overdue"] else ~late)
+    if args.get("due_within_days") is not None:
+        limit = now + timedelta(days=args["due_within_days"])
+        stmt = stmt.where(
+            ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED)
+        )
+    if args.get("q"):
+        customers = select(Customer.id).where(search_condition(Customer.search_text, args["q"]))
+        stmt = stmt.where(
+            search_condition(ServiceCase.search_text, args["q"]) | ServiceCase.customer_id.in_(customers)
+        )
+    tz = ZoneInfo(user.stores[0].timezone) if user.stores else ZoneInfo("America/Sao_Paulo")
+    if args.get("opened_from"):
+        stmt = stmt.where(ServiceCase.opened_at >= _day_start(args["opened_from"], tz))
+    if args.get("opened_to"):
+        stmt = stmt.where(ServiceCase.opened_at < _day_start(args["opened_to"] + timedelta(days=1), tz))
+    return stmt
+
+
+def list_cases(user: User, args: dict[str, Any]) -> Page[ServiceCase]:
+    stmt = filtered_cases(user, args).options(*LOAD)
+    if args.get("sort") == "due_at":
+        return paginate(
+            stmt,
+            [ServiceCase.due_at, ServiceCase.id],
+            lambda c: (c.due_at, c.id),
+            cursor=args.get("cursor"),
+            limit=args.get("limit"),
+        )
+    return paginate(
+        stmt, [ServiceCase.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True
+    )
+
+
+def timeline(case: ServiceCase) -> list[CaseEvent]:
+    stmt = (
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.deleted_at.is_(None))
+        .options(selectinload(CaseEvent.actor))
+        .order_by(CaseEvent.at, CaseEvent.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _record(case: ServiceCase, actor: User | None, kind: str, changes: dict[str, Any] | None = None,
+            note: str | None = None) -> None:
+    db.session.add(
+        CaseEvent(
+            store_id=case.store_id,
+            case_id=case.id,
+            actor_id=actor.id if actor else None,
+            kind=kind,
+            changes=changes or {},
+            note=note,
+        )
+    )
+
+
+def _snapshot(case: ServiceCase) -> dict[str, Any]:
+    return {field: getattr(case, field) for field in TRACKED}
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        field: {"from": before[field], "to": after[field]}
+        for field in TRACKED
+        if before[field] != after[field]
+    }
+
+
+def _visible_contract(user: User, contract_id: int) -> Contract:
+    contract = db.session.scalar(visible(Contract, user).where(Contract.id == contract_id))
+    if contract is None:
+        raise ValidationFailed({"contract_id": ["Contrato não encontrado."]})
+    return contract
+
+
+def _assignee(store_id: int, user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.role != Role.TECHNICIAN or store_id not in user.store_ids:
+        raise ValidationFailed({"assignee_id": ["Técnico não encontrado nesta loja."]})
+    return user
+
+
+def _refresh_search(case: ServiceCase) -> None:
+    case.search_text = search_blob(case.number, case.number.replace("-", ""), case.reported_issue)
+
+
+def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
+    """Open a case for an existing customer (`customer_id`), a new one (`customer`), or a contract's."""
+    data = dict(data)
+    customer_id, new_customer = data.pop("customer_id", None), data.pop("customer", None)
+    contract = _visible_contract(actor, data.pop("contract_id")) if data.get("contract_id") else None
+    data.pop("contract_id", None)
+    if customer_id is not None and new_customer is not None:
+        raise ValidationFailed({"customer": ["Informe o cliente existente ou os dados de um novo, não ambos."]})
+
+    if customer_id is not None:
+        customer = db.session.scalar(visible(Customer, actor).where(Customer.id == customer_id))
+        if customer is None:
+            raise ValidationFailed({"customer_id": ["Cliente não encontrado."]})
+        if contract is not None and contract.customer_id != customer.id:
+            raise ValidationFailed({"contract_id": ["Este contrato é de outro cliente."]})
+        store = db.session.get_one(Store, customer.store_id)
+    elif new_customer is not None:
+        store = db.session.get_one(Store, contract.store_id) if contract else pick_store(actor, data.get("store_id"))
+        customer = build_customer(store, {"assistance_only": True, **new_customer})
+        db.session.flush()
+    elif contract is not None:
+        customer = db.session.get_one(Customer, contract.customer_id)
+        store = db.session.get_one(Store, contract.store_id)
+    else:
+        raise ValidationFailed({"customer_id": ["Informe o cliente (ou um contrato)."]})
+    if data.pop("store_id", None) not in (None, store.id):
+        raise ValidationFailed({"store_id": ["O cliente é de outra loja."]})
+
+    address = data.pop("service_address", None) or (contract.delivery_address if contract else None) or customer.address
+    if not address:
+        raise ValidationFailed({"service_address": ["Informe o endereço do atendimento."]})
+    assignee_id = data.pop("assignee_id", None)
+    if assignee_id is not None:
+        _assignee(store.id, assignee_id)
+
+    opened_at = data.pop("opened_at", None) or utcnow()
+    if opened_at.tzinfo is None:  # a naive time is the store's wall clock
+        opened_at = opened_at.replace(tzinfo=ZoneInfo(store.timezone))
+    if opened_at > utcnow() + timedelta(minutes=5):
+        raise ValidationFailed({"opened_at": ["A data de abertura não pode estar no futuro."]})
+    year = opened_at.astimezone(ZoneInfo(store.timezone)).year
+    case = ServiceCase(
+        store_id=store.id,
+        number=next_case_number(db.session, store.id, year),
+        customer_id=customer.id,
+        contract_id=contract.id if contract else None,
+        assignee_id=assignee_id,
+        created_by_id=actor.id,
+        service_address=address,
+        opened_at=opened_at,
+        due_at=opened_at + timedelta(days=store.repair_deadline_days),
+        status=CaseStatus.OPEN.value,
+        **data,
+    )
+    _refresh_search(case)
+    db.session.add(case)
+    db.session.flush()
+    _record(case, actor, "created", {"number": case.number, "due_at": case.due_at.isoformat()})
+    db.session.commit()
+    return load_case(actor, case.id)
+
+
+def _move(case: ServiceCase, target: CaseStatus, reason: str | None) -> None:
+    current = CaseStatus(case.status)
+    if target == current:
+        return
+    if target not in TRANSITIONS[current]:
+        raise Conflict(
+            f"Não é possível mudar a situação de {STATUS_LABELS[current]} para {STATUS_LABELS[target]}.",
+            slug="invalid-transition",
+        )
+    if not reason:
+        raise ValidationFailed({"status_reason": ["Informe o motivo da mudança de situação."]})
+    case.status = target.value
+    case.status_reason = reason
+    if target == CaseStatus.CLOSED:
+        case.closed_at = utcnow()
+    elif current in (CaseStatus.CLOSED, CaseStatus.CANCELLED):
+        case.closed_at = None
+    if target == CaseStatus.CANCELLED:
+        case.closed_at = utcnow()
+
+
+def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> ServiceCase:
+    """Edit a case loaded with `load_case`; a status change needs `status_reason`."""
+    data = dict(data)
+    before = _snapshot(case)
+    if "contract_id" in data:
+        contract_id = data.pop("contract_id")
+        if contract_id is not None:
+            contract = _visible_contract(actor, contract_id)
+            if contract.customer_id != case.customer_id:
+                raise ValidationFailed({"contract_id": ["Este contrato é de outro cliente."]})
+        case.contract_id = contract_id
+    if data.get("assignee_id") is not None:
+        _assignee(case.store_id, data["assignee_id"])
+    if "assignee_id" in data:
+        case.assignee_id = data.pop("assignee_id")
+    status, reason = data.pop("status", None), data.pop("status_reason", None)
+    if status is not None:
+        _move(case, CaseStatus(status), reason)
+    elif reason is not None:
+        raise ValidationFailed({"status": ["Informe a nova situação."]})
+    for key, value in data.items():
+        setattr(case, key, value)
+    _refresh_search(case)
+    changes = _diff(before, _snapshot(case))
+    if changes:
+        _record(case, actor, "status_changed" if "status" in changes else "updated", changes)
+    db.session.commit()
+    return load_case(actor, case.id)
+
+
+def cancel_case(case: ServiceCase, reason: str, actor: User) -> ServiceCase:
+    return update_case(case, {"status": CaseStatus.CANCELLED.value, "status_reason": reason}, actor)

@@ -1,0 +1,65 @@
+"""Cursor (keyset) pagination: stable under inserts, one query per page whatever its depth."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, literal, tuple_
+
+from server.errors import ValidationFailed
+from server.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != size:
+        raise ValidationFailed({"cursor": ["Cursor inválido: recomece a listagem."]})
+    return values
+
+
+def paginate(
+    stmt: Select[Any],
+    order: Sequence[ColumnElement[Any]],
+    key: Callable[[Any], Sequence[Any]],
+    *,
+    cursor: str | None,
+    limit: int | None,
+    descending: bool = False,
+) -> Page[Any]:
+    """Order `stmt` by the `order` columns (the last must be unique) and cut one page.
+
+    `key(row)` gives the row's values of the `order` columns, which become the next cursor.
+    """
+    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], current_app.config["PAGE_LIMIT_MAX"])
+    if cursor:
+        values = decode_cursor(cursor, len(order))
+        bound = tuple_(*(literal(v, type_=col.type) for col, v in zip(order, values, strict=True)))
+        columns = tuple_(*order)
+        stmt = stmt.where(columns < bound if descending else columns > bound)
+    ordering = [col.desc() if descending else col.asc() for col in order]
+    rows = list(db.session.scalars(stmt.order_by(*ordering).limit(size + 1)))
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, encode_cursor(key(rows[-1])) if has_more else None)

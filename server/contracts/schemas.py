@@ -1,0 +1,64 @@
+from marshmallow import fields, validate
+
+from server.common.schemas import AddressSchema, PageArgs, Strict, Text, page_schema
+
+
+class ContractItemIn(Strict):
+    room_id = fields.Integer(allow_none=True, metadata={"description": "Catalog entry of kind rooms"})
+    product_line_id = fields.Integer(allow_none=True, metadata={"description": "Catalog entry of kind product_lines"})
+    description = Text(300, allow_none=True)
+
+
+class ContractIn(Strict):
+    number = Text(40, required=True)
+    customer_id = fields.Integer(required=True)
+    delivery_address = fields.Nested(AddressSchema, allow_none=True, metadata={"description": "Defaults to the customer's address"})
+    delivery_date = fields.Date(allow_none=True)
+    notes = Text(2000, allow_none=True)
+    items = fields.List(
+        fields.Nested(ContractItemIn),
+        validate=validate.Length(max=50, error="Informe no máximo 50 itens."),
+        metadata={"description": "Rooms and product lines sold; replaces the whole list on update"},
+    )
+
+
+class CatalogRef(Strict):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ContractItemOut(Strict):
+    id = fields.Integer()
+    room = fields.Nested(CatalogRef, allow_none=True)
+    product_line = fields.Nested(CatalogRef, allow_none=True)
+    description = fields.String(allow_none=True)
+
+
+class CustomerRef(Strict):
+    id = fields.Integer()
+    name = fields.String()
+    document = fields.String(allow_none=True)
+
+
+class ContractOut(Strict):
+    id = fields.Integer()
+    store_id = fields.Integer()
+    number = fields.String()
+    customer_id = fields.Integer()
+    customer = fields.Nested(CustomerRef)
+    delivery_address = fields.Nested(AddressSchema, allow_none=True)
+    delivery_date = fields.Date(allow_none=True)
+    notes = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(ContractItemOut))
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class ContractListArgs(PageArgs):
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Contract number or customer"})
+    customer_id = fields.Integer()
+    store_id = fields.Integer()
+
+
+ContractPage = page_schema(ContractOut, "ContractPage")

@@ -1,0 +1,198 @@
+"""Declarative base, column types and the database rules every domain shares.
+
+Two rules live here so that no service can forget them:
+
+* **Store versions** (DESIGN §5). Every transaction that writes a store's records increments
+  that store's `version` counter once, under the row lock that the UPDATE takes, and stamps the
+  new value on each row it writes. Concurrent writers of one store therefore queue on that row
+  and never share a version; a phone's pull asks for rows with `version > cursor`.
+* **Soft deletes**. A synced record is never removed: `soft_delete()` stamps `deleted_at` and the
+  row stays as a tombstone, so a phone that pulls later learns of the delete.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Engine,
+    ForeignKey,
+    MetaData,
+    and_,
+    column,
+    exists,
+    or_,
+    select,
+    event,
+    table,
+    update,
+)
+from sqlalchemy.engine.interfaces import Dialect
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+    mapped_column,
+    registry,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class StoreRecord(Timestamped):
+    """A record that belongs to one store, is versioned for sync and soft-deleted."""
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def soft_delete(record: StoreRecord) -> None:
+    record.deleted_at = utcnow()
+
+
+def is_referenced(session: Session, record: Base) -> bool:
+    """Whether a live row of any table points at `record` through a foreign key.
+
+    Following the schema's foreign keys keeps this right when later features add tables.
+    A key with ON DELETE CASCADE marks a part of the record (a contract's items), not a use.
+    """
+    target = record.__table__  # type: ignore[attr-defined]
+    record_id = record.id  # type: ignore[attr-defined]
+    checks = []
+    for referencing in Base.metadata.tables.values():
+        for fk in referencing.foreign_keys:
+            if fk.column.table is not target or fk.ondelete == "CASCADE":
+                continue
+            condition = fk.parent == record_id
+            if "deleted_at" in referencing.c:
+                condition = and_(condition, referencing.c.deleted_at.is_(None))
+            checks.append(exists().where(condition))
+    return bool(checks) and bool(session.scalar(select(or_(*checks))))
+
+
+# --- store versions -----------------------------------------------------------------------
+
+_VERSIONS_KEY = "assistec.store_versions"
+_stores = table("stores", column("id"), column("version"))
+
+
+def bump_store_version(session: Session, store_id: int) -> int:
+    """The version of this transaction's writes to `store_id`, allocated once per transaction."""
+    versions: dict[int, int] = session.info.setdefault(_VERSIONS_KEY, {})
+    if store_id not in versions:
+        stmt = (
+            update(_stores)
+            .where(_stores.c.id == store_id)
+            .values(version=_stores.c.version + 1)
+            .returning(_stores.c.version)
+        )
+        versions[store_id] = session.connection().execute(stmt).scalar_one()
+    return versions[store_id]
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_versions(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, StoreRecord):
+            raise RuntimeError(f"{type(obj).__name__} is synced: use soft_delete(), not delete()")
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, StoreRecord):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        if obj.store_id is None:
+            raise RuntimeError(f"{type(obj).__name__} written without a store_id")
+        obj.version = bump_store_version(session, obj.store_id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_versions(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_VERSIONS_KEY, None)
+
+
+# --- SQLite as a real target --------------------------------------------------------------
+
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions.
+
+    pysqlite's own BEGIN is turned off so that we emit it: a write transaction that begins
+    DEFERRED and later needs the write lock fails at once with "database is locked" instead of
+    waiting, so every transaction that may write begins IMMEDIATE and queues on the busy timeout.
+    Reads (GET requests) begin DEFERRED and run alongside writers thanks to WAL.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        read_only = has_request_context() and request.method in _SAFE_METHODS
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

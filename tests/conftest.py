@@ -1,0 +1,226 @@
+"""Fixtures: an app on a fresh database per test, clients logged in per role, record factories.
+
+The schema is built once per run by the real migrations (`flask db upgrade`), on SQLite by
+default or on PostgreSQL when TEST_DATABASE_URL is set; after each test every table is emptied,
+so each test starts from nothing and may commit, use threads and several connections.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from server import create_app
+from server.auth.models import Role, User
+from server.auth.service import create_user
+from server.cases.models import ServiceCase
+from server.cases.service import open_case
+from server.contracts.models import Contract
+from server.contracts.service import create_contract
+from server.customers.models import Customer
+from server.customers.service import create_customer
+from server.database import Base
+from server.extensions import db, limiter
+from server.stores.models import Store
+from server.stores.service import create_store
+
+PASSWORD = "senha-segura-123"
+# Valid check digits (python-stdnum), used across the suite.
+CPFS = ["52998224725", "11144477735", "39053344705", "98765432100", "12345678909"]
+CNPJ = "11222333000181"
+ADDRESS = {
+    "cep": "01310-100",
+    "street": "Avenida Paulista",
+    "number": "1000",
+    "complement": "Apto 42",
+    "district": "Bela Vista",
+    "city": "São Paulo",
+    "state": "SP",
+}
+
+
+class ApiClient(FlaskClient):
+    """A test client that sends the CSRF token it got at login on every write."""
+
+    csrf_token: str | None = None
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        method = kwargs.get("method", "GET")
+        if self.csrf_token and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRF-Token", self.csrf_token)
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes; the real default is scrypt
+    "RATELIMIT_STORAGE_URI": "memory://",
+}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = _database_url(tmp_path_factory)
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":  # a clean schema: leftovers of an earlier run
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(directory="migrations")
+        db.engine.dispose()
+    yield url
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    app.instance_path = str(tmp_path)
+    app.test_client_class = ApiClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> ApiClient:
+    """An anonymous client."""
+    return app.test_client()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def make_store(name: str = "Loja Centro", **data: Any) -> Store:
+    return create_store({"name": name, "cnpj": CNPJ, "address": ADDRESS, **data})
+
+
+def make_user(role: Role, stores: list[Store], email: str | None = None, **data: Any) -> User:
+    email = email or f"{role.value}.{len(stores)}.{os.urandom(3).hex()}@assistec.test"
+    return create_user(
+        {"name": data.pop("name", f"{role.value.title()} Teste"), "email": email, "password": PASSWORD,
+         "role": role.value, **data},
+        stores=stores,
+    )
+
+
+def make_customer(store: Store, **data: Any) -> Customer:
+    return create_customer(store, {"name": "Maria da Silva", "phones": ["11987654321"], "address": ADDRESS, **data})
+
+
+def make_contract(user: User, customer: Customer, number: str = "C-1001", **data: Any) -> Contract:
+    return create_contract(user, {"number": number, "customer_id": customer.id, **data})
+
+
+def make_case(user: User, customer: Customer, **data: Any) -> ServiceCase:
+    return open_case({"customer_id": customer.id, "reported_issue": "Porta do armário desalinhada.", **data}, user)
+
+
+@pytest.fixture
+def store(app: Flask) -> Store:
+    return make_store()
+
+
+@pytest.fixture
+def other_store(app: Flask) -> Store:
+    return make_store("Loja Outra", cnpj=None)
+
+
+@pytest.fixture
+def admin(store: Store) -> User:
+    return make_user(Role.ADMIN, [store], "admin@assistec.test", name="Ana Admin")
+
+
+@pytest.fixture
+def scheduler(store: Store) -> User:
+    return make_user(Role.SCHEDULER, [store], "atendimento@assistec.test", name="Sofia Atendimento")
+
+
+@pytest.fixture
+def technician(store: Store) -> User:
+    return make_user(Role.TECHNICIAN, [store], "tecnico@assistec.test", name="Tiago Técnico")
+
+
+@pytest.fixture
+def other_technician(store: Store) -> User:
+    return make_user(Role.TECHNICIAN, [store], "tecnico2@assistec.test", name="Otávio Técnico")
+
+
+@pytest.fixture
+def outsider(other_store: Store) -> User:
+    """A scheduler of another store."""
+    return make_user(Role.SCHEDULER, [other_store], "fora@assistec.test", name="Fora da Loja")
+
+
+def login(app: Flask, user: User) -> ApiClient:
+    client: ApiClient = app.test_client()  # type: ignore[assignment]
+    response = client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200, response.json
+    client.csrf_token = response.json["csrf_token"]
+    return client
+
+
+@pytest.fixture
+def as_admin(app: Flask, admin: User) -> ApiClient:
+    return login(app, admin)
+
+
+@pytest.fixture
+def as_scheduler(app: Flask, scheduler: User) -> ApiClient:
+    return login(app, scheduler)
+
+
+@pytest.fixture
+def as_technician(app: Flask, technician: User) -> ApiClient:
+    return login(app, technician)
+
+
+@pytest.fixture
+def as_outsider(app: Flask, outsider: User) -> ApiClient:
+    return login(app, outsider)
+
+
+@pytest.fixture
+def customer(store: Store) -> Customer:
+    return make_customer(store, document=CPFS[0])
+
+
+@pytest.fixture
+def contract(scheduler: User, customer: Customer) -> Contract:
+    return make_contract(scheduler, customer)
+
+
+@pytest.fixture
+def case(scheduler: User, customer: Customer, technician: User) -> ServiceCase:
+    return make_case(scheduler, customer, assignee_id=technician.id)
