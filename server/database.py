@@ -172,12 +172,13 @@ _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write transactions.
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write requests.
 
-    pysqlite's own BEGIN is turned off so that we emit it: a write transaction that begins
-    DEFERRED and later needs the write lock fails at once with "database is locked" instead of
-    waiting, so every transaction that may write begins IMMEDIATE and queues on the busy timeout.
-    Reads (GET requests) begin DEFERRED and run alongside writers thanks to WAL.
+    pysqlite's own BEGIN is turned off so that we emit it: a transaction that begins DEFERRED,
+    reads, and then needs the write lock fails at once with "database is locked" when another
+    writer got there first, instead of waiting. So a request that may write (any method but
+    GET/HEAD/OPTIONS) begins IMMEDIATE and queues on the busy timeout. Reads, and work outside
+    a request (CLI commands, tests), begin DEFERRED and run alongside writers thanks to WAL.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -194,5 +195,5 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        read_only = has_request_context() and request.method in _SAFE_METHODS
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        writes = has_request_context() and request.method not in _SAFE_METHODS
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -47,7 +48,13 @@ ADDRESS = {
 
 
 class ApiClient(FlaskClient):
-    """A test client that sends the CSRF token it got at login on every write."""
+    """A test client that sends the CSRF token it got at login on every write.
+
+    Each request runs in an application context of its own, as in production, instead of
+    reusing the test's: no `g` or database session leaks from the test into a request. The
+    test's own session ends its transaction first, so it holds no snapshot across the request
+    and reads fresh rows afterwards.
+    """
 
     csrf_token: str | None = None
 
@@ -57,7 +64,13 @@ class ApiClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRF-Token", self.csrf_token)
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.commit()
+        token = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -1,4 +1,6 @@
-from marshmallow import fields, validate
+from typing import Any
+
+from marshmallow import fields, pre_load, validate
 
 from server.auth.models import Role
 from server.common import brazil
@@ -11,6 +13,13 @@ class LoginIn(Strict):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200), load_only=True)
     remember = fields.Boolean(load_default=False, metadata={"description": "Manter conectado"})
+
+    @pre_load
+    def _strip_email(self, data: Any, **kwargs: Any) -> Any:
+        """Phone keyboards add a blank after an autocompleted e-mail; it is not part of it."""
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip()}
+        return data
 
 
 class StoreRef(Strict):

@@ -61,8 +61,9 @@ def login(data: dict[str, Any]) -> dict[str, Any]:
 @blp.post("/logout")
 @blp.response(204)
 def logout() -> None:
-    logout_user()
+    # Clear first: logout_user() leaves a note in the session that deletes the remember cookie.
     session.clear()
+    logout_user()
 
 
 @blp.get("/me")

@@ -8,7 +8,7 @@ class CustomerIn(Strict):
     name = Text(200, required=True)
     document = document_field(allow_none=True, metadata={"description": "CPF or CNPJ; stored as digits"})
     phones = fields.List(
-        Normalized(brazil.normalize_phone),
+        Normalized(brazil.normalize_phone, required=True),  # a blank entry is an error, not a null
         validate=validate.Length(max=5, error="Informe no máximo 5 telefones."),
         metadata={"description": "With area code; stored as digits"},
     )

@@ -38,7 +38,9 @@ def get_customer(customer_id: int) -> Customer:
 
 @blp.patch("/<int:customer_id>")
 @roles(*OFFICE)
-@blp.arguments(CustomerIn(partial=True))
+# Only the top-level required fields become optional: partial=True would also reach into the
+# nested address and accept an incomplete one, which then replaced the whole stored address.
+@blp.arguments(CustomerIn(partial=("name",)))
 @blp.response(200, CustomerOut)
 def update_customer(data: dict[str, Any], customer_id: int) -> Customer:
     return service.update_customer(get_visible(Customer, customer_id, me(), "Cliente não encontrado."), data)

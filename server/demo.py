@@ -1,0 +1,489 @@
+"""The demo store ("Loja Demo") behind `flask seed-demo`: something realistic to click through.
+
+One store in São Paulo with an admin, a scheduler (Atendimento) and two technicians sharing one
+documented password, ~30 customers with valid CPFs/CNPJs, their sales contracts, and ~40
+assistências spread over the last two months in every status, some of them overdue.
+
+Everything goes through the domain services, exactly as the API would write it, so case
+numbers, timelines and sync versions are real. The data is deterministic (one
+`random.Random(42)` drives every made-up digit); only the dates follow today's date, so that
+the deadlines stay meaningful whenever the demo is seeded. Seeding again changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from server.auth.models import ROLE_LABELS, Role, User
+from server.auth.service import create_user
+from server.cases.models import CaseStatus, ServiceCase
+from server.cases.service import cancel_case, open_case, update_case
+from server.catalogs.models import CatalogEntry, CatalogKind
+from server.common.text import fold
+from server.contracts.models import Contract
+from server.contracts.service import create_contract
+from server.customers.models import Customer
+from server.customers.service import create_customer
+from server.database import utcnow
+from server.extensions import db
+from server.stores.models import Store
+from server.stores.service import create_store
+
+# --- the store and its people -------------------------------------------------------------
+
+STORE_NAME = "Loja Demo"
+TIMEZONE = "America/Sao_Paulo"
+PASSWORD = "assistec-demo"  # documented: shared by every demo login
+SEED = 42
+
+STORE = {
+    "name": STORE_NAME,
+    "phone": "1130425566",
+    "email": "contato@demo.assistec.com.br",
+    "address": {
+        "cep": "01442000",
+        "street": "Alameda Gabriel Monteiro da Silva",
+        "number": "1480",
+        "complement": "Loja 2",
+        "district": "Jardim América",
+        "city": "São Paulo",
+        "state": "SP",
+    },
+    "timezone": TIMEZONE,
+    "repair_deadline_days": 30,
+}
+STORE_CNPJ_BASE = "458213760001"  # 12 digits; the check digits are computed
+
+
+class DemoUser(NamedTuple):
+    role: Role
+    name: str
+    email: str
+    phone: str | None
+
+
+USERS = [
+    DemoUser(Role.ADMIN, "Helena Figueiredo Duarte", "admin@demo.assistec.com.br", None),
+    DemoUser(Role.SCHEDULER, "Cláudia Regina Pereira", "atendimento@demo.assistec.com.br", None),
+    DemoUser(Role.TECHNICIAN, "José Carlos Batista", "tecnico1@demo.assistec.com.br", "11987412305"),
+    DemoUser(Role.TECHNICIAN, "Marcos Vinícius Lima", "tecnico2@demo.assistec.com.br", "11976305518"),
+]
+
+# --- customers ----------------------------------------------------------------------------
+
+
+class DemoCustomer(NamedTuple):
+    name: str
+    street: str
+    cep: str
+    district: str
+    city: str
+    company: bool = False  # a CNPJ instead of a CPF
+    assistance_only: bool = False  # registered just for an assistance: no contract
+
+
+CUSTOMERS = [
+    DemoCustomer("Mariana Oliveira Santos", "Rua Harmonia", "05435000", "Vila Madalena", "São Paulo"),
+    DemoCustomer("Rafael Almeida Costa", "Rua Tuiuti", "03081000", "Tatuapé", "São Paulo"),
+    DemoCustomer("Juliana Ferreira Lima", "Rua Vergueiro", "04101000", "Vila Mariana", "São Paulo"),
+    DemoCustomer("Bruno Carvalho Ribeiro", "Rua Oscar Freire", "01426001", "Jardim Paulista", "São Paulo"),
+    DemoCustomer("Camila Rodrigues Souza", "Alameda dos Maracatins", "04089001", "Moema", "São Paulo"),
+    DemoCustomer("Thiago Pereira Gomes", "Rua Turiassu", "05005000", "Perdizes", "São Paulo"),
+    DemoCustomer("Fernanda Martins Araújo", "Rua Voluntários da Pátria", "02010000", "Santana", "São Paulo"),
+    DemoCustomer("Lucas Barbosa Rocha", "Rua Cardeal Arcoverde", "05407000", "Pinheiros", "São Paulo"),
+    DemoCustomer("Patrícia Nogueira Dias", "Avenida Angélica", "01227000", "Higienópolis", "São Paulo"),
+    DemoCustomer("Gustavo Mendes Teixeira", "Rua Alvorada", "04550000", "Vila Olímpia", "São Paulo"),
+    DemoCustomer("Aline Cardoso Moreira", "Rua Domingos de Morais", "04010100", "Vila Mariana", "São Paulo"),
+    DemoCustomer("Eduardo Correia Pinto", "Rua Clélia", "05042000", "Água Branca", "São Paulo"),
+    DemoCustomer("Beatriz Cavalcanti Freitas", "Rua Haddock Lobo", "01414001", "Cerqueira César", "São Paulo"),
+    DemoCustomer("Rodrigo Azevedo Monteiro", "Rua Itapura", "03310000", "Vila Gomes Cardim", "São Paulo"),
+    DemoCustomer("Larissa Moura Campos", "Avenida Jabaquara", "04046000", "Saúde", "São Paulo"),
+    DemoCustomer("Felipe Castro Vieira", "Rua Apinajés", "05017000", "Perdizes", "São Paulo"),
+    DemoCustomer("Renata Duarte Fonseca", "Rua Pamplona", "01405000", "Jardim Paulista", "São Paulo"),
+    DemoCustomer("André Lopes Machado", "Rua Azevedo Soares", "03322000", "Tatuapé", "São Paulo"),
+    DemoCustomer("Carolina Ramos Batista", "Rua Sergipe", "01243000", "Consolação", "São Paulo"),
+    DemoCustomer("Marcelo Tavares Nunes", "Rua das Figueiras", "09080300", "Jardim", "Santo André"),
+    DemoCustomer("Vanessa Farias Mello", "Rua Marechal Deodoro", "09710000", "Centro", "São Bernardo do Campo"),
+    DemoCustomer("Diego Barros Cunha", "Rua Antônio Agu", "06013000", "Centro", "Osasco"),
+    DemoCustomer("Tatiane Sales Miranda", "Alameda Rio Negro", "06454000", "Alphaville", "Barueri"),
+    DemoCustomer("Ricardo Fernandes Prado", "Rua Cayowaá", "05018000", "Perdizes", "São Paulo"),
+    DemoCustomer("Gabriela Antunes Peixoto", "Rua Gomes de Carvalho", "04547004", "Vila Olímpia", "São Paulo"),
+    DemoCustomer("Leonardo Brandão Siqueira", "Rua Padre Estevão Pernet", "03315000", "Tatuapé", "São Paulo"),
+    DemoCustomer("Priscila Guimarães Xavier", "Rua Heitor Penteado", "05437000", "Sumarezinho", "São Paulo",
+                 assistance_only=True),
+    DemoCustomer("Vinícius Rezende Couto", "Avenida Brigadeiro Luís Antônio", "01317000", "Bela Vista",
+                 "São Paulo", assistance_only=True),
+    DemoCustomer("Luciana Pacheco Amaral", "Rua Augusta", "01305000", "Consolação", "São Paulo",
+                 assistance_only=True),
+    DemoCustomer("João Pedro Menezes Vasconcelos", "Avenida Santo Amaro", "04506000", "Vila Nova Conceição",
+                 "São Paulo", assistance_only=True),
+    DemoCustomer("Padaria Pão Dourado Ltda", "Rua Teodoro Sampaio", "05405000", "Pinheiros", "São Paulo",
+                 company=True),
+    DemoCustomer("Clínica Sorriso Odontologia Ltda", "Avenida Engenheiro Luís Carlos Berrini", "04571000",
+                 "Cidade Monções", "São Paulo", company=True),
+    DemoCustomer("Ribeiro & Associados Advocacia", "Avenida Paulista", "01310100", "Bela Vista", "São Paulo",
+                 company=True),
+    DemoCustomer("Café Vila Madalena Ltda", "Rua Aspicuelta", "05433010", "Vila Madalena", "São Paulo",
+                 company=True),
+]
+
+# Reserved domains (RFC 2606): a demo must never mail a real inbox.
+EMAIL_DOMAINS = ["example.com", "example.net", "example.org"]
+
+# --- contracts: what each one may have sold (room, product line, description) --------------
+
+ITEMS = [
+    ("Cozinha", "Cozinhas", "Armários superiores e inferiores, torre quente e paneleiro"),
+    ("Área de serviço", "Área de serviço", "Armário sobre a máquina de lavar e gabinete do tanque"),
+    ("Dormitório casal", "Dormitórios", "Guarda-roupa com portas de correr espelhadas e cabeceira"),
+    ("Dormitório solteiro", "Dormitórios", "Guarda-roupa de quatro portas, escrivaninha e nichos"),
+    ("Dormitório infantil", "Dormitórios", "Cama com gavetão, guarda-roupa e prateleiras"),
+    ("Closet", "Closets", "Closet aberto com gaveteiro, sapateira e iluminação de LED"),
+    ("Banheiro", "Banheiros", "Gabinete suspenso e espelheira"),
+    ("Lavabo", "Banheiros", "Gabinete com cuba de apoio"),
+    ("Sala de estar", "Salas e home theater", "Painel e rack de home theater com porta basculante"),
+    ("Home office", "Home office", "Bancada de trabalho, gaveteiro volante e estante"),
+    ("Varanda gourmet", "Cozinhas", "Armários da churrasqueira e bancada"),
+]
+CONTRACT_FIRST_NUMBER = 101  # CT-2026-0101, CT-2026-0102, …
+DELIVERY_DAYS = (date(2026, 1, 12), date(2026, 8, 28))  # deliveries fall in this range
+
+# --- Situação Alegada, by the room it concerns (None: a customer without a contract) -------
+
+ISSUES: dict[str | None, list[str]] = {
+    "Cozinha": [
+        "Porta do armário aéreo da cozinha desalinhada; bate na porta vizinha ao fechar.",
+        "Gaveta de talheres travando no meio do curso; cliente acha que a corrediça empenou.",
+        "MDF da base da pia estufado por umidade, junto ao sifão.",
+        "Riscos no tampo da bancada, percebidos logo depois da montagem.",
+        "Dobradiça da porta do armário de canto quebrada; a porta ficou caída.",
+        "Peça faltante: puxador perfil de duas portas do armário inferior não veio na entrega.",
+        "Nicho do forno na torre quente menor que o projeto; o forno não encaixa.",
+    ],
+    "Área de serviço": [
+        "Porta do armário da lavanderia empenada; não fecha rente às demais.",
+        "MDF estufado por umidade na lateral do gabinete, ao lado do tanque.",
+    ],
+    "Dormitório casal": [
+        "Porta de correr do guarda-roupa saindo do trilho superior.",
+        "Riscos na porta espelhada do guarda-roupa desde a montagem.",
+        "Fita de borda da cabeceira descolando na lateral.",
+    ],
+    "Dormitório solteiro": [
+        "Dobradiça da porta do guarda-roupa quebrada; porta não fecha sozinha.",
+        "Peça faltante: prateleira do maleiro não foi entregue.",
+    ],
+    "Dormitório infantil": [
+        "Gavetão da cama travando; rodízio solto.",
+        "Porta do guarda-roupa desalinhada, fresta de 1 cm na parte de cima.",
+    ],
+    "Closet": [
+        "Cabideiro do closet cedendo no meio do vão.",
+        "Iluminação de LED do closet não acende; cliente suspeita de fio solto no perfil.",
+        "Gaveta com frente de vidro desalinhada em relação às demais.",
+    ],
+    "Banheiro": [
+        "MDF do gabinete do banheiro estufado por umidade na base.",
+        "Espelheira com canto lascado e riscos na moldura.",
+    ],
+    "Lavabo": ["Porta do gabinete do lavabo desalinhada; dobradiça precisa de regulagem."],
+    "Sala de estar": [
+        "Porta basculante do rack não fica aberta; pistão a gás fraco.",
+        "Riscos no tampo do rack do home theater.",
+    ],
+    "Home office": [
+        "Gaveta do gaveteiro volante travando; um rodízio quebrou.",
+        "Tampo da bancada de trabalho lascado na borda frontal.",
+    ],
+    "Varanda gourmet": ["Porta do armário da churrasqueira estufada por umidade (chuva de vento)."],
+    None: [
+        "Cliente mudou de imóvel e pede regulagem das portas desalinhadas do guarda-roupa.",
+        "Dobradiça quebrada em armário de cozinha; cliente não localizou o número do contrato.",
+        "Gaveta travando no gaveteiro do closet; móvel comprado há mais de um ano.",
+    ],
+}
+
+# Why a scheduler moved a case to each status (the services require a reason).
+REASONS: dict[CaseStatus, list[str]] = {
+    CaseStatus.SCHEDULED: [
+        "Vistoria agendada com o cliente por telefone.",
+        "Visita confirmada com o cliente pelo WhatsApp.",
+    ],
+    CaseStatus.IN_SERVICE: ["Técnico iniciou o atendimento no local."],
+    CaseStatus.PENDING: [
+        "Aguardando peça de reposição da fábrica.",
+        "Dobradiças de reposição encomendadas ao fornecedor.",
+        "Tampo novo solicitado à fábrica; prazo de 15 dias úteis.",
+    ],
+    CaseStatus.CLOSED: [
+        "Reparo concluído; cliente conferiu e assinou o relatório.",
+        "Regulagem feita na visita; cliente satisfeito.",
+    ],
+    CaseStatus.CANCELLED: [
+        "Cliente desistiu do atendimento.",
+        "Aberta em duplicidade.",
+        "Não procedente: dano por mau uso, fora da garantia.",
+    ],
+}
+
+# The manual moves that lead from "open" to each status (TRANSITIONS in server.cases.service).
+PATHS: dict[CaseStatus, list[CaseStatus]] = {
+    CaseStatus.OPEN: [],
+    CaseStatus.SCHEDULED: [CaseStatus.SCHEDULED],
+    CaseStatus.IN_SERVICE: [CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE],
+    CaseStatus.PENDING: [CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE, CaseStatus.PENDING],
+    CaseStatus.CLOSED: [CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE, CaseStatus.CLOSED],
+    CaseStatus.CANCELLED: [CaseStatus.CANCELLED],
+}
+
+# --- the cases: who, opened how many days ago, where they stand now, which technician -----
+# With the 30-day deadline, a case opened more than 30 days ago and not finished is overdue.
+
+
+class DemoCase(NamedTuple):
+    customer: str
+    days_ago: int
+    status: CaseStatus
+    technician: int | None  # 1 or 2: USERS' first or second technician
+
+
+OPEN, SCHEDULED, IN_SERVICE = CaseStatus.OPEN, CaseStatus.SCHEDULED, CaseStatus.IN_SERVICE
+PENDING, CLOSED, CANCELLED = CaseStatus.PENDING, CaseStatus.CLOSED, CaseStatus.CANCELLED
+
+CASES = [
+    DemoCase("Rafael Almeida Costa", 58, CLOSED, 1),
+    DemoCase("Juliana Ferreira Lima", 56, PENDING, 2),  # overdue: waiting for the factory
+    DemoCase("Padaria Pão Dourado Ltda", 55, CLOSED, 2),
+    DemoCase("Bruno Carvalho Ribeiro", 53, CANCELLED, None),
+    DemoCase("Camila Rodrigues Souza", 51, PENDING, 1),  # overdue
+    DemoCase("Thiago Pereira Gomes", 49, CLOSED, 1),
+    DemoCase("Fernanda Martins Araújo", 47, OPEN, None),  # overdue, never scheduled
+    DemoCase("Lucas Barbosa Rocha", 45, CLOSED, 2),
+    DemoCase("Patrícia Nogueira Dias", 44, SCHEDULED, 1),  # overdue
+    DemoCase("Clínica Sorriso Odontologia Ltda", 42, PENDING, 2),  # overdue
+    DemoCase("Gustavo Mendes Teixeira", 40, CLOSED, 1),
+    DemoCase("Aline Cardoso Moreira", 38, OPEN, 2),  # overdue
+    DemoCase("Priscila Guimarães Xavier", 37, CANCELLED, None),
+    DemoCase("Eduardo Correia Pinto", 35, IN_SERVICE, 1),  # overdue
+    DemoCase("Beatriz Cavalcanti Freitas", 34, CLOSED, 2),
+    DemoCase("Rodrigo Azevedo Monteiro", 33, SCHEDULED, 2),  # overdue
+    DemoCase("Larissa Moura Campos", 32, OPEN, None),  # overdue
+    DemoCase("Juliana Ferreira Lima", 31, CLOSED, 2),
+    DemoCase("Felipe Castro Vieira", 29, PENDING, 1),  # due tomorrow
+    DemoCase("Renata Duarte Fonseca", 28, OPEN, 1),  # due in two days
+    DemoCase("André Lopes Machado", 27, SCHEDULED, 2),
+    DemoCase("Ribeiro & Associados Advocacia", 26, IN_SERVICE, 2),
+    DemoCase("Carolina Ramos Batista", 25, CLOSED, 1),
+    DemoCase("Marcelo Tavares Nunes", 24, OPEN, None),
+    DemoCase("Vanessa Farias Mello", 22, PENDING, 2),
+    DemoCase("Vinícius Rezende Couto", 21, SCHEDULED, 1),
+    DemoCase("Diego Barros Cunha", 19, CANCELLED, None),
+    DemoCase("Tatiane Sales Miranda", 18, IN_SERVICE, 1),
+    DemoCase("Ricardo Fernandes Prado", 16, SCHEDULED, 2),
+    DemoCase("Mariana Oliveira Santos", 15, PENDING, 1),
+    DemoCase("Gabriela Antunes Peixoto", 13, CLOSED, 2),
+    DemoCase("Leonardo Brandão Siqueira", 12, OPEN, 1),
+    DemoCase("Café Vila Madalena Ltda", 10, SCHEDULED, 1),
+    DemoCase("Luciana Pacheco Amaral", 9, OPEN, None),
+    DemoCase("Camila Rodrigues Souza", 8, IN_SERVICE, 2),
+    DemoCase("Thiago Pereira Gomes", 7, CANCELLED, None),
+    DemoCase("João Pedro Menezes Vasconcelos", 6, OPEN, None),
+    DemoCase("Patrícia Nogueira Dias", 5, SCHEDULED, 2),
+    DemoCase("Rafael Almeida Costa", 4, PENDING, 1),
+    DemoCase("Padaria Pão Dourado Ltda", 3, OPEN, 2),
+    DemoCase("Gustavo Mendes Teixeira", 2, OPEN, None),
+    DemoCase("Renata Duarte Fonseca", 1, OPEN, None),
+]
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def seed() -> list[str]:
+    """Create the demo store and its records once; return the heading and the login lines."""
+    if db.session.scalar(select(Store.id).where(Store.name == STORE_NAME)) is not None:
+        return [f'A "{STORE_NAME}" já existe; nada foi alterado. Acessos de demonstração:', *login_lines()]
+
+    rng = random.Random(SEED)
+    store = create_store({**STORE, "cnpj": with_check_digits(STORE_CNPJ_BASE)})
+    users = [create_demo_user(user, store) for user in USERS]
+    scheduler = users[1]
+    technicians = [user for user in users if user.role == Role.TECHNICIAN]
+    customers = {row.name: create_demo_customer(store, row, rng) for row in CUSTOMERS}
+    contracts = create_contracts(store, scheduler, customers, rng)
+    cases = create_cases(scheduler, technicians, customers, contracts, rng)
+    heading = (
+        f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos e '
+        f"{len(cases)} assistências. Acessos de demonstração:"
+    )
+    return [heading, *login_lines()]
+
+
+def login_lines() -> list[str]:
+    """One line per demo user: profile, e-mail and the shared password (fixed, so always printable)."""
+    return [f"{ROLE_LABELS[user.role]}: {user.email} / {PASSWORD}  ({user.name})" for user in USERS]
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def _check_digit(numbers: str, cnpj: bool) -> str:
+    """The mod-11 check digit: weights 2, 3, 4… from the right (a CNPJ's wrap back to 2 after 9)."""
+    weights = [(i % 8 if cnpj else i) + 2 for i in range(len(numbers))]
+    remainder = sum(int(d) * w for d, w in zip(reversed(numbers), weights, strict=True)) % 11
+    return "0" if remainder < 2 else str(11 - remainder)
+
+
+def with_check_digits(base: str) -> str:
+    """A CPF (9 digits given) or CNPJ (12 digits given) completed with its two check digits."""
+    cnpj = len(base) == 12
+    base += _check_digit(base, cnpj)
+    return base + _check_digit(base, cnpj)
+
+
+def random_document(rng: random.Random, company: bool) -> str:
+    """A valid CPF, or a CNPJ of a head office (…/0001-…); never one with all digits equal."""
+    while True:
+        base = "".join(str(rng.randint(0, 9)) for _ in range(8 if company else 9))
+        if len(set(base)) > 1:
+            return with_check_digits(base + "0001" if company else base)
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def create_demo_user(row: DemoUser, store: Store) -> User:
+    data = {"name": row.name, "email": row.email, "password": PASSWORD, "role": row.role.value, "phone": row.phone}
+    return create_user(data, stores=[store])
+
+
+def _mobile(rng: random.Random) -> str:
+    return f"119{rng.randint(5000, 9999)}{rng.randint(0, 9999):04d}"
+
+
+def _email(row: DemoCustomer, rng: random.Random) -> str:
+    words = fold(row.name).replace("&", " ").split()
+    local = f"contato.{words[0]}{words[1]}" if row.company else f"{words[0]}.{words[-1]}"
+    return f"{local}@{rng.choice(EMAIL_DOMAINS)}"
+
+
+def _address(row: DemoCustomer, rng: random.Random) -> dict[str, Any]:
+    complement = None
+    if not row.company and rng.random() < 0.6:  # most people here live in apartments
+        complement = f"Apto {rng.randint(1, 24)}{rng.randint(1, 4)}" + rng.choice(["", "", " Bloco A", " Bloco B"])
+    return {
+        "cep": row.cep,
+        "street": row.street,
+        "number": str(rng.randint(12, 2400)),
+        "complement": complement,
+        "district": row.district,
+        "city": row.city,
+        "state": "SP",
+    }
+
+
+def create_demo_customer(store: Store, row: DemoCustomer, rng: random.Random) -> Customer:
+    phones = [_mobile(rng)]
+    if row.company:  # a landline first for companies
+        phones.insert(0, f"11{rng.choice('2345')}{rng.randint(0, 9999999):07d}")
+    data = {
+        "name": row.name,
+        "document": random_document(rng, row.company),
+        "phones": phones,
+        "email": _email(row, rng),
+        "address": _address(row, rng),
+        "assistance_only": row.assistance_only,
+    }
+    return create_customer(store, data)
+
+
+def catalog_ids(store: Store, kind: CatalogKind) -> dict[str, int]:
+    """The store's catalog entries of one kind, by name (the defaults every store is seeded with)."""
+    entries = db.session.scalars(
+        select(CatalogEntry).where(CatalogEntry.store_id == store.id, CatalogEntry.kind == kind.value)
+    )
+    return {entry.name: entry.id for entry in entries}
+
+
+def create_contracts(
+    store: Store, scheduler: User, customers: dict[str, Customer], rng: random.Random
+) -> dict[str, tuple[Contract, list[str]]]:
+    """A contract for every customer who bought something: name -> (contract, rooms sold)."""
+    rooms = catalog_ids(store, CatalogKind.ROOMS)
+    lines = catalog_ids(store, CatalogKind.PRODUCT_LINES)
+    first, last = DELIVERY_DAYS
+    contracts = {}
+    buyers = [row for row in CUSTOMERS if not row.assistance_only]
+    for number, row in enumerate(buyers, start=CONTRACT_FIRST_NUMBER):
+        sold = [ITEMS[0], *rng.sample(ITEMS[1:], rng.randint(0, 2))] if rng.random() < 0.7 else rng.sample(ITEMS, 2)
+        data = {
+            "number": f"CT-2026-{number:04d}",
+            "customer_id": customers[row.name].id,
+            "delivery_date": first + timedelta(days=rng.randint(0, (last - first).days)),
+            "items": [
+                {"room_id": rooms[room], "product_line_id": lines[line], "description": description}
+                for room, line, description in sold
+            ],
+        }
+        contracts[row.name] = (create_contract(scheduler, data), [room for room, _, _ in sold])
+    return contracts
+
+
+# --- cases --------------------------------------------------------------------------------
+
+
+def _opened_at(days_ago: int, rng: random.Random) -> datetime:
+    """A moment in office hours `days_ago` days back, in the store's timezone (never in the future)."""
+    tz = ZoneInfo(TIMEZONE)
+    day = utcnow().astimezone(tz).date() - timedelta(days=days_ago)
+    moment = datetime.combine(day, time(8, 30), tzinfo=tz) + timedelta(minutes=rng.randint(0, 9 * 60))
+    return min(moment, utcnow())
+
+
+def _pick_issue(rooms: Sequence[str | None], used: set[str], rng: random.Random) -> str:
+    """A Situação Alegada about one of the rooms sold, preferring one no other case has told yet."""
+    told = [text for room in rooms for text in ISSUES[room]]
+    issue = rng.choice([text for text in told if text not in used] or told)
+    used.add(issue)
+    return issue
+
+
+def _move_along(case: ServiceCase, status: CaseStatus, scheduler: User, rng: random.Random) -> ServiceCase:
+    """Walk a freshly opened case to `status` the way a scheduler would, one allowed move at a time."""
+    for step in PATHS[status]:
+        reason = rng.choice(REASONS[step])
+        if step == CaseStatus.CANCELLED:
+            case = cancel_case(case, reason, scheduler)
+        else:
+            case = update_case(case, {"status": step.value, "status_reason": reason}, scheduler)
+    return case
+
+
+def create_cases(
+    scheduler: User,
+    technicians: list[User],
+    customers: dict[str, Customer],
+    contracts: dict[str, tuple[Contract, list[str]]],
+    rng: random.Random,
+) -> list[ServiceCase]:
+    """Open the planned cases oldest first (so their numbers follow the dates) and move them on."""
+    cases: list[ServiceCase] = []
+    used: set[str] = set()
+    for plan in sorted(CASES, key=lambda plan: -plan.days_ago):
+        contract, rooms = contracts.get(plan.customer, (None, [None]))
+        data = {
+            "customer_id": customers[plan.customer].id,
+            "contract_id": contract.id if contract else None,
+            "reported_issue": _pick_issue(rooms, used, rng),
+            "assignee_id": technicians[plan.technician - 1].id if plan.technician else None,
+            "opened_at": _opened_at(plan.days_ago, rng),
+        }
+        case = open_case(data, scheduler)
+        cases.append(_move_along(case, plan.status, scheduler, rng))
+    return cases

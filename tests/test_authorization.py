@@ -1,0 +1,178 @@
+"""Every API endpoint against every kind of caller: anonymous, wrong role, other store, no CSRF.
+
+The table below must name every `/api` route the app has (a test checks it), so a new endpoint
+cannot ship without its authorization cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from server.auth.models import Role
+from tests.conftest import CPFS, login, make_case, make_contract, make_customer, make_user
+
+ADMIN, SCHEDULER, TECHNICIAN = Role.ADMIN.value, Role.SCHEDULER.value, Role.TECHNICIAN.value
+ALL = {ADMIN, SCHEDULER, TECHNICIAN}
+OFFICE = {ADMIN, SCHEDULER}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    rule: str  # as in app.url_map
+    roles: set[str]
+    body: dict[str, Any] | None = None  # a valid body, so that only authorization can fail
+
+    @property
+    def writes(self) -> bool:
+        return self.method not in ("GET", "HEAD")
+
+    def url(self, ids: dict[str, Any]) -> str:
+        url = self.rule
+        for name, value in ids.items():
+            url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        return url
+
+
+ENDPOINTS = [
+    Endpoint("POST", "/api/auth/logout", ALL),
+    Endpoint("GET", "/api/auth/me", ALL),
+    Endpoint("GET", "/api/users", OFFICE),
+    Endpoint("POST", "/api/users", {ADMIN}),
+    Endpoint("GET", "/api/users/<int:user_id>", OFFICE),
+    Endpoint("PATCH", "/api/users/<int:user_id>", {ADMIN}, {}),
+    Endpoint("GET", "/api/stores", ALL),
+    Endpoint("POST", "/api/stores", {ADMIN}),
+    Endpoint("GET", "/api/stores/<int:store_id>", ALL),
+    Endpoint("PATCH", "/api/stores/<int:store_id>", {ADMIN}, {}),
+    Endpoint("GET", "/api/catalogs/<kind>", ALL),
+    Endpoint("POST", "/api/catalogs/<kind>", {ADMIN}),
+    Endpoint("PATCH", "/api/catalogs/<kind>/<int:entry_id>", {ADMIN}, {}),
+    Endpoint("DELETE", "/api/catalogs/<kind>/<int:entry_id>", {ADMIN}),
+    Endpoint("GET", "/api/customers", OFFICE),
+    Endpoint("POST", "/api/customers", OFFICE),
+    Endpoint("GET", "/api/customers/<int:customer_id>", OFFICE),
+    Endpoint("PATCH", "/api/customers/<int:customer_id>", OFFICE, {}),
+    Endpoint("DELETE", "/api/customers/<int:customer_id>", OFFICE),
+    Endpoint("GET", "/api/contracts", OFFICE),
+    Endpoint("POST", "/api/contracts", OFFICE),
+    Endpoint("GET", "/api/contracts/<int:contract_id>", OFFICE),
+    Endpoint("PATCH", "/api/contracts/<int:contract_id>", OFFICE, {}),
+    Endpoint("DELETE", "/api/contracts/<int:contract_id>", OFFICE),
+    Endpoint("GET", "/api/cases", ALL),
+    Endpoint("POST", "/api/cases", OFFICE),
+    Endpoint("GET", "/api/cases/<int:case_id>", ALL),
+    Endpoint("PATCH", "/api/cases/<int:case_id>", OFFICE, {}),
+    Endpoint("POST", "/api/cases/<int:case_id>/cancel", OFFICE, {"reason": "Cliente desistiu."}),
+    Endpoint("GET", "/api/cases/<int:case_id>/timeline", ALL),
+]
+RECORD_ENDPOINTS = [e for e in ENDPOINTS if "<int:" in e.rule]
+PUBLIC_RULES = {"/api/auth/login", "/api/openapi.json", "/api/docs", "/api/docs/assets/<path:filename>"}
+
+
+def _ids(store: Any, user: Any, entry_id: int, customer: Any, contract: Any, case: Any) -> dict[str, Any]:
+    return {
+        "store_id": store.id,
+        "user_id": user.id,
+        "kind": "rooms",
+        "entry_id": entry_id,
+        "customer_id": customer.id,
+        "contract_id": contract.id,
+        "case_id": case.id,
+    }
+
+
+@pytest.fixture
+def world(app: Flask, store: Any, other_store: Any, admin: Any, scheduler: Any, technician: Any) -> dict[str, Any]:
+    """Records in our store (the technician's case) and in another store, with their ids."""
+    from sqlalchemy import select
+
+    from server.catalogs.models import CatalogEntry
+    from server.extensions import db
+
+    def first_room(store_id: int) -> int:
+        return db.session.scalar(
+            select(CatalogEntry.id).where(CatalogEntry.store_id == store_id, CatalogEntry.kind == "rooms")
+        )
+
+    customer = make_customer(store, document=CPFS[0])
+    contract = make_contract(scheduler, customer)
+    case = make_case(scheduler, customer, assignee_id=technician.id)
+    other_scheduler = make_user(Role.SCHEDULER, [other_store], "outra@assistec.test")
+    other_customer = make_customer(other_store, document=CPFS[1])
+    other_contract = make_contract(other_scheduler, other_customer)
+    other_case = make_case(other_scheduler, other_customer)
+    return {
+        "ours": _ids(store, technician, first_room(store.id), customer, contract, case),
+        "theirs": _ids(other_store, other_scheduler, first_room(other_store.id), other_customer, other_contract, other_case),
+        "users": {ADMIN: admin, SCHEDULER: scheduler, TECHNICIAN: technician},
+    }
+
+
+def _call(client: Any, endpoint: Endpoint, ids: dict[str, Any]) -> Any:
+    return client.open(endpoint.url(ids), method=endpoint.method, json=endpoint.body if endpoint.writes else None)
+
+
+def test_the_table_names_every_api_route(app: Flask) -> None:
+    """A new /api route must be added to ENDPOINTS (or to the public list) to pass."""
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(e.method, e.rule) for e in ENDPOINTS}
+    public = {(m, r) for m, r in routes if r in PUBLIC_RULES}
+    assert routes - public == covered
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.rule}")
+def test_anonymous_gets_401(client: Any, world: dict[str, Any], endpoint: Endpoint) -> None:
+    response = _call(client, endpoint, world["ours"])
+    assert response.status_code == 401
+    assert response.content_type == "application/problem+json"
+    assert response.json["status"] == 401
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.roles != ALL], ids=lambda e: f"{e.method} {e.rule}")
+def test_wrong_role_gets_403(app: Flask, world: dict[str, Any], endpoint: Endpoint) -> None:
+    for role in ALL - endpoint.roles:
+        client = login(app, world["users"][role])
+        response = _call(client, endpoint, world["ours"])
+        assert response.status_code == 403, (role, response.json)
+        assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("endpoint", RECORD_ENDPOINTS, ids=lambda e: f"{e.method} {e.rule}")
+def test_another_stores_record_is_404(app: Flask, world: dict[str, Any], endpoint: Endpoint) -> None:
+    """Each allowed role asks for the other store's record and learns nothing of it."""
+    for role in endpoint.roles:
+        client = login(app, world["users"][role])
+        response = _call(client, endpoint, world["theirs"])
+        assert response.status_code == 404, (role, response.json)
+        assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("endpoint", RECORD_ENDPOINTS, ids=lambda e: f"{e.method} {e.rule}")
+def test_allowed_roles_reach_their_own_records(app: Flask, world: dict[str, Any], endpoint: Endpoint) -> None:
+    """The same requests succeed on our store's records, so the 404s above are about scope."""
+    roles = sorted(endpoint.roles)
+    for role in roles[:1] if endpoint.method == "DELETE" else roles:  # the first one deletes it
+        client = login(app, world["users"][role])
+        response = _call(client, endpoint, world["ours"])
+        assert response.status_code < 300 or response.status_code == 409, (role, response.json)
+
+
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.writes], ids=lambda e: f"{e.method} {e.rule}")
+def test_write_without_csrf_token_is_refused(app: Flask, world: dict[str, Any], endpoint: Endpoint) -> None:
+    role = ADMIN if ADMIN in endpoint.roles else next(iter(endpoint.roles))
+    client = login(app, world["users"][role])
+    client.csrf_token = None
+    response = _call(client, endpoint, world["ours"])
+    assert response.status_code == 400
+    assert response.content_type == "application/problem+json"
+    assert response.json["type"].endswith("/csrf")

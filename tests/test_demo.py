@@ -1,0 +1,133 @@
+"""`flask seed-demo`: the demo store is complete, consistent, usable through the API, and seeded once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+from stdnum.br import cnpj, cpf
+
+from server.auth.models import User
+from server.cases.models import FINISHED, CaseEvent, CaseStatus, ServiceCase
+from server.contracts.models import Contract, ContractItem
+from server.customers.models import Customer
+from server.database import utcnow
+from server.demo import PASSWORD
+from server.extensions import db
+from server.stores.models import Store
+
+LOGINS = {
+    "Administrador": "admin@demo.assistec.com.br",
+    "Atendimento": "atendimento@demo.assistec.com.br",
+    "Técnico": "tecnico1@demo.assistec.com.br",
+}
+SECOND_TECHNICIAN = "tecnico2@demo.assistec.com.br"
+
+
+def seed_demo(runner: Any) -> str:
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, (result.output, result.exception)
+    output: str = result.output
+    return output
+
+
+def counts() -> dict[str, int]:
+    models = {"stores": Store, "users": User, "customers": Customer, "contracts": Contract,
+              "contract_items": ContractItem, "cases": ServiceCase, "case_events": CaseEvent}
+    return {name: db.session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()}
+
+
+def test_seed_demo_prints_the_logins(runner: Any) -> None:
+    output = seed_demo(runner)
+    for role, email in LOGINS.items():
+        assert f"{role}: {email} / {PASSWORD}" in output
+    assert f"Técnico: {SECOND_TECHNICIAN} / {PASSWORD}" in output
+    assert "Loja Demo" in output.splitlines()[0]
+
+
+def test_seed_demo_creates_a_realistic_store(runner: Any) -> None:
+    seed_demo(runner)
+
+    store = db.session.scalars(select(Store)).one()
+    assert store.name == "Loja Demo"
+    assert store.cnpj is not None
+    assert cnpj.is_valid(store.cnpj)
+    assert store.timezone == "America/Sao_Paulo"
+    assert store.repair_deadline_days == 30
+    users = db.session.scalars(select(User)).all()
+    assert sorted(user.role for user in users) == ["admin", "scheduler", "technician", "technician"]
+    assert all(user.store_ids == [store.id] for user in users)
+
+    customers = db.session.scalars(select(Customer)).all()
+    assert len(customers) >= 30
+    documents = [c.document for c in customers]
+    assert len(set(documents)) == len(documents)
+    for customer in customers:
+        assert customer.document is not None
+        valid = cpf.is_valid if customer.document_type == "cpf" else cnpj.is_valid
+        assert valid(customer.document), customer.document
+        assert len(set(customer.document)) > 1
+        assert customer.address is not None
+        assert customer.address["state"] == "SP"
+        assert len(customer.address["cep"]) == 8
+        assert customer.address["cep"].isdigit()
+        assert any(phone.startswith("119") and len(phone) == 11 for phone in customer.phones)
+    assert {c.document_type for c in customers} == {"cpf", "cnpj"}
+    assert any(c.assistance_only for c in customers)
+
+    contracts = db.session.scalars(select(Contract)).all()
+    assert len(contracts) > len(customers) / 2
+    assert all(c.number.startswith("CT-2026-") and c.delivery_date and c.delivery_date.year == 2026
+               for c in contracts)
+    items = db.session.scalars(select(ContractItem)).all()
+    assert items
+    assert all(item.room_id is not None and item.product_line_id is not None for item in items)
+
+
+def test_seed_demo_covers_every_status_and_some_overdue_cases(runner: Any) -> None:
+    seed_demo(runner)
+
+    cases = db.session.scalars(select(ServiceCase)).all()
+    assert len(cases) >= 40
+    assert {case.status for case in cases} == {status.value for status in CaseStatus}
+    now = utcnow()
+    overdue = [c for c in cases if c.status not in FINISHED and c.due_at < now]
+    assert overdue
+    assert any(c.status not in FINISHED and c.due_at >= now for c in cases)
+    assert all(c.opened_at <= now for c in cases)
+    assert min(c.opened_at for c in cases) < now - timedelta(days=50)  # spread over two months
+    assert any(c.assignee_id is not None for c in cases)
+    assert any(c.contract_id is not None for c in cases)
+    assert all(c.status_reason for c in cases if c.status != CaseStatus.OPEN.value)
+    # Every case has its timeline, and the numbers are gap-free in opening order.
+    assert db.session.scalar(select(func.count(func.distinct(CaseEvent.case_id)))) == len(cases)
+    by_opening = sorted(cases, key=lambda c: c.opened_at)
+    assert [c.number for c in by_opening] == sorted(c.number for c in cases)
+
+
+def test_the_printed_scheduler_logs_in_and_opens_a_case(app: Flask, runner: Any) -> None:
+    seed_demo(runner)
+    customer_id = db.session.scalar(select(Customer.id).order_by(Customer.id).limit(1))
+
+    client = app.test_client()
+    login = client.post("/api/auth/login", json={"email": LOGINS["Atendimento"], "password": PASSWORD})
+    assert login.status_code == 200, login.json
+    assert login.json is not None
+    response = client.post(
+        "/api/cases",
+        json={"customer_id": customer_id, "reported_issue": "Puxador solto na porta do armário."},
+        headers={"X-CSRF-Token": login.json["csrf_token"]},
+    )
+    assert response.status_code == 201, response.json
+
+
+def test_seeding_twice_changes_nothing(runner: Any) -> None:
+    first = seed_demo(runner)
+    before = counts()
+    second = seed_demo(runner)
+
+    assert counts() == before
+    assert first.splitlines()[1:] == second.splitlines()[1:]  # the same logins, printed again
+    assert "já existe" in second.splitlines()[0]

@@ -1,0 +1,94 @@
+"""Lists cost a constant number of SQL queries, whatever their length (no N+1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, select
+
+from server.auth.models import Role
+from server.cases.service import update_case
+from server.catalogs.models import CatalogEntry
+from server.extensions import db
+from tests.conftest import login, make_case, make_contract, make_customer, make_user
+
+
+@contextmanager
+def counting(app: Flask) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _room_ids(store_id: int) -> list[int]:
+    return list(db.session.scalars(select(CatalogEntry.id).where(
+        CatalogEntry.store_id == store_id, CatalogEntry.kind.in_(["rooms"]))))
+
+
+def grow(store: Any, scheduler: Any, technician: Any, start: int, stop: int) -> None:
+    """Customers with a contract (with items) and a case with a timeline, numbered start..stop-1."""
+    rooms = _room_ids(store.id)
+    for i in range(start, stop):
+        customer = make_customer(store, name=f"Cliente {i:03d}")
+        contract = make_contract(scheduler, customer, number=f"C-{i:04d}",
+                                 items=[{"room_id": rooms[i % len(rooms)], "description": f"Item {i}"}])
+        case = make_case(scheduler, customer, contract_id=contract.id, assignee_id=technician.id)
+        update_case(case, {"reported_issue": f"Problema {i}"}, scheduler)
+        make_user(Role.TECHNICIAN, [store], f"tec{i}@assistec.test")
+
+
+LISTS: list[tuple[str, Callable[[dict[str, Any]], str], int]] = [
+    # (name, url, rows the endpoint lists per grown unit)
+    ("customers", lambda ids: "/api/customers?limit=200", 1),
+    ("contracts", lambda ids: "/api/contracts?limit=200", 1),
+    ("cases", lambda ids: "/api/cases?limit=200", 1),
+    ("cases by deadline", lambda ids: "/api/cases?limit=200&sort=due_at&q=cliente", 1),
+    ("users", lambda ids: "/api/users", 1),
+    ("catalog", lambda ids: "/api/catalogs/rooms?include_inactive=true", 0),
+    ("stores", lambda ids: "/api/stores", 0),
+]
+
+
+@pytest.mark.parametrize("name,url,per_unit", LISTS, ids=[name for name, _, _ in LISTS])
+def test_list_query_count_does_not_grow(app: Flask, store: Any, scheduler: Any, technician: Any,
+                                        name: str, url: Callable[[dict[str, Any]], str], per_unit: int) -> None:
+    client = login(app, scheduler)
+    counts = []
+    lengths = []
+    for start, stop in ((0, 10), (10, 100)):
+        grow(store, scheduler, technician, start, stop)
+        with counting(app) as statements:
+            response = client.get(url({}))
+        assert response.status_code == 200, response.json
+        body = response.json
+        lengths.append(len(body["items"] if isinstance(body, dict) else body))
+        counts.append(len(statements))
+    if per_unit:
+        assert lengths[1] >= lengths[0] + 90 * per_unit  # the list really grew tenfold
+    assert counts[0] == counts[1], f"{name}: {counts[0]} queries for {lengths[0]} rows, {counts[1]} for {lengths[1]}"
+
+
+def test_timeline_query_count_does_not_grow(app: Flask, scheduler: Any, customer: Any) -> None:
+    client = login(app, scheduler)
+    case = make_case(scheduler, customer)
+    counts = []
+    for edits in (10, 90):
+        for i in range(edits):
+            update_case(case, {"reported_issue": f"Versão {len(counts)}-{i}"}, scheduler)
+        with counting(app) as statements:
+            response = client.get(f"/api/cases/{case.id}/timeline")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert len(response.json) == 101
+    assert counts[0] == counts[1]
