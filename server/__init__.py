@@ -8,12 +8,13 @@ from typing import Any
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server.common.messages import use_portuguese_messages
 
 use_portuguese_messages()
 
-from server.config import load_settings  # noqa: E402
+from server.config import embedded_secret, load_settings  # noqa: E402
 from server.database import configure_engine  # noqa: E402
 from server.errors import register_error_handlers  # noqa: E402
 from server.extensions import api, csrf, db, limiter, login_manager, migrate  # noqa: E402
@@ -24,10 +25,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides settings read from the environment (tests use it)."""
     app = Flask(__name__, instance_relative_config=True)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config.update(load_settings(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)  # the embedded SQLite database
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = embedded_secret(Path(app.instance_path))
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     with app.app_context():

@@ -26,7 +26,7 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _embedded_secret(instance_path: Path) -> str:
+def embedded_secret(instance_path: Path) -> str:
     """A key generated once into instance/ so that sessions survive a restart."""
     path = instance_path / "secret_key"
     if not path.exists():
@@ -43,17 +43,15 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
     production = env == "production"
 
     secret_key = os.environ.get("SECRET_KEY")
-    if not secret_key:
-        if production:
-            raise ConfigError("SECRET_KEY must be set in production")
-        secret_key = _embedded_secret(instance_path)
+    if not secret_key and production:
+        raise ConfigError("SECRET_KEY must be set in production")
 
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'assistec.db'}"
     redis_url = os.environ.get("REDIS_URL")
 
     return {
         "ENV_NAME": env,
-        "SECRET_KEY": secret_key,
+        "SECRET_KEY": secret_key,  # None: create_app uses one generated into instance/
         "SQLALCHEMY_DATABASE_URI": _normalize_database_url(database_url),
         "SQLITE_BUSY_TIMEOUT_MS": int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         # Sessions: a technician may stay offline for a week and must still be logged in.
@@ -76,6 +74,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "LOGIN_LIMIT_PER_EMAIL": os.environ.get("LOGIN_LIMIT_PER_EMAIL", "5 per minute"),
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute"),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # How many proxies (load balancer, nginx) put X-Forwarded-For in front of the app;
+        # without it every client would share the proxy's address for rate limits.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,

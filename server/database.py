@@ -25,10 +25,10 @@ from sqlalchemy import (
     MetaData,
     and_,
     column,
+    event,
     exists,
     or_,
     select,
-    event,
     table,
     update,
 )
@@ -41,6 +41,7 @@ from sqlalchemy.orm import (
     UOWTransaction,
     mapped_column,
     registry,
+    scoped_session,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -51,6 +52,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+AnySession = Session | scoped_session[Any]
 
 
 def utcnow() -> datetime:
@@ -105,13 +109,13 @@ def soft_delete(record: StoreRecord) -> None:
     record.deleted_at = utcnow()
 
 
-def is_referenced(session: Session, record: Base) -> bool:
+def is_referenced(session: AnySession, record: Base) -> bool:
     """Whether a live row of any table points at `record` through a foreign key.
 
     Following the schema's foreign keys keeps this right when later features add tables.
     A key with ON DELETE CASCADE marks a part of the record (a contract's items), not a use.
     """
-    target = record.__table__  # type: ignore[attr-defined]
+    target = record.__table__
     record_id = record.id  # type: ignore[attr-defined]
     checks = []
     for referencing in Base.metadata.tables.values():
@@ -131,7 +135,7 @@ _VERSIONS_KEY = "assistec.store_versions"
 _stores = table("stores", column("id"), column("version"))
 
 
-def bump_store_version(session: Session, store_id: int) -> int:
+def bump_store_version(session: AnySession, store_id: int) -> int:
     """The version of this transaction's writes to `store_id`, allocated once per transaction."""
     versions: dict[int, int] = session.info.setdefault(_VERSIONS_KEY, {})
     if store_id not in versions:

@@ -313,7 +313,7 @@ def seed() -> list[str]:
     rng = random.Random(SEED)
     store = create_store({**STORE, "cnpj": with_check_digits(STORE_CNPJ_BASE)})
     users = [create_demo_user(user, store) for user in USERS]
-    scheduler = users[1]
+    scheduler = next(user for user in users if user.role == Role.SCHEDULER)
     technicians = [user for user in users if user.role == Role.TECHNICIAN]
     customers = {row.name: create_demo_customer(store, row, rng) for row in CUSTOMERS}
     contracts = create_contracts(store, scheduler, customers, rng)

@@ -30,7 +30,8 @@ class ProblemSchema(Schema):
 
 def schema_name(schema: Any) -> str:
     """Class name, with a suffix for partial (PATCH) variants so names stay unique."""
-    name: str = resolve_schema_cls(schema).__name__
+    cls = resolve_schema_cls(schema)
+    name: str = (cls[0] if isinstance(cls, list) else cls).__name__
     if isinstance(schema, Schema) and schema.partial:
         name += "Patch"
     return name
@@ -42,5 +43,5 @@ class AssistecApi(Api):
     def __init__(self) -> None:
         super().__init__(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
 
-    def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         return problem_response(error)

@@ -131,6 +131,20 @@ def test_login_body_is_validated(client, admin):
     assert set(response.json["errors"]) == {"email", "password", "extra"}
 
 
+def test_login_accepts_only_json(client, admin):
+    """Login is CSRF-exempt because a cross-site form cannot send JSON: form and text/plain bodies fail."""
+    as_text = client.post(
+        "/api/auth/login",
+        data=f'{{"email": "{admin.email}", "password": "{PASSWORD}"}}',
+        content_type="text/plain",
+    )
+    as_form = client.post("/api/auth/login", data={"email": admin.email, "password": PASSWORD})
+    for response in (as_text, as_form):
+        assert response.status_code == 422
+        assert _set_cookie(response, "session") is None
+    assert client.get("/api/auth/me").status_code == 401
+
+
 # --- rate limits ------------------------------------------------------------------------------
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
@@ -21,6 +23,13 @@ PROBLEM = "application/problem+json"
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def fresh() -> None:
+    """End the test's own transaction and expire what it loaded, so the next read sees every commit
+    (on SQLite a read transaction keeps its snapshot; requests made from threads don't end it)."""
+    db.session.commit()
+    db.session.expire_all()
 
 
 def payload(**overrides: Any) -> dict[str, Any]:
@@ -48,12 +57,12 @@ def problem(response: Any, status: int) -> dict[str, Any]:
 
 def customers_count() -> int:
     """Rows in the table, tombstones included: a rejected write must not leave one behind."""
-    db.session.expire_all()
+    fresh()
     return db.session.scalar(select(func.count()).select_from(Customer)) or 0
 
 
 def store_version(store_id: int) -> int:
-    db.session.expire_all()
+    fresh()
     store = db.session.get(Store, store_id)
     assert store is not None
     return store.version
@@ -61,7 +70,7 @@ def store_version(store_id: int) -> int:
 
 def row(customer_id: int) -> Customer:
     """The stored row, tombstone or not (bypasses the API's scoping)."""
-    db.session.expire_all()
+    fresh()
     customer = db.session.get(Customer, customer_id)
     assert customer is not None
     return customer
@@ -75,7 +84,9 @@ def ids(response: Any) -> list[int]:
 # --- create: documents --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", ["529.982.247-25", "52998224725", "529982247-25", " 529 982 247 25 ", "529.982.24725"])
+@pytest.mark.parametrize(
+    "typed", ["529.982.247-25", "52998224725", "529982247-25", " 529 982 247 25 ", "529.982.24725"]
+)
 def test_cpf_in_any_punctuation_is_stored_as_digits(as_scheduler, store, typed):
     """However the CPF is typed, the customer keeps its 11 digits and is marked as a CPF."""
     response = as_scheduler.post(URL, json=payload(document=typed))
@@ -208,15 +219,19 @@ def test_invalid_address_is_rejected_by_field(as_scheduler, change, key, message
 def test_incomplete_address_names_each_missing_field(as_scheduler):
     """An address needs CEP, street, number, district, city and UF."""
     body = problem(as_scheduler.post(URL, json=payload(address={"city": "Campinas"})), 422)
-    assert set(body["errors"]) == {"address.cep", "address.street", "address.number", "address.district", "address.state"}
+    assert set(body["errors"]) == {
+        "address.cep",
+        "address.street",
+        "address.number",
+        "address.district",
+        "address.state",
+    }
     assert all(messages == ["Campo obrigatório."] for messages in body["errors"].values())
 
 
 def test_phones_are_stored_as_digits(as_scheduler):
     """Mobiles and landlines, with or without +55 and punctuation, are kept as DDD + number digits."""
-    response = as_scheduler.post(
-        URL, json=payload(phones=["(11) 98765-4321", "+55 (11) 3456-7890", "21 2345 6789"])
-    )
+    response = as_scheduler.post(URL, json=payload(phones=["(11) 98765-4321", "+55 (11) 3456-7890", "21 2345 6789"]))
     assert response.status_code == 201, response.json
     assert response.json["phones"] == ["11987654321", "1134567890", "2123456789"]
     assert row(response.json["id"]).phones == ["11987654321", "1134567890", "2123456789"]
@@ -386,6 +401,13 @@ def test_search_wildcards_are_literal(as_scheduler, people, q):
     assert ids(as_scheduler.get(URL, query_string={"q": q})) == []
 
 
+@pytest.mark.filterwarnings("error::sqlalchemy.exc.SADeprecationWarning")
+@pytest.mark.parametrize("q", ["", "   "])
+def test_blank_search_lists_everyone(as_scheduler, people, q):
+    """A blank `q` (an emptied search box) is no filter at all."""
+    assert sorted(ids(as_scheduler.get(URL, query_string={"q": q}))) == sorted(c.id for c in people.values())
+
+
 def test_search_term_over_100_characters_is_rejected(as_scheduler):
     body = problem(as_scheduler.get(URL, query_string={"q": "a" * 101}), 422)
     assert set(body["errors"]) == {"q"}
@@ -412,7 +434,10 @@ def test_assistance_only_filter(as_scheduler, store):
 
 def test_cursor_pagination_walks_every_customer_once_in_name_order(as_scheduler, store):
     """limit=3 pages through 7 customers by name (accents ignored, ties by id), each seen once."""
-    by_name = {name: make_customer(store, name=name).id for name in ["Fábio", "carla", "Ágata", "Eduardo", "Carla", "Ana", "Davi"]}
+    by_name = {
+        name: make_customer(store, name=name).id
+        for name in ["Fábio", "carla", "Ágata", "Eduardo", "Carla", "Ana", "Davi"]
+    }
     seen: list[int] = []
     pages = []
     cursor = None
@@ -553,8 +578,14 @@ def test_patch_clearing_the_document_clears_its_type(as_scheduler, customer):
 
 def test_patch_replaces_the_whole_address(as_scheduler, customer):
     """A new address replaces the old one as a whole."""
-    new_address = {"cep": "13010-000", "street": "Rua Barão de Jaguara", "number": "S/N",
-                   "district": "Centro", "city": "Campinas", "state": "sp"}
+    new_address = {
+        "cep": "13010-000",
+        "street": "Rua Barão de Jaguara",
+        "number": "S/N",
+        "district": "Centro",
+        "city": "Campinas",
+        "state": "sp",
+    }
     response = as_scheduler.patch(f"{URL}/{customer.id}", json={"address": new_address})
     assert response.status_code == 200, response.json
     address = response.json["address"]
@@ -577,10 +608,16 @@ def test_patch_with_an_incomplete_address_is_rejected(as_scheduler):
 
 @pytest.mark.parametrize(
     ("change", "key"),
-    [({"name": None}, "name"), ({"name": "  "}, "name"), ({"name": "x" * 201}, "name"),
-     ({"document": "529.982.247-00"}, "document"), ({"phones": ["99"]}, "phones.0"),
-     ({"address": {**ADDRESS, "state": "XX"}}, "address.state"), ({"apelido": "Mari"}, "apelido"),
-     ({"store_id": 2}, "store_id")],
+    [
+        ({"name": None}, "name"),
+        ({"name": "  "}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"document": "529.982.247-00"}, "document"),
+        ({"phones": ["99"]}, "phones.0"),
+        ({"address": {**ADDRESS, "state": "XX"}}, "address.state"),
+        ({"apelido": "Mari"}, "apelido"),
+        ({"store_id": 2}, "store_id"),
+    ],
 )
 def test_rejected_patch_changes_nothing(as_scheduler, customer, store, change, key):
     """A bad PATCH answers 422 on the bad field and leaves the row and the store version alone."""
@@ -766,3 +803,39 @@ def test_reads_and_rejected_writes_do_not_bump_the_store_version(as_scheduler, c
     problem(as_scheduler.post(URL, json=payload(document=CPFS[0])), 422)  # duplicate: fails after the query
     assert store_version(store.id) == version
     assert row(customer.id).version == row_version
+
+
+def test_double_submit_of_the_same_document_gives_one_customer_and_a_422(app, scheduler, store, monkeypatch):
+    """Two requests with the same new CPF at once (a double click): one 201, one 422 — never a 500.
+
+    Both requests are held just after their duplicate check, so each has seen the document free
+    before either writes; the database must still let only one through, answered as a validation error.
+    """
+    from server.customers import service
+
+    clients = [login(app, scheduler) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    check = service._check_document_free
+
+    def held_check(*args: Any, **kwargs: Any) -> None:
+        check(*args, **kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):  # SQLite queues whole write requests
+            barrier.wait(timeout=2)
+
+    monkeypatch.setattr(service, "_check_document_free", held_check)
+    results: list[Any] = [None, None]
+
+    def create(index: int) -> None:
+        results[index] = clients[index].post(URL, json=payload(name=f"Maria {index}"))
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    statuses = sorted(r.status_code for r in results)
+    assert statuses == [201, 422], [r.get_json() for r in results]
+    rejected = next(r for r in results if r.status_code == 422)
+    assert rejected.mimetype == PROBLEM
+    assert rejected.json["errors"] == {"document": ["Já existe um cliente com este CPF/CNPJ nesta loja."]}
+    assert customers_count() == 1

@@ -58,10 +58,10 @@ def test_admin_creates_a_user_in_their_store(app, as_admin, store):
     assert user.password_hash != "montador-forte-1"
     assert user.check_password("montador-forte-1")
 
-    client = app.test_client()
-    login = client.post("/api/auth/login", json={"email": "BRUNO.montador@assistec.test", "password": "montador-forte-1"})
-    assert login.status_code == 200, login.json
-    assert login.json["id"] == body["id"]
+    credentials = {"email": "BRUNO.montador@assistec.test", "password": "montador-forte-1"}
+    logged_in = app.test_client().post("/api/auth/login", json=credentials)
+    assert logged_in.status_code == 200, logged_in.json
+    assert logged_in.json["id"] == body["id"]
 
 
 def test_duplicate_email_is_rejected_case_insensitively(as_admin, store, technician):
@@ -314,6 +314,60 @@ def test_patch_store_ids_keeps_memberships_the_admin_cannot_see(app, store, othe
 def test_patch_store_ids_with_a_foreign_store_is_rejected(as_admin, technician, store, other_store):
     """Granting a store the admin is not in → 422, memberships unchanged."""
     response = as_admin.patch(f"/api/users/{technician.id}", json={"store_ids": [other_store.id]})
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["store_ids"]
+    assert _stored(technician.id).store_ids == [store.id]
+
+
+def test_admin_cannot_take_over_a_user_shared_with_another_store(app, as_admin, store, other_store):
+    """Password, e-mail, role and active of a user who also works for another store → 403.
+
+    Otherwise an admin of store A could reset the password of a technician shared with store B,
+    log in as them and read store B's records.
+    """
+    shared = make_user(Role.TECHNICIAN, [store, other_store], "compartilhado@assistec.test")
+    for change in ({"password": "tomada-de-conta-1"}, {"email": "meu@assistec.test"}, {"role": "admin"},
+                   {"active": False}):
+        response = as_admin.patch(f"/api/users/{shared.id}", json=change)
+        assert response.status_code == 403, change
+        assert response.mimetype == PROBLEM
+    user = _stored(shared.id)
+    assert user.check_password(PASSWORD)
+    assert (user.email, user.role, user.active) == ("compartilhado@assistec.test", "technician", True)
+    attempt = app.test_client().post("/api/auth/login", json={"email": shared.email, "password": "tomada-de-conta-1"})
+    assert attempt.status_code == 401
+
+
+def test_admin_of_every_store_of_a_shared_user_may_change_their_account(app, store, other_store):
+    """An admin who belongs to all of the user's stores keeps full control."""
+    group_admin = make_user(Role.ADMIN, [store, other_store], "grupo@assistec.test")
+    shared = make_user(Role.TECHNICIAN, [store, other_store], "compartilhado@assistec.test")
+    response = login(app, group_admin).patch(f"/api/users/{shared.id}", json={"password": "nova-senha-456"})
+    assert response.status_code == 200, response.json
+    assert _stored(shared.id).check_password("nova-senha-456")
+
+
+def test_admin_may_still_rename_a_shared_user(as_admin, store, other_store):
+    """Name and phone do not grant access anywhere, so any admin of theirs may fix them."""
+    shared = make_user(Role.TECHNICIAN, [store, other_store], "compartilhado@assistec.test")
+    response = as_admin.patch(f"/api/users/{shared.id}", json={"name": "Carlos Montador", "phone": "11987654321"})
+    assert response.status_code == 200, response.json
+    assert _stored(shared.id).name == "Carlos Montador"
+
+
+def test_admin_removes_a_shared_user_from_their_store(as_admin, store, other_store):
+    """store_ids=[] drops a shared user from my stores; they keep the other store and vanish from my lists."""
+    shared = make_user(Role.TECHNICIAN, [store, other_store], "compartilhado@assistec.test")
+    response = as_admin.patch(f"/api/users/{shared.id}", json={"store_ids": []})
+    assert response.status_code == 200, response.json
+    assert _stored(shared.id).store_ids == [other_store.id]
+    assert as_admin.get(f"/api/users/{shared.id}").status_code == 404
+    assert shared.id not in {u["id"] for u in as_admin.get("/api/users?include_inactive=true").json}
+
+
+def test_user_cannot_be_left_without_any_store(as_admin, technician, store):
+    """Removing a user's last store → 422 (deactivate them instead)."""
+    response = as_admin.patch(f"/api/users/{technician.id}", json={"store_ids": []})
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["store_ids"]
     assert _stored(technician.id).store_ids == [store.id]

@@ -15,7 +15,7 @@ from typing import Any, TypeVar, cast
 
 from flask import current_app, request
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 
 from server.auth.models import Role, User, user_stores
 from server.database import StoreRecord
@@ -47,7 +47,7 @@ def require_login() -> None:
 
 
 def me() -> User:
-    return cast(User, current_user._get_current_object())  # type: ignore[attr-defined]
+    return cast(User, current_user._get_current_object())
 
 
 def roles(*allowed: str) -> Callable[[F], F]:
@@ -63,7 +63,7 @@ def roles(*allowed: str) -> Callable[[F], F]:
     return decorator
 
 
-def visible(model: type[R], user: User) -> Select[tuple[R]]:
+def visible(model: type[R], user: User) -> Select[R]:
     stmt = select(model).where(model.store_id.in_(user.store_ids), model.deleted_at.is_(None))
     narrow = getattr(model, "visible_to", None)
     if narrow is not None:
@@ -72,7 +72,8 @@ def visible(model: type[R], user: User) -> Select[tuple[R]]:
 
 
 def get_visible(model: type[R], record_id: Any, user: User, detail: str | None = None) -> R:
-    record = db.session.scalar(visible(model, user).where(model.id == record_id))  # type: ignore[attr-defined]
+    primary_key = inspect(model).primary_key[0]
+    record: R | None = db.session.scalar(visible(model, user).where(primary_key == record_id))
     if record is None:
         raise NotFound(detail)
     return record
@@ -98,14 +99,14 @@ def require_member(user: User, store_id: int) -> Store:
     return store
 
 
-def visible_users(viewer: User) -> Select[tuple[User]]:
+def visible_users(viewer: User) -> Select[User]:
     """Users who share a store with the viewer."""
     shared = select(user_stores.c.user_id).where(user_stores.c.store_id.in_(viewer.store_ids))
     return select(User).where(User.id.in_(shared))
 
 
 def get_visible_user(viewer: User, user_id: int) -> User:
-    user = db.session.scalar(visible_users(viewer).where(User.id == user_id))
+    user: User | None = db.session.scalar(visible_users(viewer).where(User.id == user_id))
     if user is None:
         raise NotFound("Usuário não encontrado.")
     return user

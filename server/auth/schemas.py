@@ -1,6 +1,6 @@
 from typing import Any
 
-from marshmallow import fields, pre_load, validate
+from marshmallow import ValidationError, fields, pre_load, validate, validates
 
 from server.auth.models import Role
 from server.common import brazil
@@ -56,8 +56,15 @@ class UserIn(Strict):
     store_ids = fields.List(
         fields.Integer(),
         required=True,
-        validate=validate.Length(min=1, error="Informe ao menos uma loja."),
+        metadata={"description": "On update: the user's stores among yours ([] removes them from yours)"},
     )
+
+    @validates("store_ids")
+    def _some_store(self, value: list[int], **kwargs: Any) -> None:
+        # A new user needs a store; an update may drop a shared user from the caller's stores
+        # (the service checks that the user keeps one).
+        if not value and not self.partial:
+            raise ValidationError("Informe ao menos uma loja.")
 
 
 class UserListArgs(Strict):

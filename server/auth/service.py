@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from server.auth.access import visible_users
 from server.auth.models import User, user_stores
-from server.errors import ValidationFailed
+from server.errors import Forbidden, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
 
@@ -18,7 +18,7 @@ _DUMMY_HASH = generate_password_hash("assistec-timing-equalizer")
 
 
 def authenticate(email: str, password: str) -> User | None:
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None:
         User(password_hash=_DUMMY_HASH).check_password(password)
         return None
@@ -68,8 +68,18 @@ def create_user(data: dict[str, Any], actor: User | None = None, stores: list[St
     return user
 
 
+# What lets someone act as the user (or locks them out) in every store they belong to.
+_ACCOUNT_FIELDS = ("password", "email", "role", "active")
+
+
 def update_user(user: User, data: dict[str, Any], actor: User) -> User:
     data = dict(data)
+    if set(_ACCOUNT_FIELDS) & data.keys() and not set(user.store_ids) <= set(actor.store_ids):
+        # Otherwise an admin of one store could reset a shared user's password and read another store.
+        raise Forbidden(
+            "Este usuário também pertence a uma loja que não é sua: senha, e-mail, perfil e situação "
+            "só podem ser alterados por um administrador de todas as lojas dele."
+        )
     if "email" in data:
         data["email"] = data["email"].strip().lower()
         _check_email_free(data["email"], exclude_id=user.id)
@@ -77,6 +87,8 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
         # Only the actor's stores change; memberships elsewhere stay as they are.
         granted = _stores_for(actor, data.pop("store_ids"))
         kept = [store for store in user.stores if store.id not in actor.store_ids]
+        if not kept + granted:
+            raise ValidationFailed({"store_ids": ["Informe ao menos uma loja."]})
         user.stores = kept + granted
     if "password" in data:
         user.set_password(data.pop("password"))

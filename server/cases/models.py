@@ -101,3 +101,4 @@ class CaseEvent(StoreRecord, Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
     actor: Mapped[User | None] = relationship(lazy="raise")
+    store: Mapped[Store] = relationship(lazy="raise")

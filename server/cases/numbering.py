@@ -6,12 +6,13 @@ that rolls back gives its number back with everything else.
 """
 
 from sqlalchemy import case, column, table, update
-from sqlalchemy.orm import Session
+
+from server.database import AnySession
 
 _stores = table("stores", column("id"), column("case_number_year"), column("case_number_last"))
 
 
-def next_case_number(session: Session, store_id: int, year: int) -> str:
+def next_case_number(session: AnySession, store_id: int, year: int) -> str:
     same_year = _stores.c.case_number_year == year
     stmt = (
         update(_stores)

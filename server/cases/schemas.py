@@ -95,7 +95,7 @@ class CaseListArgs(PageArgs):
 class CaseEventOut(Strict):
     id = fields.Integer()
     kind = fields.String(metadata={"description": "created, updated, status_changed…"})
-    at = fields.DateTime()
+    at = StoreTime()
     actor = fields.Nested(Ref, allow_none=True)
     changes = fields.Dict(metadata={"description": "{field: {from, to}}"})
     note = fields.String(allow_none=True)

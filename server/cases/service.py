@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -59,7 +59,7 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def filtered_cases(user: User, args: dict[str, Any]) -> Select[tuple[ServiceCase]]:
+def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
     stmt = visible(ServiceCase, user)
     now = utcnow()
     if args.get("store_id") is not None:
@@ -114,7 +114,7 @@ def timeline(case: ServiceCase) -> list[CaseEvent]:
     stmt = (
         select(CaseEvent)
         .where(CaseEvent.case_id == case.id, CaseEvent.deleted_at.is_(None))
-        .options(selectinload(CaseEvent.actor))
+        .options(selectinload(CaseEvent.actor), selectinload(CaseEvent.store))
         .order_by(CaseEvent.at, CaseEvent.id)
     )
     return list(db.session.scalars(stmt))
@@ -184,8 +184,14 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
             raise ValidationFailed({"contract_id": ["Este contrato é de outro cliente."]})
         store = db.session.get_one(Store, customer.store_id)
     elif new_customer is not None:
-        store = db.session.get_one(Store, contract.store_id) if contract else pick_store(actor, data.get("store_id"))
-        customer = build_customer(store, {"assistance_only": True, **new_customer})
+        if contract is not None:  # a contract always has its customer: never a new one
+            raise ValidationFailed({"contract_id": ["Este contrato é de outro cliente."]})
+        store = pick_store(actor, data.get("store_id"))
+        try:
+            customer = build_customer(store, {"assistance_only": True, **new_customer})
+        except ValidationFailed as error:  # name the fields as the request did: customer.document
+            errors = cast("dict[str, list[str]]", error.data["errors"])
+            raise ValidationFailed({f"customer.{field}": msgs for field, msgs in errors.items()}) from None
         db.session.flush()
     elif contract is not None:
         customer = db.session.get_one(Customer, contract.customer_id)
@@ -207,7 +213,9 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
         opened_at = opened_at.replace(tzinfo=ZoneInfo(store.timezone))
     if opened_at > utcnow() + timedelta(minutes=5):
         raise ValidationFailed({"opened_at": ["A data de abertura não pode estar no futuro."]})
-    year = opened_at.astimezone(ZoneInfo(store.timezone)).year
+    # The number counts registrations: its year is the year the case is registered, so a case
+    # backdated into last year neither restarts nor collides with the running sequence.
+    year = utcnow().astimezone(ZoneInfo(store.timezone)).year
     case = ServiceCase(
         store_id=store.id,
         number=next_case_number(db.session, store.id, year),

@@ -41,15 +41,15 @@ def list_entries(
 
 
 def _check_unique_name(store_id: int, kind: str, name: str, exclude_id: int | None = None) -> None:
-    stmt = select(CatalogEntry.id).where(
+    # Compared in Python: SQLite's lower() folds ASCII only ("Área" vs "área"), and a catalog is short.
+    stmt = select(CatalogEntry.name).where(
         CatalogEntry.store_id == store_id,
         CatalogEntry.kind == kind,
-        func.lower(CatalogEntry.name) == name.lower(),
         CatalogEntry.deleted_at.is_(None),
     )
     if exclude_id is not None:
         stmt = stmt.where(CatalogEntry.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    if any(existing.casefold() == name.casefold() for existing in db.session.scalars(stmt)):
         raise ValidationFailed({"name": ["Já existe um item com este nome."]})
 
 

@@ -4,9 +4,11 @@ The office and the phone show these messages next to the fields, so the whole ap
 speaks pt-BR. They are set once, on marshmallow's classes, before any schema is built.
 """
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-_FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
+_FIELD_MESSAGES: dict[type[fields.Field[Any]], dict[str, str]] = {
     fields.Field: {
         "required": "Campo obrigatório.",
         "null": "Campo obrigatório.",

@@ -7,11 +7,14 @@ import binascii
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, literal, tuple_
+from sqlalchemy import Select, literal, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
+from server.database import UTCDateTime
 from server.errors import ValidationFailed
 from server.extensions import db
 
@@ -25,7 +28,18 @@ class Page(Generic[T]):
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
+
+
+def _bound(column: QueryableAttribute[Any], value: Any) -> Any:
+    """A cursor value as a parameter of the column's type (datetimes travel as ISO strings)."""
+    if isinstance(column.type, UTCDateTime):
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValidationFailed({"cursor": ["Cursor inválido: recomece a listagem."]}) from None
+    return literal(value, type_=column.type)
 
 
 def decode_cursor(cursor: str, size: int) -> list[Any]:
@@ -41,7 +55,7 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
 
 def paginate(
     stmt: Select[Any],
-    order: Sequence[ColumnElement[Any]],
+    order: Sequence[QueryableAttribute[Any]],
     key: Callable[[Any], Sequence[Any]],
     *,
     cursor: str | None,
@@ -55,7 +69,7 @@ def paginate(
     size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], current_app.config["PAGE_LIMIT_MAX"])
     if cursor:
         values = decode_cursor(cursor, len(order))
-        bound = tuple_(*(literal(v, type_=col.type) for col, v in zip(order, values, strict=True)))
+        bound = tuple_(*(_bound(col, v) for col, v in zip(order, values, strict=True)))
         columns = tuple_(*order)
         stmt = stmt.where(columns < bound if descending else columns > bound)
     ordering = [col.desc() if descending else col.asc() for col in order]

@@ -28,6 +28,10 @@ class Text(fields.String):
             return None
         return text
 
+    def _validate(self, value: Any) -> None:
+        if value is not None:  # blank became None above: nothing left to check
+            super()._validate(value)
+
 
 class Normalized(fields.String):
     """A string validated and normalized by a function that raises ValueError (pt-BR)."""
@@ -48,7 +52,7 @@ class Normalized(fields.String):
             raise ValidationError(str(error)) from None
 
 
-def document_field(**kwargs: Any) -> fields.Field:
+def document_field(**kwargs: Any) -> fields.Field[Any]:
     """CPF or CNPJ: any punctuation in, digits out."""
     return Normalized(lambda v: brazil.normalize_document(v)[1], **kwargs)
 

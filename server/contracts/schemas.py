@@ -12,7 +12,9 @@ class ContractItemIn(Strict):
 class ContractIn(Strict):
     number = Text(40, required=True)
     customer_id = fields.Integer(required=True)
-    delivery_address = fields.Nested(AddressSchema, allow_none=True, metadata={"description": "Defaults to the customer's address"})
+    delivery_address = fields.Nested(
+        AddressSchema, allow_none=True, metadata={"description": "Defaults to the customer's address"}
+    )
     delivery_date = fields.Date(allow_none=True)
     notes = Text(2000, allow_none=True)
     items = fields.List(
@@ -56,7 +58,7 @@ class ContractOut(Strict):
 
 
 class ContractListArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Contract number or customer"})
+    q = Text(100, metadata={"description": "Contract number or customer"})  # blank: no filter
     customer_id = fields.Integer()
     store_id = fields.Integer()
 

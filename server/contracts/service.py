@@ -15,7 +15,7 @@ from server.common.text import like_pattern
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
 from server.customers.service import search_condition
-from server.database import is_referenced, soft_delete, utcnow
+from server.database import bump_store_version, is_referenced, soft_delete, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 
@@ -48,7 +48,9 @@ def list_contracts(user: User, args: dict[str, Any]) -> Page[Contract]:
         stmt = stmt.where(Contract.customer_id == args["customer_id"])
     if args.get("store_id") is not None:
         stmt = stmt.where(Contract.store_id == args["store_id"])
-    return paginate(stmt, [Contract.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True)
+    return paginate(
+        stmt, [Contract.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True
+    )
 
 
 def _customer(user: User, customer_id: int) -> Customer:
@@ -59,6 +61,9 @@ def _customer(user: User, customer_id: int) -> Customer:
 
 
 def _check_number_free(store_id: int, number: str, exclude_id: int | None = None) -> None:
+    # Lock the store's version row first (the write takes it anyway), so that a concurrent request
+    # with the same number waits and then sees this one's row instead of failing with a 500.
+    bump_store_version(db.session, store_id)
     stmt = select(Contract.id).where(
         Contract.store_id == store_id, Contract.number == number, Contract.deleted_at.is_(None)
     )

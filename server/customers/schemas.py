@@ -39,7 +39,7 @@ class CustomerOut(Strict):
 
 
 class CustomerListArgs(PageArgs):
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Name, CPF/CNPJ, phone or e-mail"})
+    q = Text(100, metadata={"description": "Name, CPF/CNPJ, phone or e-mail"})  # blank: no filter
     store_id = fields.Integer()
     assistance_only = fields.Boolean()
 

@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from server.auth.access import visible
 from server.auth.models import User
 from server.common import brazil
 from server.common.pagination import Page, paginate
-from server.common.text import digits, like_pattern
+from server.common.text import digits, fold, like_pattern
 from server.customers.models import Customer
-from server.database import is_referenced, soft_delete
+from server.database import bump_store_version, is_referenced, soft_delete
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
 
 
 def search_condition(column: Any, term: str) -> Any:
-    """`column` (a folded search blob) contains the term, or its digits when it has some."""
-    condition = column.like(like_pattern(term), escape="\\")
+    """`column` (a folded search blob) contains every word of the term, in any order — or the
+    term's digits together, so that "529.982.247-25" and "(11) 98765-4321" match too."""
+    words = and_(*(column.like(like_pattern(word), escape="\\") for word in fold(term).split()))
     number = digits(term)
-    if len(number) >= 3:
-        condition = or_(condition, column.like(f"%{number}%"))
-    return condition
+    return or_(words, column.like(f"%{number}%")) if len(number) >= 3 else words
 
 
 def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
@@ -45,6 +44,10 @@ def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
 
 
 def _check_document_free(store_id: int, document: str, exclude_id: int | None = None) -> None:
+    # Lock the store's version row first (the write takes it anyway): a concurrent request with
+    # the same document waits here until this one commits and then sees its row, instead of
+    # passing the check too and failing on the unique index with a 500.
+    bump_store_version(db.session, store_id)
     stmt = select(Customer.id).where(
         Customer.store_id == store_id, Customer.document == document, Customer.deleted_at.is_(None)
     )
