@@ -27,6 +27,7 @@ test: lint typecheck test-sqlite test-postgres
 
 lint: install
 	$(BIN)/ruff check server tests scripts migrations/env.py
+	$(BIN)/ruff format --check server tests scripts migrations/env.py
 
 typecheck: install
 	$(BIN)/mypy server

@@ -115,22 +115,39 @@ CUSTOMERS = [
     DemoCustomer("Ricardo Fernandes Prado", "Rua Cayowaá", "05018000", "Perdizes", "São Paulo"),
     DemoCustomer("Gabriela Antunes Peixoto", "Rua Gomes de Carvalho", "04547004", "Vila Olímpia", "São Paulo"),
     DemoCustomer("Leonardo Brandão Siqueira", "Rua Padre Estevão Pernet", "03315000", "Tatuapé", "São Paulo"),
-    DemoCustomer("Priscila Guimarães Xavier", "Rua Heitor Penteado", "05437000", "Sumarezinho", "São Paulo",
-                 assistance_only=True),
-    DemoCustomer("Vinícius Rezende Couto", "Avenida Brigadeiro Luís Antônio", "01317000", "Bela Vista",
-                 "São Paulo", assistance_only=True),
-    DemoCustomer("Luciana Pacheco Amaral", "Rua Augusta", "01305000", "Consolação", "São Paulo",
-                 assistance_only=True),
-    DemoCustomer("João Pedro Menezes Vasconcelos", "Avenida Santo Amaro", "04506000", "Vila Nova Conceição",
-                 "São Paulo", assistance_only=True),
-    DemoCustomer("Padaria Pão Dourado Ltda", "Rua Teodoro Sampaio", "05405000", "Pinheiros", "São Paulo",
-                 company=True),
-    DemoCustomer("Clínica Sorriso Odontologia Ltda", "Avenida Engenheiro Luís Carlos Berrini", "04571000",
-                 "Cidade Monções", "São Paulo", company=True),
-    DemoCustomer("Ribeiro & Associados Advocacia", "Avenida Paulista", "01310100", "Bela Vista", "São Paulo",
-                 company=True),
-    DemoCustomer("Café Vila Madalena Ltda", "Rua Aspicuelta", "05433010", "Vila Madalena", "São Paulo",
-                 company=True),
+    DemoCustomer(
+        "Priscila Guimarães Xavier", "Rua Heitor Penteado", "05437000", "Sumarezinho", "São Paulo", assistance_only=True
+    ),
+    DemoCustomer(
+        "Vinícius Rezende Couto",
+        "Avenida Brigadeiro Luís Antônio",
+        "01317000",
+        "Bela Vista",
+        "São Paulo",
+        assistance_only=True,
+    ),
+    DemoCustomer("Luciana Pacheco Amaral", "Rua Augusta", "01305000", "Consolação", "São Paulo", assistance_only=True),
+    DemoCustomer(
+        "João Pedro Menezes Vasconcelos",
+        "Avenida Santo Amaro",
+        "04506000",
+        "Vila Nova Conceição",
+        "São Paulo",
+        assistance_only=True,
+    ),
+    DemoCustomer("Padaria Pão Dourado Ltda", "Rua Teodoro Sampaio", "05405000", "Pinheiros", "São Paulo", company=True),
+    DemoCustomer(
+        "Clínica Sorriso Odontologia Ltda",
+        "Avenida Engenheiro Luís Carlos Berrini",
+        "04571000",
+        "Cidade Monções",
+        "São Paulo",
+        company=True,
+    ),
+    DemoCustomer(
+        "Ribeiro & Associados Advocacia", "Avenida Paulista", "01310100", "Bela Vista", "São Paulo", company=True
+    ),
+    DemoCustomer("Café Vila Madalena Ltda", "Rua Aspicuelta", "05433010", "Vila Madalena", "São Paulo", company=True),
 ]
 
 # Reserved domains (RFC 2606): a demo must never mail a real inbox.

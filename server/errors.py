@@ -131,9 +131,7 @@ def _problem_body(error: HTTPException) -> tuple[dict[str, Any], dict[str, str]]
         body["errors"] = dict(data["errors"])
     elif "messages" in data:  # webargs: {"json": {...}} or {"query": {...}}
         body["errors"] = {
-            path: msgs
-            for location in data["messages"].values()
-            for path, msgs in flatten_messages(location).items()
+            path: msgs for location in data["messages"].values() for path, msgs in flatten_messages(location).items()
         }
     if data.get("extra"):
         body.update(data["extra"])
@@ -142,9 +140,7 @@ def _problem_body(error: HTTPException) -> tuple[dict[str, Any], dict[str, str]]
 
 def problem_response(error: HTTPException) -> ResponseReturnValue:
     body, headers = _problem_body(error)
-    response = current_app.response_class(
-        json.dumps(body), status=body["status"], mimetype="application/problem+json"
-    )
+    response = current_app.response_class(json.dumps(body), status=body["status"], mimetype="application/problem+json")
     response.headers.update(headers)
     # Headers werkzeug put on the exception (Allow on 405, Retry-After on 429) are kept.
     for name, value in error.get_headers():

@@ -142,8 +142,13 @@ def make_store(name: str = "Loja Centro", **data: Any) -> Store:
 def make_user(role: Role, stores: list[Store], email: str | None = None, **data: Any) -> User:
     email = email or f"{role.value}.{len(stores)}.{os.urandom(3).hex()}@assistec.test"
     return create_user(
-        {"name": data.pop("name", f"{role.value.title()} Teste"), "email": email, "password": PASSWORD,
-         "role": role.value, **data},
+        {
+            "name": data.pop("name", f"{role.value.title()} Teste"),
+            "email": email,
+            "password": PASSWORD,
+            "role": role.value,
+            **data,
+        },
         stores=stores,
     )
 

@@ -166,8 +166,13 @@ def test_five_failures_for_one_email_block_the_sixth_attempt_even_with_the_right
 
 def test_email_limit_counts_spellings_of_one_email_together(client, admin):
     """Changing the case of the e-mail does not buy more attempts."""
-    for email in ("admin@assistec.test", "ADMIN@assistec.test", "Admin@Assistec.Test", " admin@assistec.test",
-                  "admin@ASSISTEC.test"):
+    for email in (
+        "admin@assistec.test",
+        "ADMIN@assistec.test",
+        "Admin@Assistec.Test",
+        " admin@assistec.test",
+        "admin@ASSISTEC.test",
+    ):
         assert _post_login(client, email, "senha-errada-000").status_code == 401
     assert _post_login(client, "admin@assistec.test").status_code == 429
 
@@ -427,8 +432,12 @@ def test_security_headers_on_api_responses(as_admin, path):
     assert "default-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
-    assert response.headers.get("Referrer-Policy") in {"same-origin", "no-referrer", "strict-origin",
-                                                       "strict-origin-when-cross-origin"}
+    assert response.headers.get("Referrer-Policy") in {
+        "same-origin",
+        "no-referrer",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }
     assert response.headers.get("Cache-Control") == "no-store"
 
 

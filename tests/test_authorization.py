@@ -108,7 +108,9 @@ def world(app: Flask, store: Any, other_store: Any, admin: Any, scheduler: Any, 
     other_case = make_case(other_scheduler, other_customer)
     return {
         "ours": _ids(store, technician, first_room(store.id), customer, contract, case),
-        "theirs": _ids(other_store, other_scheduler, first_room(other_store.id), other_customer, other_contract, other_case),
+        "theirs": _ids(
+            other_store, other_scheduler, first_room(other_store.id), other_customer, other_contract, other_case
+        ),
         "users": {ADMIN: admin, SCHEDULER: scheduler, TECHNICIAN: technician},
     }
 

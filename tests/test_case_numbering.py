@@ -125,8 +125,7 @@ def test_a_failure_after_the_number_is_taken_gives_the_number_back(as_scheduler,
 def test_the_sequence_restarts_with_a_new_year(as_scheduler, store, customer):
     """The first case of a year is 00001 even when last year's sequence went far."""
     year = this_year()
-    db.session.execute(update(Store).where(Store.id == store.id).values(case_number_year=year - 1,
-                                                                        case_number_last=57))
+    db.session.execute(update(Store).where(Store.id == store.id).values(case_number_year=year - 1, case_number_last=57))
     db.session.commit()
 
     first = open_case(as_scheduler, customer.id)
@@ -147,7 +146,9 @@ def test_a_case_backdated_into_last_year_keeps_the_sequence(as_scheduler, store,
 
     assert [r.status_code for r in (first, backdated, after)] == [201, 201, 201], backdated.json
     assert [r.json["number"] for r in (first, backdated, after)] == [
-        f"AT-{year}-00001", f"AT-{year}-00002", f"AT-{year}-00003"
+        f"AT-{year}-00001",
+        f"AT-{year}-00002",
+        f"AT-{year}-00003",
     ]
     assert backdated.json["opened_at"] == f"{year - 1}-12-20T10:00:00-03:00"
     assert fresh_store(store.id).case_number_last == 3

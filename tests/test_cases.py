@@ -112,8 +112,12 @@ def test_open_case_with_an_inline_new_customer_creates_an_assistance_only_custom
     before = count(Customer)
     body = open_ok(
         as_scheduler,
-        customer={"name": "João Pereira", "document": "111.444.777-35", "phones": ["(11) 98888-7777"],
-                  "address": OTHER_ADDRESS},
+        customer={
+            "name": "João Pereira",
+            "document": "111.444.777-35",
+            "phones": ["(11) 98888-7777"],
+            "address": OTHER_ADDRESS,
+        },
     )
 
     assert count(Customer) == before + 1
@@ -302,8 +306,9 @@ def test_the_assignee_is_a_technician_of_the_store(as_scheduler, customer, techn
 
 
 @pytest.mark.parametrize("who", ["scheduler", "admin", "other_store_technician", "inactive_technician", "nobody"])
-def test_the_assignee_must_be_an_active_technician_of_the_store(as_scheduler, scheduler, admin, store, other_store,
-                                                                 customer, who):
+def test_the_assignee_must_be_an_active_technician_of_the_store(
+    as_scheduler, scheduler, admin, store, other_store, customer, who
+):
     """An office user, another store's technician, an inactive technician or an unknown id: 422 on assignee_id."""
     assignee_id = {
         "scheduler": lambda: scheduler.id,
@@ -346,8 +351,9 @@ def test_a_rejected_case_leaves_no_inline_customer_behind(as_scheduler, schedule
 # --- numbers, deadlines, times ------------------------------------------------------------
 
 
-def test_numbers_are_consecutive_per_store_and_independent_between_stores(as_scheduler, as_outsider, customer,
-                                                                          other_store):
+def test_numbers_are_consecutive_per_store_and_independent_between_stores(
+    as_scheduler, as_outsider, customer, other_store
+):
     """Each store has its own gap-free sequence AT-<year>-00001, 00002…"""
     foreign_customer = make_customer(other_store, name="Cliente de Fora", document=CPFS[3])
     year = this_year()
@@ -611,8 +617,9 @@ def test_list_sorted_by_deadline_pages_through_every_case(as_scheduler, schedule
 # --- who sees what ------------------------------------------------------------------------
 
 
-def test_a_technician_sees_only_the_cases_assigned_to_them(as_technician, scheduler, customer, technician,
-                                                           other_technician):
+def test_a_technician_sees_only_the_cases_assigned_to_them(
+    as_technician, scheduler, customer, technician, other_technician
+):
     """The list and the detail show a technician their own cases; another technician's case is 404."""
     mine = make_case(scheduler, customer, assignee_id=technician.id)
     theirs = make_case(scheduler, customer, assignee_id=other_technician.id)
@@ -666,8 +673,12 @@ def test_anonymous_requests_are_refused(client, case):
 
 def test_status_flow_from_open_to_closed(as_scheduler, case):
     """open → scheduled → in_service → pending → closed, each with its reason; closed_at only when closed."""
-    labels = {"scheduled": "Agendada", "in_service": "Em atendimento", "pending": "Com pendências",
-              "closed": "Finalizada"}
+    labels = {
+        "scheduled": "Agendada",
+        "in_service": "Em atendimento",
+        "pending": "Com pendências",
+        "closed": "Finalizada",
+    }
     for status, label in labels.items():
         body = move(as_scheduler, case.id, status)
         assert body["status"] == status
@@ -786,8 +797,12 @@ def test_patch_edits_the_case(as_scheduler, scheduler, case, customer, technicia
     version_before = case.version
     response = as_scheduler.patch(
         f"/api/cases/{case.id}",
-        json={"reported_issue": "Dobradiça solta.", "service_address": OTHER_ADDRESS, "contract_id": contract.id,
-              "assignee_id": other_technician.id},
+        json={
+            "reported_issue": "Dobradiça solta.",
+            "service_address": OTHER_ADDRESS,
+            "contract_id": contract.id,
+            "assignee_id": other_technician.id,
+        },
     )
 
     assert response.status_code == 200, response.json
@@ -835,11 +850,13 @@ def test_the_timeline_starts_with_the_created_event(as_scheduler, customer):
     assert datetime.fromisoformat(events[0]["changes"]["due_at"]) == datetime.fromisoformat(body["due_at"])
 
 
-def test_each_patch_adds_an_event_with_actor_and_changes(as_admin, as_scheduler, admin, scheduler, case,
-                                                        other_technician, technician):
+def test_each_patch_adds_an_event_with_actor_and_changes(
+    as_admin, as_scheduler, admin, scheduler, case, other_technician, technician
+):
     """Every change is recorded oldest first: who did it, and each field's from and to."""
-    as_scheduler.patch(f"/api/cases/{case.id}", json={"reported_issue": "Dobradiça solta.",
-                                                       "assignee_id": other_technician.id})
+    as_scheduler.patch(
+        f"/api/cases/{case.id}", json={"reported_issue": "Dobradiça solta.", "assignee_id": other_technician.id}
+    )
     move(as_admin, case.id, "scheduled")
     as_scheduler.post(f"/api/cases/{case.id}/cancel", json={"reason": "Cliente desistiu."})
     events = as_scheduler.get(f"/api/cases/{case.id}/timeline").json
@@ -893,3 +910,11 @@ def test_case_dates_in_list_match_detail(as_scheduler, case):
 
     assert listed == detail
     assert date.fromisoformat(detail["due_at"][:10]) > date.fromisoformat(detail["opened_at"][:10])
+
+
+def test_patch_with_half_an_address_is_refused(as_scheduler, case):
+    """A PATCH may leave fields out, but an address it sends must be whole (not merged, not half-stored)."""
+    response = as_scheduler.patch(f"/api/cases/{case.id}", json={"service_address": {"city": "Campinas"}})
+    assert response.status_code == 422
+    assert {"service_address.cep", "service_address.street", "service_address.state"} <= set(response.json["errors"])
+    assert as_scheduler.get(f"/api/cases/{case.id}").json["service_address"]["city"] == "São Paulo"

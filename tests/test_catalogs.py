@@ -19,8 +19,9 @@ KINDS = [kind.value for kind in CatalogKind]
 
 def _entry(store: Store, kind: CatalogKind, name: str) -> CatalogEntry:
     entry = db.session.scalar(
-        select(CatalogEntry).where(CatalogEntry.store_id == store.id, CatalogEntry.kind == kind.value,
-                                   CatalogEntry.name == name)
+        select(CatalogEntry).where(
+            CatalogEntry.store_id == store.id, CatalogEntry.kind == kind.value, CatalogEntry.name == name
+        )
     )
     assert entry is not None
     return entry
@@ -125,7 +126,7 @@ def test_create_validates_the_body(as_admin):
 
 
 def test_duplicate_name_is_rejected_case_insensitively(as_admin, store):
-    """"cozinha" duplicates the default "Cozinha" → 422 on `name`; nothing written."""
+    """ "cozinha" duplicates the default "Cozinha" → 422 on `name`; nothing written."""
     before = _names(as_admin, "rooms", "?include_inactive=true")
     response = as_admin.post("/api/catalogs/rooms", json={"name": "COZINHA"})
     assert response.status_code == 422
@@ -203,8 +204,9 @@ def test_only_admins_write_catalogs(request, caller, store):
 def test_admin_renames_reorders_and_deactivates(as_admin, store):
     """PATCH changes the fields sent; an inactive entry leaves the default list."""
     entry = _entry(store, CatalogKind.APPOINTMENT_TYPES, "Retorno")
-    response = as_admin.patch(f"/api/catalogs/appointment_types/{entry.id}", json={"name": "Retorno técnico",
-                                                                                     "position": 0})
+    response = as_admin.patch(
+        f"/api/catalogs/appointment_types/{entry.id}", json={"name": "Retorno técnico", "position": 0}
+    )
     assert response.status_code == 200, response.json
     assert response.json["name"] == "Retorno técnico"
     assert response.json["position"] == 0
@@ -407,7 +409,7 @@ def test_new_store_entries_carry_its_first_version(app):
 
 
 def test_duplicate_check_folds_accented_capitals(as_admin, store):
-    """"área de serviço" duplicates "Área de serviço" on every database (SQLite's lower() is ASCII-only)."""
+    """ "área de serviço" duplicates "Área de serviço" on every database (SQLite's lower() is ASCII-only)."""
     response = as_admin.post("/api/catalogs/rooms", json={"name": "ÁREA DE SERVIÇO"})
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["name"]

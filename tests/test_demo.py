@@ -34,8 +34,15 @@ def seed_demo(runner: Any) -> str:
 
 
 def counts() -> dict[str, int]:
-    models = {"stores": Store, "users": User, "customers": Customer, "contracts": Contract,
-              "contract_items": ContractItem, "cases": ServiceCase, "case_events": CaseEvent}
+    models = {
+        "stores": Store,
+        "users": User,
+        "customers": Customer,
+        "contracts": Contract,
+        "contract_items": ContractItem,
+        "cases": ServiceCase,
+        "case_events": CaseEvent,
+    }
     return {name: db.session.scalar(select(func.count()).select_from(model)) or 0 for name, model in models.items()}
 
 
@@ -79,8 +86,7 @@ def test_seed_demo_creates_a_realistic_store(runner: Any) -> None:
 
     contracts = db.session.scalars(select(Contract)).all()
     assert len(contracts) > len(customers) / 2
-    assert all(c.number.startswith("CT-2026-") and c.delivery_date and c.delivery_date.year == 2026
-               for c in contracts)
+    assert all(c.number.startswith("CT-2026-") and c.delivery_date and c.delivery_date.year == 2026 for c in contracts)
     items = db.session.scalars(select(ContractItem)).all()
     assert items
     assert all(item.room_id is not None and item.product_line_id is not None for item in items)

@@ -32,8 +32,11 @@ def counting(app: Flask) -> Iterator[list[str]]:
 
 
 def _room_ids(store_id: int) -> list[int]:
-    return list(db.session.scalars(select(CatalogEntry.id).where(
-        CatalogEntry.store_id == store_id, CatalogEntry.kind.in_(["rooms"]))))
+    return list(
+        db.session.scalars(
+            select(CatalogEntry.id).where(CatalogEntry.store_id == store_id, CatalogEntry.kind.in_(["rooms"]))
+        )
+    )
 
 
 def grow(store: Any, scheduler: Any, technician: Any, start: int, stop: int) -> None:
@@ -41,8 +44,12 @@ def grow(store: Any, scheduler: Any, technician: Any, start: int, stop: int) -> 
     rooms = _room_ids(store.id)
     for i in range(start, stop):
         customer = make_customer(store, name=f"Cliente {i:03d}")
-        contract = make_contract(scheduler, customer, number=f"C-{i:04d}",
-                                 items=[{"room_id": rooms[i % len(rooms)], "description": f"Item {i}"}])
+        contract = make_contract(
+            scheduler,
+            customer,
+            number=f"C-{i:04d}",
+            items=[{"room_id": rooms[i % len(rooms)], "description": f"Item {i}"}],
+        )
         case = make_case(scheduler, customer, contract_id=contract.id, assignee_id=technician.id)
         update_case(case, {"reported_issue": f"Problema {i}"}, scheduler)
         make_user(Role.TECHNICIAN, [store], f"tec{i}@assistec.test")
@@ -61,8 +68,15 @@ LISTS: list[tuple[str, Callable[[dict[str, Any]], str], int]] = [
 
 
 @pytest.mark.parametrize("name,url,per_unit", LISTS, ids=[name for name, _, _ in LISTS])
-def test_list_query_count_does_not_grow(app: Flask, store: Any, scheduler: Any, technician: Any,
-                                        name: str, url: Callable[[dict[str, Any]], str], per_unit: int) -> None:
+def test_list_query_count_does_not_grow(
+    app: Flask,
+    store: Any,
+    scheduler: Any,
+    technician: Any,
+    name: str,
+    url: Callable[[dict[str, Any]], str],
+    per_unit: int,
+) -> None:
     client = login(app, scheduler)
     counts = []
     lengths = []

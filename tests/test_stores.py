@@ -238,3 +238,11 @@ def test_member_of_any_role_reads_their_store(as_technician, store):
     response = as_technician.get(f"/api/stores/{store.id}")
     assert response.status_code == 200
     assert response.json["timezone"] == "America/Sao_Paulo"
+
+
+def test_patch_with_half_an_address_is_refused(as_admin, store):
+    """The store's address is replaced only by a whole one."""
+    response = as_admin.patch(f"/api/stores/{store.id}", json={"address": {"city": "Campinas"}})
+    assert response.status_code == 422
+    assert "address.cep" in response.json["errors"]
+    assert as_admin.get(f"/api/stores/{store.id}").json["address"]["city"] == "São Paulo"

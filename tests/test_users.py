@@ -110,8 +110,13 @@ def test_invalid_fields_are_all_named(as_admin, store):
     """Bad e-mail, over-long name, unknown field and missing stores are reported together."""
     response = as_admin.post(
         "/api/users",
-        json={"name": "x" * 121, "email": "sem-arroba", "password": "montador-forte-1", "role": "admin",
-              "is_superuser": True},
+        json={
+            "name": "x" * 121,
+            "email": "sem-arroba",
+            "password": "montador-forte-1",
+            "role": "admin",
+            "is_superuser": True,
+        },
     )
     assert response.status_code == 422
     assert set(response.json["errors"]) == {"name", "email", "store_ids", "is_superuser"}
@@ -163,8 +168,9 @@ def test_anonymous_cannot_list_or_create_users(client, store):
 # --- list and read --------------------------------------------------------------------------------
 
 
-def test_scheduler_lists_technicians_of_their_store(as_scheduler, technician, other_technician, admin, outsider,
-                                                     other_store):
+def test_scheduler_lists_technicians_of_their_store(
+    as_scheduler, technician, other_technician, admin, outsider, other_store
+):
     """Schedulers pick technicians from `?role=technician`: only technicians, only their stores."""
     foreign_technician = make_user(Role.TECHNICIAN, [other_store], "tec.outra@assistec.test")
     response = as_scheduler.get("/api/users?role=technician")
@@ -326,8 +332,12 @@ def test_admin_cannot_take_over_a_user_shared_with_another_store(app, as_admin, 
     log in as them and read store B's records.
     """
     shared = make_user(Role.TECHNICIAN, [store, other_store], "compartilhado@assistec.test")
-    for change in ({"password": "tomada-de-conta-1"}, {"email": "meu@assistec.test"}, {"role": "admin"},
-                   {"active": False}):
+    for change in (
+        {"password": "tomada-de-conta-1"},
+        {"email": "meu@assistec.test"},
+        {"role": "admin"},
+        {"active": False},
+    ):
         response = as_admin.patch(f"/api/users/{shared.id}", json=change)
         assert response.status_code == 403, change
         assert response.mimetype == PROBLEM

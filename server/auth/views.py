@@ -9,6 +9,7 @@ from server.auth import service
 from server.auth.access import get_visible_user, me, public, roles
 from server.auth.models import Role, User
 from server.auth.schemas import LoginIn, MeOut, UserIn, UserListArgs, UserOut
+from server.common.schemas import patch
 from server.errors import Problem
 from server.extensions import csrf, limiter
 
@@ -40,18 +41,14 @@ def _me_payload(user: User) -> dict[str, Any]:
     deduct_when=_failed,
     scope="login-email",
 )
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], deduct_when=_failed, scope="login-ip"
-)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], deduct_when=_failed, scope="login-ip")
 @blp.arguments(LoginIn)
 @blp.response(200, MeOut)
 def login(data: dict[str, Any]) -> dict[str, Any]:
     """Log in with e-mail and password; `remember` keeps the session for 30 days."""
     user = service.authenticate(data["email"], data["password"])
     if user is None:
-        raise Problem(
-            401, "E-mail ou senha incorretos.", slug="invalid-credentials", title="Login não autorizado"
-        )
+        raise Problem(401, "E-mail ou senha incorretos.", slug="invalid-credentials", title="Login não autorizado")
     session.clear()
     session.permanent = data["remember"]
     login_user(user, remember=data["remember"])
@@ -99,7 +96,7 @@ def get_user(user_id: int) -> User:
 
 @users_blp.patch("/<int:user_id>")
 @roles(Role.ADMIN)
-@users_blp.arguments(UserIn(partial=True))
+@users_blp.arguments(patch(UserIn))
 @users_blp.response(200, UserOut)
 def update_user(data: dict[str, Any], user_id: int) -> User:
     return service.update_user(get_visible_user(me(), user_id), data, actor=me())

@@ -11,12 +11,18 @@ STATUSES = [status.value for status in CaseStatus]
 class CaseIn(Strict):
     customer_id = fields.Integer(metadata={"description": "An existing customer…"})
     customer = fields.Nested(CustomerIn, metadata={"description": "…or a new, assistance-only one"})
-    contract_id = fields.Integer(allow_none=True, metadata={"description": "Its delivery address becomes the service address"})
+    contract_id = fields.Integer(
+        allow_none=True, metadata={"description": "Its delivery address becomes the service address"}
+    )
     store_id = fields.Integer(metadata={"description": "Needed for a new customer when the user has several stores"})
     reported_issue = Text(4000, required=True, metadata={"description": "Situação Alegada"})
-    service_address = fields.Nested(AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"})
+    service_address = fields.Nested(
+        AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"}
+    )
     assignee_id = fields.Integer(allow_none=True, metadata={"description": "Technician responsible"})
-    opened_at = fields.DateTime(metadata={"description": "Defaults to now; a naive time is read in the store's timezone"})
+    opened_at = fields.DateTime(
+        metadata={"description": "Defaults to now; a naive time is read in the store's timezone"}
+    )
 
 
 class CaseUpdate(Strict):
@@ -81,7 +87,9 @@ class CaseListArgs(PageArgs):
     )
     overdue = fields.Boolean()
     due_within_days = fields.Integer(validate=validate.Range(0, 365))
-    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"})
+    q = fields.String(
+        validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"}
+    )
     opened_from = fields.Date()
     opened_to = fields.Date()
     store_id = fields.Integer()

@@ -79,14 +79,10 @@ def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
         stmt = stmt.where(late if args["overdue"] else ~late)
     if args.get("due_within_days") is not None:
         limit = now + timedelta(days=args["due_within_days"])
-        stmt = stmt.where(
-            ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED)
-        )
+        stmt = stmt.where(ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED))
     if args.get("q"):
         customers = select(Customer.id).where(search_condition(Customer.search_text, args["q"]))
-        stmt = stmt.where(
-            search_condition(ServiceCase.search_text, args["q"]) | ServiceCase.customer_id.in_(customers)
-        )
+        stmt = stmt.where(search_condition(ServiceCase.search_text, args["q"]) | ServiceCase.customer_id.in_(customers))
     tz = ZoneInfo(user.stores[0].timezone) if user.stores else ZoneInfo("America/Sao_Paulo")
     if args.get("opened_from"):
         stmt = stmt.where(ServiceCase.opened_at >= _day_start(args["opened_from"], tz))
@@ -123,8 +119,9 @@ def timeline(case: ServiceCase) -> list[CaseEvent]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _record(case: ServiceCase, actor: User | None, kind: str, changes: dict[str, Any] | None = None,
-            note: str | None = None) -> None:
+def _record(
+    case: ServiceCase, actor: User | None, kind: str, changes: dict[str, Any] | None = None, note: str | None = None
+) -> None:
     db.session.add(
         CaseEvent(
             store_id=case.store_id,
@@ -142,11 +139,7 @@ def _snapshot(case: ServiceCase) -> dict[str, Any]:
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {
-        field: {"from": before[field], "to": after[field]}
-        for field in TRACKED
-        if before[field] != after[field]
-    }
+    return {field: {"from": before[field], "to": after[field]} for field in TRACKED if before[field] != after[field]}
 
 
 def _visible_contract(user: User, contract_id: int) -> Contract:

@@ -7,6 +7,7 @@ from server.cases import service
 from server.cases.models import CaseEvent, ServiceCase
 from server.cases.schemas import CancelIn, CaseEventOut, CaseIn, CaseListArgs, CaseOut, CasePage, CaseUpdate
 from server.common.pagination import Page
+from server.common.schemas import patch
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Assistências")
 
@@ -36,7 +37,7 @@ def get_case(case_id: int) -> ServiceCase:
 
 @blp.patch("/<int:case_id>")
 @roles(*OFFICE)
-@blp.arguments(CaseUpdate(partial=True))
+@blp.arguments(patch(CaseUpdate))
 @blp.response(200, CaseOut)
 def update_case(data: dict[str, Any], case_id: int) -> ServiceCase:
     """Edit a case; changing `status` by hand needs `status_reason` and follows the status flow."""

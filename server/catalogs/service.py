@@ -23,14 +23,10 @@ from server.stores.models import Store
 def seed_catalogs(store: Store) -> None:
     for kind, names in DEFAULTS.items():
         for position, name in enumerate(names, start=1):
-            db.session.add(
-                CatalogEntry(store_id=store.id, kind=kind.value, name=name, position=position)
-            )
+            db.session.add(CatalogEntry(store_id=store.id, kind=kind.value, name=name, position=position))
 
 
-def list_entries(
-    user: User, kind: CatalogKind, store_id: int | None, include_inactive: bool
-) -> list[CatalogEntry]:
+def list_entries(user: User, kind: CatalogKind, store_id: int | None, include_inactive: bool) -> list[CatalogEntry]:
     stmt = visible(CatalogEntry, user).where(CatalogEntry.kind == kind.value)
     if store_id is not None:
         stmt = stmt.where(CatalogEntry.store_id == store_id)

@@ -7,11 +7,10 @@ from server.auth.models import Role
 from server.catalogs import service
 from server.catalogs.models import CatalogEntry, CatalogKind
 from server.catalogs.schemas import CatalogEntryIn, CatalogEntryOut, CatalogListArgs
+from server.common.schemas import patch
 from server.errors import NotFound
 
-blp = Blueprint(
-    "catalogs", __name__, url_prefix="/api/catalogs", description="Cadastros auxiliares"
-)
+blp = Blueprint("catalogs", __name__, url_prefix="/api/catalogs", description="Cadastros auxiliares")
 
 KINDS = "|".join(kind.value for kind in CatalogKind)
 
@@ -50,7 +49,7 @@ def create_entry(data: dict[str, Any], kind: str) -> CatalogEntry:
 
 @blp.patch("/<kind>/<int:entry_id>")
 @roles(Role.ADMIN)
-@blp.arguments(CatalogEntryIn(partial=True, exclude=("store_id",)))
+@blp.arguments(patch(CatalogEntryIn, exclude=("store_id",)))
 @blp.response(200, CatalogEntryOut)
 def update_entry(data: dict[str, Any], kind: str, entry_id: int) -> CatalogEntry:
     return service.update_entry(_entry(kind, entry_id), data)

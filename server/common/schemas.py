@@ -116,3 +116,11 @@ class StoreTime(fields.DateTime):
         if value is not None:
             value = value.astimezone(ZoneInfo(obj.store.timezone))
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def patch(schema: type[Schema], **kwargs: Any) -> Schema:
+    """The PATCH variant of a schema: any top-level field may be left out, but a nested object
+    that is sent (an address) must be whole. `partial=True` would reach into it and let half an
+    address replace the stored one."""
+    required = tuple(name for name, field in schema._declared_fields.items() if field.required)
+    return schema(partial=required, **kwargs)

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from server.auth.access import OFFICE, me, roles
 from server.common.pagination import Page
+from server.common.schemas import patch
 from server.contracts import service
 from server.contracts.models import Contract
 from server.contracts.schemas import ContractIn, ContractListArgs, ContractOut, ContractPage
@@ -38,9 +39,7 @@ def get_contract(contract_id: int) -> Contract:
 
 @blp.patch("/<int:contract_id>")
 @roles(*OFFICE)
-# Not partial=True: that reaches into the nested delivery address and items and would accept an
-# incomplete address that replaced the whole stored one.
-@blp.arguments(ContractIn(partial=("number", "customer_id")))
+@blp.arguments(patch(ContractIn))
 @blp.response(200, ContractOut)
 def update_contract(data: dict[str, Any], contract_id: int) -> Contract:
     return service.update_contract(me(), service.load_contract(me(), contract_id), data)

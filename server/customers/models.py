@@ -39,9 +39,7 @@ class Customer(StoreRecord, Base):
 
     def refresh_search(self) -> None:
         self.sort_name = fold(self.name)
-        self.search_text = search_blob(
-            self.name, self.document, *(self.phones or []), self.email, digits(self.email)
-        )
+        self.search_text = search_blob(self.name, self.document, *(self.phones or []), self.email, digits(self.email))
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.name!r}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, true
 
 from server.auth.access import visible
 from server.auth.models import User
@@ -21,9 +21,11 @@ from server.stores.models import Store
 def search_condition(column: Any, term: str) -> Any:
     """`column` (a folded search blob) contains every word of the term, in any order — or the
     term's digits together, so that "529.982.247-25" and "(11) 98765-4321" match too."""
-    words = and_(*(column.like(like_pattern(word), escape="\\") for word in fold(term).split()))
+    words = and_(true(), *(column.like(like_pattern(word), escape="\\") for word in fold(term).split()))
     number = digits(term)
-    return or_(words, column.like(f"%{number}%")) if len(number) >= 3 else words
+    if len(number) < 3 or any(c.isalpha() for c in term):  # "PL-0100" is a code, not a phone
+        return words
+    return or_(words, column.like(f"%{number}%"))
 
 
 def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:

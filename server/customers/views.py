@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from server.auth.access import OFFICE, get_visible, me, pick_store, roles
 from server.common.pagination import Page
+from server.common.schemas import patch
 from server.customers import service
 from server.customers.models import Customer
 from server.customers.schemas import CustomerIn, CustomerListArgs, CustomerOut, CustomerPage, NewCustomerIn
@@ -38,9 +39,7 @@ def get_customer(customer_id: int) -> Customer:
 
 @blp.patch("/<int:customer_id>")
 @roles(*OFFICE)
-# Only the top-level required fields become optional: partial=True would also reach into the
-# nested address and accept an incomplete one, which then replaced the whole stored address.
-@blp.arguments(CustomerIn(partial=("name",)))
+@blp.arguments(patch(CustomerIn))
 @blp.response(200, CustomerOut)
 def update_customer(data: dict[str, Any], customer_id: int) -> Customer:
     return service.update_customer(get_visible(Customer, customer_id, me(), "Cliente não encontrado."), data)

@@ -15,9 +15,7 @@ class Store(Timestamped, Base):
     """A tenant (loja). Its row also holds the sync version counter and the case sequence."""
 
     __tablename__ = "stores"
-    __table_args__ = (
-        CheckConstraint("repair_deadline_days BETWEEN 7 AND 180", name="repair_deadline_range"),
-    )
+    __table_args__ = (CheckConstraint("repair_deadline_days BETWEEN 7 AND 180", name="repair_deadline_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -31,6 +31,4 @@ def update_store(store: Store, data: dict[str, Any]) -> Store:
 
 
 def stores_of(user: User) -> list[Store]:
-    return list(
-        db.session.scalars(select(Store).where(Store.id.in_(user.store_ids)).order_by(Store.name))
-    )
+    return list(db.session.scalars(select(Store).where(Store.id.in_(user.store_ids)).order_by(Store.name)))

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from server.auth.access import me, require_member, roles
 from server.auth.models import Role
+from server.common.schemas import patch
 from server.stores import service
 from server.stores.models import Store
 from server.stores.schemas import StoreIn, StoreOut
@@ -35,7 +36,7 @@ def get_store(store_id: int) -> Store:
 
 @blp.patch("/<int:store_id>")
 @roles(Role.ADMIN)
-@blp.arguments(StoreIn(partial=True))
+@blp.arguments(patch(StoreIn))
 @blp.response(200, StoreOut)
 def update_store(data: dict[str, Any], store_id: int) -> Store:
     return service.update_store(require_member(me(), store_id), data)
