@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app, json
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 PROBLEM_BASE = "https://assistec.com.br/problems/"
@@ -60,6 +61,10 @@ SLUGS = {
     500: "internal",
     503: "unavailable",
 }
+
+
+# The few messages webargs writes itself (marshmallow's are set in server.common.messages).
+LIBRARY_MESSAGES = {"Invalid JSON body.": "O corpo da requisição não é um JSON válido."}
 
 
 class Problem(HTTPException):
@@ -131,7 +136,9 @@ def _problem_body(error: HTTPException) -> tuple[dict[str, Any], dict[str, str]]
         body["errors"] = dict(data["errors"])
     elif "messages" in data:  # webargs: {"json": {...}} or {"query": {...}}
         body["errors"] = {
-            path: msgs for location in data["messages"].values() for path, msgs in flatten_messages(location).items()
+            path: [LIBRARY_MESSAGES.get(m, m) for m in msgs]
+            for location in data["messages"].values()
+            for path, msgs in flatten_messages(location).items()
         }
     if data.get("extra"):
         body.update(data["extra"])
@@ -154,5 +161,11 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(error: Exception) -> ResponseReturnValue:
         if isinstance(error, HTTPException):
             return problem_response(error)
+        if isinstance(error, IntegrityError):
+            # A uniqueness race the services' checks could not see (two requests at once).
+            app.logger.warning("integrity error: %s", error.orig)
+            return problem_response(
+                Problem(409, "Outro registro igual foi salvo ao mesmo tempo. Confira os dados e tente de novo.")
+            )
         app.logger.exception("unhandled error")
         return problem_response(InternalServerError())

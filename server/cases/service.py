@@ -160,12 +160,9 @@ def _refresh_search(case: ServiceCase) -> None:
     case.search_text = search_blob(case.number, case.number.replace("-", ""), case.reported_issue)
 
 
-def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
-    """Open a case for an existing customer (`customer_id`), a new one (`customer`), or a contract's."""
-    data = dict(data)
+def _customer_and_store(data: dict[str, Any], contract: Contract | None, actor: User) -> tuple[Customer, Store]:
+    """The case's customer — existing (`customer_id`), new (`customer`) or the contract's — and store."""
     customer_id, new_customer = data.pop("customer_id", None), data.pop("customer", None)
-    contract = _visible_contract(actor, data.pop("contract_id")) if data.get("contract_id") else None
-    data.pop("contract_id", None)
     if customer_id is not None and new_customer is not None:
         raise ValidationFailed({"customer": ["Informe o cliente existente ou os dados de um novo, não ambos."]})
 
@@ -193,6 +190,15 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
         raise ValidationFailed({"customer_id": ["Informe o cliente (ou um contrato)."]})
     if data.pop("store_id", None) not in (None, store.id):
         raise ValidationFailed({"store_id": ["O cliente é de outra loja."]})
+    return customer, store
+
+
+def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
+    """Open a case for an existing customer (`customer_id`), a new one (`customer`), or a contract's."""
+    data = dict(data)
+    contract_id = data.pop("contract_id", None)
+    contract = _visible_contract(actor, contract_id) if contract_id is not None else None
+    customer, store = _customer_and_store(data, contract, actor)
 
     address = data.pop("service_address", None) or (contract.delivery_address if contract else None) or customer.address
     if not address:
