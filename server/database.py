@@ -22,14 +22,17 @@ from sqlalchemy import (
     DateTime,
     Engine,
     ForeignKey,
+    Index,
     MetaData,
     and_,
     column,
     event,
     exists,
+    inspect,
     or_,
     select,
     table,
+    text,
     update,
 )
 from sqlalchemy.engine.interfaces import Dialect
@@ -107,6 +110,29 @@ class StoreRecord(Timestamped):
 
 def soft_delete(record: StoreRecord) -> None:
     record.deleted_at = utcnow()
+
+
+def live_unique_index(name: str, *columns: str, where: str = "deleted_at IS NULL") -> Index:
+    """Unique among live rows: a tombstone does not keep its number or document taken."""
+    condition = text(where)
+    return Index(name, *columns, unique=True, sqlite_where=condition, postgresql_where=condition)
+
+
+def value_taken(
+    session: AnySession, model: type[StoreRecord], store_id: int, column: Any, value: Any, exclude_id: Any = None
+) -> bool:
+    """Whether a live record of the store already has `value` in `column` (a unique field).
+
+    The store's row is locked first — the write that follows takes that lock anyway — so a
+    concurrent request with the same value waits, then sees this one's row and gets a clear 422
+    instead of passing the check too and failing on the unique index.
+    """
+    bump_store_version(session, store_id)
+    primary_key = inspect(model).primary_key[0]
+    stmt = select(primary_key).where(model.store_id == store_id, column == value, model.deleted_at.is_(None))
+    if exclude_id is not None:
+        stmt = stmt.where(primary_key != exclude_id)
+    return session.scalar(stmt) is not None
 
 
 def is_referenced(session: AnySession, record: Base) -> bool:

@@ -3,28 +3,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.catalogs.models import CatalogEntry
 from server.customers.models import Customer
-from server.database import Base, StoreRecord
+from server.database import Base, StoreRecord, live_unique_index
 
 
 class Contract(StoreRecord, Base):
     """A sales contract (contrato de venda): what was sold, to whom, delivered where."""
 
     __tablename__ = "contracts"
-    __table_args__ = (
-        Index(
-            "uq_contracts_store_number",
-            "store_id",
-            "number",
-            unique=True,
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
-        ),
-    )
+    __table_args__ = (live_unique_index("uq_contracts_store_number", "store_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40))

@@ -15,7 +15,7 @@ from server.common.text import like_pattern
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
 from server.customers.service import search_condition
-from server.database import bump_store_version, is_referenced, soft_delete, utcnow
+from server.database import is_referenced, soft_delete, utcnow, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 
@@ -61,15 +61,7 @@ def _customer(user: User, customer_id: int) -> Customer:
 
 
 def _check_number_free(store_id: int, number: str, exclude_id: int | None = None) -> None:
-    # Lock the store's version row first (the write takes it anyway), so that a concurrent request
-    # with the same number waits and then sees this one's row instead of failing with a 500.
-    bump_store_version(db.session, store_id)
-    stmt = select(Contract.id).where(
-        Contract.store_id == store_id, Contract.number == number, Contract.deleted_at.is_(None)
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Contract.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    if value_taken(db.session, Contract, store_id, Contract.number, number, exclude_id):
         raise ValidationFailed({"number": ["Já existe um contrato com este número nesta loja."]})
 
 

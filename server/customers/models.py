@@ -2,24 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text, text
+from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.common.text import digits, fold, search_blob
-from server.database import Base, StoreRecord
+from server.database import Base, StoreRecord, live_unique_index
 
 
 class Customer(StoreRecord, Base):
     __tablename__ = "customers"
     __table_args__ = (
         # One live customer per document in a store; tombstones and customers without one don't count.
-        Index(
-            "uq_customers_store_document",
-            "store_id",
-            "document",
-            unique=True,
-            sqlite_where=text("deleted_at IS NULL AND document IS NOT NULL"),
-            postgresql_where=text("deleted_at IS NULL AND document IS NOT NULL"),
+        live_unique_index(
+            "uq_customers_store_document", "store_id", "document", where="deleted_at IS NULL AND document IS NOT NULL"
         ),
         Index("ix_customers_store_sort_name", "store_id", "sort_name", "id"),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, or_, true
 
 from server.auth.access import visible
 from server.auth.models import User
@@ -12,7 +12,7 @@ from server.common import brazil
 from server.common.pagination import Page, paginate
 from server.common.text import digits, fold, like_pattern
 from server.customers.models import Customer
-from server.database import bump_store_version, is_referenced, soft_delete
+from server.database import is_referenced, soft_delete, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
@@ -46,16 +46,7 @@ def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
 
 
 def _check_document_free(store_id: int, document: str, exclude_id: int | None = None) -> None:
-    # Lock the store's version row first (the write takes it anyway): a concurrent request with
-    # the same document waits here until this one commits and then sees its row, instead of
-    # passing the check too and failing on the unique index with a 500.
-    bump_store_version(db.session, store_id)
-    stmt = select(Customer.id).where(
-        Customer.store_id == store_id, Customer.document == document, Customer.deleted_at.is_(None)
-    )
-    if exclude_id is not None:
-        stmt = stmt.where(Customer.id != exclude_id)
-    if db.session.scalar(stmt) is not None:
+    if value_taken(db.session, Customer, store_id, Customer.document, document, exclude_id):
         raise ValidationFailed({"document": ["Já existe um cliente com este CPF/CNPJ nesta loja."]})
 
 
