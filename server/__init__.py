@@ -88,6 +88,8 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import server.attachments.models
+    import server.orders.models  # noqa: F401  (models without views yet)
     from server.auth.views import blp as auth_blp
     from server.auth.views import users_blp
     from server.cases.views import blp as cases_blp

@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
-from server.cases.numbering import next_case_number
 from server.common.pagination import Page, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
@@ -22,6 +21,7 @@ from server.database import utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
+from server.stores.numbering import Numbered, next_number
 
 LOAD = (
     selectinload(ServiceCase.store),
@@ -217,7 +217,7 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
     year = utcnow().astimezone(ZoneInfo(store.timezone)).year
     case = ServiceCase(
         store_id=store.id,
-        number=next_case_number(db.session, store.id, year),
+        number=next_number(db.session, store.id, Numbered.CASE, year),
         customer_id=customer.id,
         contract_id=contract.id if contract else None,
         assignee_id=assignee_id,

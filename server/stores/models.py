@@ -25,10 +25,12 @@ class Store(Timestamped, Base):
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     repair_deadline_days: Mapped[int] = mapped_column(default=DEFAULT_REPAIR_DEADLINE_DAYS)
-    # Written only by SQL UPDATEs that lock this row (server.database, server.cases.numbering).
+    # Written only by SQL UPDATEs that lock this row (server.database, server.stores.numbering).
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     case_number_year: Mapped[int] = mapped_column(default=0)
     case_number_last: Mapped[int] = mapped_column(default=0)
+    order_number_year: Mapped[int] = mapped_column(default=0)
+    order_number_last: Mapped[int] = mapped_column(default=0)
 
     def __repr__(self) -> str:
         return f"<Store {self.id} {self.name!r}>"

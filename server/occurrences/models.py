@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.auth.models import User
+from server.cases.models import ServiceCase
+from server.catalogs.models import CatalogEntry
+from server.database import Base, StoreRecord
+
+if TYPE_CHECKING:
+    from server.orders.models import PartsOrder
+
+
+class Payer(StrEnum):
+    """Modalidade: who bears the cost of fixing it."""
+
+    STORE = "store"
+    FACTORY = "factory"
+    CUSTOMER = "customer"
+    CARRIER = "carrier"
+
+
+PAYER_LABELS = {
+    Payer.STORE: "Paga pela Loja",
+    Payer.FACTORY: "Paga pela Fábrica",
+    Payer.CUSTOMER: "Paga pelo Cliente",
+    Payer.CARRIER: "Paga pela Transportadora",
+}
+
+
+class ItemAction(StrEnum):
+    REPLACE = "replace"
+    REPAIR = "repair"
+    ADJUST = "adjust"
+
+
+ACTION_LABELS = {ItemAction.REPLACE: "Substituir", ItemAction.REPAIR: "Reparar", ItemAction.ADJUST: "Ajustar"}
+
+
+class Occurrence(StoreRecord, Base):
+    """An ocorrência: what a visit found, who pays, and what must be done or bought.
+
+    Its id is a UUID a phone may generate, so that a retried create finds the same record;
+    `request_hash` tells a retry (same body) from a different record under a reused id.
+    """
+
+    __tablename__ = "occurrences"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    occurrence_type_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id"))
+    status_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
+    product_line_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
+    payer: Mapped[str] = mapped_column(String(10))
+    supplier_order_number: Mapped[str | None] = mapped_column(String(40))
+    expected_fix_date: Mapped[date]
+    report: Mapped[str | None] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(default=False)
+    unresolved_reason: Mapped[str | None] = mapped_column(String(500))
+    request_hash: Mapped[str] = mapped_column(String(64))
+
+    case: Mapped[ServiceCase] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(lazy="raise")
+    occurrence_type: Mapped[CatalogEntry] = relationship(foreign_keys=[occurrence_type_id], lazy="raise")
+    status: Mapped[CatalogEntry | None] = relationship(foreign_keys=[status_id], lazy="raise")
+    room: Mapped[CatalogEntry | None] = relationship(foreign_keys=[room_id], lazy="raise")
+    product_line: Mapped[CatalogEntry | None] = relationship(foreign_keys=[product_line_id], lazy="raise")
+    items: Mapped[list[OccurrenceItem]] = relationship(
+        lazy="raise",
+        primaryjoin="and_(Occurrence.id == OccurrenceItem.occurrence_id, OccurrenceItem.deleted_at.is_(None))",
+        order_by="OccurrenceItem.created_at",
+        viewonly=True,
+    )
+
+    @property
+    def payer_label(self) -> str:
+        return PAYER_LABELS[Payer(self.payer)]
+
+
+class OccurrenceItem(StoreRecord, Base):
+    """A part, module or hardware to replace, repair or adjust; bought through a parts order."""
+
+    __tablename__ = "occurrence_items"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    occurrence_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("occurrences.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("parts_orders.id"), index=True)
+    description: Mapped[str] = mapped_column(String(300))
+    code: Mapped[str | None] = mapped_column(String(60))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 3))
+    unit: Mapped[str] = mapped_column(String(10), default="un")
+    action: Mapped[str] = mapped_column(String(10))
+    supplier: Mapped[str | None] = mapped_column(String(120))
+    unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+
+    occurrence: Mapped[Occurrence] = relationship(lazy="raise")
+    order: Mapped[PartsOrder | None] = relationship(lazy="raise")
+
+    @property
+    def total(self) -> Decimal | None:
+        return None if self.unit_cost is None else (self.quantity * self.unit_cost).quantize(Decimal("0.01"))

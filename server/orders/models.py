@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.cases.models import ServiceCase
+from server.database import Base, StoreRecord
+from server.occurrences.models import OccurrenceItem
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "draft"
+    SENT = "sent"
+    RECEIVED = "received"
+    CANCELLED = "cancelled"
+
+
+ORDER_STATUS_LABELS = {
+    OrderStatus.DRAFT: "Rascunho",
+    OrderStatus.SENT: "Enviado",
+    OrderStatus.RECEIVED: "Recebido",
+    OrderStatus.CANCELLED: "Cancelado",
+}
+OPEN_ORDER = (OrderStatus.DRAFT.value, OrderStatus.SENT.value)
+
+
+class PartsOrder(StoreRecord, Base):
+    """A pedido de peças: the items of one case for one supplier and one payer."""
+
+    __tablename__ = "parts_orders"
+    __table_args__ = (Index("uq_parts_orders_store_number", "store_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    supplier: Mapped[str | None] = mapped_column(String(120))
+    payer: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=OrderStatus.DRAFT.value)
+    notes: Mapped[str | None] = mapped_column(String(1000))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[datetime | None]
+    received_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    case: Mapped[ServiceCase] = relationship(lazy="raise")
+    items: Mapped[list[OccurrenceItem]] = relationship(
+        lazy="raise",
+        primaryjoin="and_(PartsOrder.id == OccurrenceItem.order_id, OccurrenceItem.deleted_at.is_(None))",
+        viewonly=True,
+    )
+
+    @property
+    def status_label(self) -> str:
+        return ORDER_STATUS_LABELS[OrderStatus(self.status)]
