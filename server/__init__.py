@@ -96,9 +96,19 @@ def _register_blueprints(app: Flask) -> None:
     from server.catalogs.views import blp as catalogs_blp
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
+    from server.occurrences.views import blp as occurrences_blp
     from server.stores.views import blp as stores_blp
 
-    for blueprint in (auth_blp, users_blp, stores_blp, catalogs_blp, customers_blp, contracts_blp, cases_blp):
+    for blueprint in (
+        auth_blp,
+        users_blp,
+        stores_blp,
+        catalogs_blp,
+        customers_blp,
+        contracts_blp,
+        cases_blp,
+        occurrences_blp,
+    ):
         api.register_blueprint(blueprint)
 
 

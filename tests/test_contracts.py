@@ -301,8 +301,8 @@ def test_room_of_the_wrong_kind_is_rejected(as_scheduler, customer, store):
     items = [{"room_id": room(store).id}, {"room_id": line(store).id, "product_line_id": room(store).id}]
     body = problem(as_scheduler.post(URL, json={"number": "C-5001", "customer_id": customer.id, "items": items}), 422)
     assert body["errors"] == {
-        "items.1.room_id": ["Ambiente não encontrado(a) ou inativo(a)."],
-        "items.1.product_line_id": ["Linha de produto não encontrado(a) ou inativo(a)."],
+        "items.1.room_id": ["Ambiente: opção não encontrada ou inativa."],
+        "items.1.product_line_id": ["Linha de produto: opção não encontrada ou inativa."],
     }
     assert counts() == before
 
@@ -333,7 +333,7 @@ def test_room_of_another_store_is_rejected_for_a_user_of_both(app, store, other_
     response = login(app, user).post(
         URL, json={"number": "M-1", "customer_id": here.id, "items": [{"room_id": room(other_store).id}]}
     )
-    assert problem(response, 422)["errors"] == {"items.0.room_id": ["Ambiente não encontrado(a) ou inativo(a)."]}
+    assert problem(response, 422)["errors"] == {"items.0.room_id": ["Ambiente: opção não encontrada ou inativa."]}
     assert counts() == (0, 0)
 
 
@@ -419,7 +419,7 @@ def test_rejected_item_patch_keeps_the_old_items(as_scheduler, sold, store, othe
         f"{URL}/{sold['id']}",
         json={"notes": "não deve gravar", "items": [{"room_id": room(store).id}, {"room_id": room(other_store).id}]},
     )
-    assert problem(response, 422)["errors"] == {"items.1.room_id": ["Ambiente não encontrado(a) ou inativo(a)."]}
+    assert problem(response, 422)["errors"] == {"items.1.room_id": ["Ambiente: opção não encontrada ou inativa."]}
     assert as_scheduler.get(f"{URL}/{sold['id']}").json == sold
     assert len(item_rows(sold["id"])) == 2
     assert row(sold["id"]).notes is None

@@ -2,7 +2,7 @@ from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
 from server.cases.models import CaseStatus
-from server.common.schemas import AddressSchema, PageArgs, StoreTime, Strict, Text, page_schema
+from server.common.schemas import AddressSchema, PageArgs, Ref, StoreTime, Strict, Text, page_schema
 from server.customers.schemas import CustomerIn
 
 STATUSES = [status.value for status in CaseStatus]
@@ -44,11 +44,6 @@ class CustomerSummary(Strict):
     document = fields.String(allow_none=True)
     phones = fields.List(fields.String())
     email = fields.String(allow_none=True)
-
-
-class Ref(Strict):
-    id = fields.Integer()
-    name = fields.String()
 
 
 class ContractRef(Strict):

@@ -19,6 +19,44 @@ from server.errors import ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
 
+KIND_LABELS = {
+    CatalogKind.OCCURRENCE_TYPES: "Tipo de ocorrência",
+    CatalogKind.OCCURRENCE_STATUSES: "Situação da ocorrência",
+    CatalogKind.APPOINTMENT_TYPES: "Tipo de compromisso",
+    CatalogKind.ROOMS: "Ambiente",
+    CatalogKind.PRODUCT_LINES: "Linha de produto",
+}
+
+
+def check_entries(store_id: int, refs: dict[str, tuple[CatalogKind, int | None]]) -> None:
+    """Each referenced entry (field path -> kind, id) is an active entry of that kind in the store.
+
+    One query for all of them; ValidationFailed names every bad field.
+    """
+    ids = {entry_id for _, entry_id in refs.values() if entry_id is not None}
+    found = (
+        {
+            entry.id: entry.kind
+            for entry in db.session.scalars(
+                select(CatalogEntry).where(
+                    CatalogEntry.id.in_(ids),
+                    CatalogEntry.store_id == store_id,
+                    CatalogEntry.deleted_at.is_(None),
+                    CatalogEntry.active.is_(True),
+                )
+            )
+        }
+        if ids
+        else {}
+    )
+    errors = {
+        field: [f"{KIND_LABELS[kind]}: opção não encontrada ou inativa."]
+        for field, (kind, entry_id) in refs.items()
+        if entry_id is not None and found.get(entry_id) != kind.value
+    }
+    if errors:
+        raise ValidationFailed(errors)
+
 
 def seed_catalogs(store: Store) -> None:
     for kind, names in DEFAULTS.items():

@@ -64,6 +64,13 @@ class Strict(Schema):
         unknown = "raise"
 
 
+class Ref(Strict):
+    """A record named in another: a catalog entry, a user."""
+
+    id = fields.Integer()
+    name = fields.String()
+
+
 class AddressSchema(Strict):
     cep = Normalized(brazil.normalize_cep, required=True)
     street = Text(200, required=True, metadata={"description": "Logradouro"})

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import AddressSchema, PageArgs, Strict, Text, page_schema
+from server.common.schemas import AddressSchema, PageArgs, Ref, Strict, Text, page_schema
 
 
 class ContractItemIn(Strict):
@@ -24,15 +24,10 @@ class ContractIn(Strict):
     )
 
 
-class CatalogRef(Strict):
-    id = fields.Integer()
-    name = fields.String()
-
-
 class ContractItemOut(Strict):
     id = fields.Integer()
-    room = fields.Nested(CatalogRef, allow_none=True)
-    product_line = fields.Nested(CatalogRef, allow_none=True)
+    room = fields.Nested(Ref, allow_none=True)
+    product_line = fields.Nested(Ref, allow_none=True)
     description = fields.String(allow_none=True)
 
 

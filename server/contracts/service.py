@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.access import get_visible, visible
 from server.auth.models import User
-from server.catalogs.models import CatalogEntry, CatalogKind
+from server.catalogs.models import CatalogKind
+from server.catalogs.service import check_entries
 from server.common.pagination import Page, paginate
 from server.common.text import like_pattern
 from server.contracts.models import Contract, ContractItem
@@ -66,35 +67,11 @@ def _check_number_free(store_id: int, number: str, exclude_id: int | None = None
 
 
 def _items(store_id: int, items: list[dict[str, Any]]) -> list[ContractItem]:
-    wanted = {
-        (field, kind, item[field])
-        for item in items
-        for field, kind in (("room_id", CatalogKind.ROOMS), ("product_line_id", CatalogKind.PRODUCT_LINES))
-        if item.get(field) is not None
-    }
-    ids = {entry_id for _, _, entry_id in wanted}
-    found = {
-        entry.id: entry
-        for entry in db.session.scalars(
-            select(CatalogEntry).where(
-                CatalogEntry.id.in_(ids),
-                CatalogEntry.store_id == store_id,
-                CatalogEntry.deleted_at.is_(None),
-                CatalogEntry.active.is_(True),
-            )
-        )
-    }
-    errors: dict[str, list[str]] = {}
+    refs = {}
     for index, item in enumerate(items):
-        for field, kind, label in (
-            ("room_id", CatalogKind.ROOMS, "Ambiente"),
-            ("product_line_id", CatalogKind.PRODUCT_LINES, "Linha de produto"),
-        ):
-            entry_id = item.get(field)
-            if entry_id is not None and (entry_id not in found or found[entry_id].kind != kind.value):
-                errors[f"items.{index}.{field}"] = [f"{label} não encontrado(a) ou inativo(a)."]
-    if errors:
-        raise ValidationFailed(errors)
+        refs[f"items.{index}.room_id"] = (CatalogKind.ROOMS, item.get("room_id"))
+        refs[f"items.{index}.product_line_id"] = (CatalogKind.PRODUCT_LINES, item.get("product_line_id"))
+    check_entries(store_id, refs)
     return [ContractItem(position=i, **item) for i, item in enumerate(items)]
 
 

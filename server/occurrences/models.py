@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,7 @@ from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogEntry
 from server.database import Base, StoreRecord
+from server.stores.models import Store
 
 if TYPE_CHECKING:
     from server.orders.models import PartsOrder
@@ -69,6 +71,7 @@ class Occurrence(StoreRecord, Base):
     request_hash: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[ServiceCase] = relationship(lazy="raise")
+    store: Mapped[Store] = relationship(lazy="raise")
     author: Mapped[User | None] = relationship(lazy="raise")
     occurrence_type: Mapped[CatalogEntry] = relationship(foreign_keys=[occurrence_type_id], lazy="raise")
     status: Mapped[CatalogEntry | None] = relationship(foreign_keys=[status_id], lazy="raise")
@@ -84,6 +87,20 @@ class Occurrence(StoreRecord, Base):
     @property
     def payer_label(self) -> str:
         return PAYER_LABELS[Payer(self.payer)]
+
+    @property
+    def deadline(self) -> date:
+        """The case's legal deadline as a date in the store's timezone."""
+        return self.case.due_at.astimezone(ZoneInfo(self.store.timezone)).date()
+
+    @property
+    def warnings(self) -> list[str]:
+        if self.expected_fix_date > self.deadline:
+            return [
+                f"A previsão de correção ({self.expected_fix_date:%d/%m/%Y}) passa do prazo da assistência "
+                f"({self.deadline:%d/%m/%Y}, CDC art. 18)."
+            ]
+        return []
 
 
 class OccurrenceItem(StoreRecord, Base):

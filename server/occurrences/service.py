@@ -1,0 +1,203 @@
+"""Occurrences and their items: what a visit found, who pays, what must be done or bought.
+
+A phone may generate the ids, so creating twice with the same id and body is one record (the
+retry of a request whose answer was lost); the same id with another body is a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from server.auth.access import visible
+from server.auth.models import Role, User
+from server.cases.models import FINISHED, ServiceCase
+from server.cases.progress import follow_work
+from server.catalogs.models import CatalogKind
+from server.catalogs.service import check_entries
+from server.database import bump_store_version, soft_delete
+from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from server.extensions import db
+from server.occurrences.models import Occurrence, OccurrenceItem
+
+LOAD = (
+    selectinload(Occurrence.case),
+    selectinload(Occurrence.store),
+    selectinload(Occurrence.author),
+    selectinload(Occurrence.occurrence_type),
+    selectinload(Occurrence.status),
+    selectinload(Occurrence.room),
+    selectinload(Occurrence.product_line),
+    selectinload(Occurrence.items),
+)
+
+
+def visible_occurrences(user: User) -> Select[Occurrence]:
+    """Occurrences of the cases the user may see (a technician: the cases of their visits)."""
+    return visible(Occurrence, user).where(
+        Occurrence.case_id.in_(visible(ServiceCase, user).with_only_columns(ServiceCase.id))
+    )
+
+
+def load_occurrence(user: User, occurrence_id: uuid.UUID) -> Occurrence:
+    occurrence: Occurrence | None = db.session.scalar(
+        visible_occurrences(user).where(Occurrence.id == occurrence_id).options(*LOAD)
+    )
+    if occurrence is None:
+        raise NotFound("Ocorrência não encontrada.")
+    return occurrence
+
+
+def list_occurrences(case: ServiceCase) -> list[Occurrence]:
+    stmt = (
+        select(Occurrence)
+        .where(Occurrence.case_id == case.id, Occurrence.deleted_at.is_(None))
+        .options(*LOAD)
+        .order_by(Occurrence.created_at, Occurrence.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    """The create request in a canonical form, to tell a retry from a different record."""
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_open(case: ServiceCase) -> None:
+    if case.status in FINISHED:
+        raise Conflict(
+            "A assistência está finalizada ou cancelada: reabra-a para registrar ocorrências.", slug="case-finished"
+        )
+
+
+def _check_author(occurrence: Occurrence, actor: User) -> None:
+    if actor.role == Role.TECHNICIAN and occurrence.author_id != actor.id:
+        raise Forbidden("Só o autor da ocorrência (ou o escritório) pode alterá-la.")
+
+
+def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str | None) -> None:
+    check_entries(
+        store_id,
+        {
+            field: (kind, data.get(field))
+            for field, kind in (
+                ("occurrence_type_id", CatalogKind.OCCURRENCE_TYPES),
+                ("status_id", CatalogKind.OCCURRENCE_STATUSES),
+                ("room_id", CatalogKind.ROOMS),
+                ("product_line_id", CatalogKind.PRODUCT_LINES),
+            )
+            if field in data
+        },
+    )
+    if not resolved and not reason:
+        raise ValidationFailed({"unresolved_reason": ["Informe por que a ocorrência não foi resolvida."]})
+
+
+def _new_item(occurrence: Occurrence, data: dict[str, Any]) -> OccurrenceItem:
+    item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, unit="un", **data)
+    item.id = data.get("id") or uuid.uuid4()
+    return item
+
+
+def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> Occurrence:
+    """File an occurrence on a case the actor can see; retrying the same request is harmless."""
+    data = dict(data)
+    fingerprint = _fingerprint({**data, "case_id": case.id})
+    occurrence_id = data.pop("id", None) or uuid.uuid4()
+    bump_store_version(db.session, case.store_id)  # a concurrent retry waits, then finds this one
+    existing = db.session.get(Occurrence, occurrence_id)
+    if existing is not None:
+        if existing.request_hash != fingerprint or existing.store_id != case.store_id:
+            raise Conflict("Já existe uma ocorrência com este identificador e outros dados.", slug="id-conflict")
+        return load_occurrence(actor, existing.id)
+    _check_open(case)
+    items = data.pop("items", [])
+    _validate(case.store_id, data, data.get("resolved", False), data.get("unresolved_reason"))
+    if data.get("expected_fix_date") is None:
+        data["expected_fix_date"] = case.due_at.astimezone(case.tz).date()
+    occurrence = Occurrence(
+        id=occurrence_id, store_id=case.store_id, case_id=case.id, author_id=actor.id, request_hash=fingerprint, **data
+    )
+    db.session.add(occurrence)
+    db.session.flush()
+    db.session.add_all(_new_item(occurrence, item) for item in items)
+    follow_work(case, actor)
+    db.session.commit()
+    return load_occurrence(actor, occurrence.id)
+
+
+def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occurrence:
+    _check_author(occurrence, actor)
+    _check_open(occurrence.case)
+    resolved = data.get("resolved", occurrence.resolved)
+    reason = data.get("unresolved_reason", occurrence.unresolved_reason)
+    _validate(occurrence.store_id, data, resolved, reason)
+    if resolved:
+        data = {**data, "unresolved_reason": None}
+    for key, value in data.items():
+        setattr(occurrence, key, value)
+    follow_work(occurrence.case, actor)
+    db.session.commit()
+    return load_occurrence(actor, occurrence.id)
+
+
+def delete_occurrence(occurrence: Occurrence, actor: User) -> None:
+    if any(item.order_id is not None for item in occurrence.items):
+        raise Conflict("Esta ocorrência tem itens em pedidos de peças: cancele os pedidos antes.", slug="in-order")
+    for item in occurrence.items:
+        soft_delete(item)
+    soft_delete(occurrence)
+    follow_work(occurrence.case, actor)
+    db.session.commit()
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+def get_item(occurrence: Occurrence, item_id: uuid.UUID) -> OccurrenceItem:
+    for item in occurrence.items:
+        if item.id == item_id:
+            return item
+    raise NotFound("Item não encontrado.")
+
+
+def add_item(occurrence: Occurrence, data: dict[str, Any], actor: User) -> OccurrenceItem:
+    """Add an item; a retried add (same id and data) returns the item already there."""
+    _check_author(occurrence, actor)
+    _check_open(occurrence.case)
+    if data.get("id") is not None:
+        existing = db.session.get(OccurrenceItem, data["id"])
+        if existing is not None:
+            if existing.occurrence_id != occurrence.id or existing.deleted_at is not None:
+                raise Conflict("Já existe um item com este identificador.", slug="id-conflict")
+            return existing
+    item = _new_item(occurrence, data)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, Any], actor: User) -> OccurrenceItem:
+    _check_author(occurrence, actor)
+    _check_open(occurrence.case)
+    if item.order_id is not None and "quantity" in data and data["quantity"] != item.quantity:
+        raise Conflict("O item já está em um pedido de peças: a quantidade não pode mudar.", slug="in-order")
+    for key, value in data.items():
+        setattr(item, key, value)
+    db.session.commit()
+    return item
+
+
+def remove_item(occurrence: Occurrence, item: OccurrenceItem, actor: User) -> None:
+    _check_author(occurrence, actor)
+    _check_open(occurrence.case)
+    if item.order_id is not None:
+        raise Conflict("O item já está em um pedido de peças e não pode ser removido.", slug="in-order")
+    soft_delete(item)
+    db.session.commit()
