@@ -6,6 +6,7 @@ cannot ship without its authorization cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,8 @@ class Endpoint:
     method: str
     rule: str  # as in app.url_map
     roles: set[str]
-    body: dict[str, Any] | None = None  # a valid body, so that only authorization can fail
+    # A valid body (or a function of the ids giving one), so that only authorization can fail.
+    body: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def writes(self) -> bool:
@@ -34,8 +36,21 @@ class Endpoint:
     def url(self, ids: dict[str, Any]) -> str:
         url = self.rule
         for name, value in ids.items():
-            url = url.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+            for placeholder in (f"<int:{name}>", f"<uuid:{name}>", f"<{name}>"):
+                url = url.replace(placeholder, str(value))
         return url
+
+    def payload(self, ids: dict[str, Any]) -> dict[str, Any] | None:
+        if not self.writes:
+            return None
+        return self.body(ids) if callable(self.body) else self.body
+
+
+def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
+    return {"occurrence_type_id": ids["occurrence_type_id"], "payer": "store", "resolved": True}
+
+
+ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
 
 
 ENDPOINTS = [
@@ -69,54 +84,67 @@ ENDPOINTS = [
     Endpoint("PATCH", "/api/cases/<int:case_id>", OFFICE, {}),
     Endpoint("POST", "/api/cases/<int:case_id>/cancel", OFFICE, {"reason": "Cliente desistiu."}),
     Endpoint("GET", "/api/cases/<int:case_id>/timeline", ALL),
+    Endpoint("GET", "/api/cases/<int:case_id>/occurrences", ALL),
+    Endpoint("POST", "/api/cases/<int:case_id>/occurrences", ALL, occurrence_body),
+    Endpoint("GET", "/api/occurrences/<uuid:occurrence_id>", ALL),
+    Endpoint("PATCH", "/api/occurrences/<uuid:occurrence_id>", ALL, {"report": "Revisado."}),
+    Endpoint("DELETE", "/api/occurrences/<uuid:occurrence_id>", OFFICE),
+    Endpoint("POST", "/api/occurrences/<uuid:occurrence_id>/items", ALL, ITEM),
+    Endpoint("PATCH", "/api/occurrences/<uuid:occurrence_id>/items/<uuid:item_id>", ALL, {"quantity": "3"}),
+    Endpoint("DELETE", "/api/occurrences/<uuid:occurrence_id>/items/<uuid:item_id>", ALL),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if "<int:" in e.rule]
 PUBLIC_RULES = {"/api/auth/login", "/api/openapi.json", "/api/docs", "/api/docs/assets/<path:filename>"}
 
 
-def _ids(store: Any, user: Any, entry_id: int, customer: Any, contract: Any, case: Any) -> dict[str, Any]:
-    return {
+def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) -> dict[str, Any]:
+    """A customer, contract, case (assigned to `author` when a technician), occurrence and item."""
+    from sqlalchemy import select
+
+    from server.catalogs.models import CatalogEntry
+    from server.extensions import db
+    from server.occurrences.service import create_occurrence
+
+    def first(kind: str) -> int:
+        return db.session.scalar(
+            select(CatalogEntry.id).where(CatalogEntry.store_id == store.id, CatalogEntry.kind == kind)
+        )
+
+    customer = make_customer(store, document=document)
+    contract = make_contract(scheduler, customer)
+    assignee = author.id if author.role == TECHNICIAN else None
+    case = make_case(scheduler, customer, assignee_id=assignee)
+    ids = {
         "store_id": store.id,
         "user_id": user.id,
         "kind": "rooms",
-        "entry_id": entry_id,
+        "entry_id": first("rooms"),
+        "occurrence_type_id": first("occurrence_types"),
+    }
+    occurrence = create_occurrence(case, {**occurrence_body(ids), "items": [ITEM]}, author)
+    return {
+        **ids,
         "customer_id": customer.id,
         "contract_id": contract.id,
         "case_id": case.id,
+        "occurrence_id": occurrence.id,
+        "item_id": occurrence.items[0].id,
     }
 
 
 @pytest.fixture
 def world(app: Flask, store: Any, other_store: Any, admin: Any, scheduler: Any, technician: Any) -> dict[str, Any]:
-    """Records in our store (the technician's case) and in another store, with their ids."""
-    from sqlalchemy import select
-
-    from server.catalogs.models import CatalogEntry
-    from server.extensions import db
-
-    def first_room(store_id: int) -> int:
-        return db.session.scalar(
-            select(CatalogEntry.id).where(CatalogEntry.store_id == store_id, CatalogEntry.kind == "rooms")
-        )
-
-    customer = make_customer(store, document=CPFS[0])
-    contract = make_contract(scheduler, customer)
-    case = make_case(scheduler, customer, assignee_id=technician.id)
+    """Records in our store (the technician's case and occurrence) and in another store, with their ids."""
     other_scheduler = make_user(Role.SCHEDULER, [other_store], "outra@assistec.test")
-    other_customer = make_customer(other_store, document=CPFS[1])
-    other_contract = make_contract(other_scheduler, other_customer)
-    other_case = make_case(other_scheduler, other_customer)
     return {
-        "ours": _ids(store, technician, first_room(store.id), customer, contract, case),
-        "theirs": _ids(
-            other_store, other_scheduler, first_room(other_store.id), other_customer, other_contract, other_case
-        ),
+        "ours": _records(store, scheduler, technician, technician, CPFS[0]),
+        "theirs": _records(other_store, other_scheduler, other_scheduler, other_scheduler, CPFS[1]),
         "users": {ADMIN: admin, SCHEDULER: scheduler, TECHNICIAN: technician},
     }
 
 
 def _call(client: Any, endpoint: Endpoint, ids: dict[str, Any]) -> Any:
-    return client.open(endpoint.url(ids), method=endpoint.method, json=endpoint.body if endpoint.writes else None)
+    return client.open(endpoint.url(ids), method=endpoint.method, json=endpoint.payload(ids))
 
 
 def test_the_table_names_every_api_route(app: Flask) -> None:

@@ -106,3 +106,28 @@ def test_timeline_query_count_does_not_grow(app: Flask, scheduler: Any, customer
         counts.append(len(statements))
     assert len(response.json) == 101
     assert counts[0] == counts[1]
+
+
+def test_occurrence_list_query_count_does_not_grow(app: Flask, scheduler: Any, customer: Any) -> None:
+    from server.occurrences.service import create_occurrence
+
+    client = login(app, scheduler)
+    case = make_case(scheduler, customer)
+    type_id = db.session.scalar(
+        select(CatalogEntry.id).where(CatalogEntry.store_id == case.store_id, CatalogEntry.kind == "occurrence_types")
+    )
+    item = {"description": "Corrediça", "quantity": "2", "action": "replace", "unit_cost": "35.00"}
+    counts = []
+    for batch in (10, 90):
+        for _ in range(batch):
+            create_occurrence(
+                case,
+                {"occurrence_type_id": type_id, "payer": "store", "resolved": True, "items": [item, item]},
+                scheduler,
+            )
+        with counting(app) as statements:
+            response = client.get(f"/api/cases/{case.id}/occurrences")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert len(response.json) == 100 and all(len(o["items"]) == 2 for o in response.json)
+    assert counts[0] == counts[1]

@@ -59,7 +59,8 @@ class ServiceCase(StoreRecord, Base):
     closed_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(Text, default="")
 
-    store: Mapped[Store] = relationship(lazy="raise")
+    # A many-to-one to a handful of rows: after the first load it comes from the identity map.
+    store: Mapped[Store] = relationship()
     customer: Mapped[Customer] = relationship(lazy="raise")
     contract: Mapped[Contract | None] = relationship(lazy="raise")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="raise")
