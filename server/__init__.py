@@ -89,7 +89,8 @@ def _register_auth(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     import server.attachments.models
-    import server.orders.models  # noqa: F401  (models without views yet)
+    import server.orders.models  # noqa: F401  (all models mapped before the views' loader options)
+    from server.attachments.views import blp as attachments_blp
     from server.auth.views import blp as auth_blp
     from server.auth.views import users_blp
     from server.cases.views import blp as cases_blp
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
     from server.occurrences.views import blp as occurrences_blp
+    from server.orders.views import blp as orders_blp
     from server.stores.views import blp as stores_blp
 
     for blueprint in (
@@ -108,6 +110,8 @@ def _register_blueprints(app: Flask) -> None:
         contracts_blp,
         cases_blp,
         occurrences_blp,
+        attachments_blp,
+        orders_blp,
     ):
         api.register_blueprint(blueprint)
 

@@ -78,6 +78,10 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # without it every client would share the proxy's address for rate limits.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
+        # Photos and signatures: the upload view alone accepts this much (413 above it).
+        "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # Unset: <instance_path>/uploads, resolved when used (server.attachments.storage).
+        "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,
         # OpenAPI (flask-smorest); Swagger UI is served from the installed bundle, not a CDN.

@@ -6,12 +6,16 @@ cannot ship without its authorization cases.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from flask import Flask
+from PIL import Image
 
 from server.auth.models import Role
 from tests.conftest import CPFS, login, make_case, make_contract, make_customer, make_user
@@ -28,6 +32,11 @@ class Endpoint:
     roles: set[str]
     # A valid body (or a function of the ids giving one), so that only authorization can fail.
     body: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    once: bool = False  # the first success uses the record up (generating orders takes the free items)
+
+    @property
+    def consumes(self) -> bool:
+        return self.once or self.method == "DELETE"
 
     @property
     def writes(self) -> bool:
@@ -92,8 +101,20 @@ ENDPOINTS = [
     Endpoint("POST", "/api/occurrences/<uuid:occurrence_id>/items", ALL, ITEM),
     Endpoint("PATCH", "/api/occurrences/<uuid:occurrence_id>/items/<uuid:item_id>", ALL, {"quantity": "3"}),
     Endpoint("DELETE", "/api/occurrences/<uuid:occurrence_id>/items/<uuid:item_id>", ALL),
+    Endpoint("GET", "/api/cases/<int:case_id>/orders", ALL),
+    Endpoint("POST", "/api/cases/<int:case_id>/orders", OFFICE, {}, once=True),
+    Endpoint("GET", "/api/cases/<int:case_id>/costs", ALL),
+    Endpoint("GET", "/api/orders/<int:order_id>", ALL),
+    Endpoint("PATCH", "/api/orders/<int:order_id>", OFFICE, {"notes": "Conferido."}),
+    Endpoint("POST", "/api/orders/<int:order_id>/cancel", OFFICE, {"reason": "Pedido em duplicidade."}),
+    # The upload (raw body + X-Content-SHA256) has its own authorization tests in test_attachments.py.
+    Endpoint("PUT", "/api/attachments/<uuid:attachment_id>", ALL),
+    Endpoint("GET", "/api/attachments/<uuid:attachment_id>", ALL),
+    Endpoint("GET", "/api/attachments/<uuid:attachment_id>/thumbnail", ALL),
+    Endpoint("GET", "/api/attachments/<uuid:attachment_id>/meta", ALL),
+    Endpoint("DELETE", "/api/attachments/<uuid:attachment_id>", ALL),
 ]
-RECORD_ENDPOINTS = [e for e in ENDPOINTS if "<int:" in e.rule]
+RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]
 PUBLIC_RULES = {"/api/auth/login", "/api/openapi.json", "/api/docs", "/api/docs/assets/<path:filename>"}
 
 
@@ -101,9 +122,11 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
     """A customer, contract, case (assigned to `author` when a technician), occurrence and item."""
     from sqlalchemy import select
 
+    from server.attachments.service import upload_attachment
     from server.catalogs.models import CatalogEntry
     from server.extensions import db
     from server.occurrences.service import create_occurrence
+    from server.orders.service import generate_orders
 
     def first(kind: str) -> int:
         return db.session.scalar(
@@ -121,15 +144,22 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
         "entry_id": first("rooms"),
         "occurrence_type_id": first("occurrence_types"),
     }
-    occurrence = create_occurrence(case, {**occurrence_body(ids), "items": [ITEM]}, author)
-    return {
-        **ids,
-        "customer_id": customer.id,
-        "contract_id": contract.id,
-        "case_id": case.id,
-        "occurrence_id": occurrence.id,
-        "item_id": occurrence.items[0].id,
-    }
+    occurrence = create_occurrence(case, {**occurrence_body(ids), "items": [ITEM, ITEM, ITEM]}, author)
+    item_ids = [item.id for item in occurrence.items]
+    [order] = generate_orders(case, {"item_ids": [item_ids[1]]}, scheduler)
+    ids.update(
+        customer_id=customer.id,
+        contract_id=contract.id,
+        case_id=case.id,
+        occurrence_id=occurrence.id,
+        item_id=item_ids[0],
+        order_id=order.id,
+    )
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(photo, "JPEG")
+    digest = hashlib.sha256(photo.getvalue()).hexdigest()
+    attachment = upload_attachment(author, uuid.uuid4(), photo.getvalue(), digest, occurrence_id=ids["occurrence_id"])
+    return {**ids, "attachment_id": attachment.id}
 
 
 @pytest.fixture
@@ -191,7 +221,7 @@ def test_another_stores_record_is_404(app: Flask, world: dict[str, Any], endpoin
 def test_allowed_roles_reach_their_own_records(app: Flask, world: dict[str, Any], endpoint: Endpoint) -> None:
     """The same requests succeed on our store's records, so the 404s above are about scope."""
     roles = sorted(endpoint.roles)
-    for role in roles[:1] if endpoint.method == "DELETE" else roles:  # the first one deletes it
+    for role in roles[:1] if endpoint.consumes else roles:
         client = login(app, world["users"][role])
         response = _call(client, endpoint, world["ours"])
         assert response.status_code < 300 or response.status_code == 409, (role, response.json)

@@ -250,3 +250,22 @@ def test_expected_fix_date_is_a_date(as_scheduler: Any, case: Any) -> None:
     assert response.status_code == 422
     assert response.json["errors"]["expected_fix_date"] == ["Data inválida."]
     assert date.fromisoformat("2026-12-31")
+
+
+def test_an_ordered_item_keeps_its_quantity_supplier_and_payer(as_scheduler: Any, case: Any) -> None:
+    """Once on a parts order, the item's quantity and supplier and its occurrence's payer are fixed."""
+    occurrence = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id)).json
+    item = occurrence["items"][0]
+    assert as_scheduler.post(f"/api/cases/{case.id}/orders", json={}).status_code == 201
+    url = f"/api/occurrences/{occurrence['id']}"
+    assert as_scheduler.patch(f"{url}/items/{item['id']}", json={"supplier": "Outro"}).status_code == 409
+    assert as_scheduler.patch(f"{url}/items/{item['id']}", json={"quantity": "2"}).status_code == 409
+    assert as_scheduler.patch(f"{url}/items/{item['id']}", json={"code": "PT-4070B"}).status_code == 200
+    assert as_scheduler.patch(url, json={"payer": "store"}).status_code == 409
+    assert as_scheduler.patch(url, json={"report": "Texto revisado."}).status_code == 200
+
+
+def test_item_totals_round_half_up_to_the_cent(as_scheduler: Any, case: Any) -> None:
+    items = [{"description": "Cola", "quantity": "0.5", "action": "repair", "unit_cost": "0.25"}]
+    response = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id, items=items))
+    assert response.json["items"][0]["total"] == "0.13"

@@ -32,6 +32,9 @@ class CaseUpdate(Strict):
     assignee_id = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida."))
     status_reason = Text(500, metadata={"description": "Required with a status change"})
+    force = fields.Boolean(
+        metadata={"description": "Close (status closed) even with parts orders in draft or sent; needs status_reason"}
+    )
 
 
 class CancelIn(Strict):

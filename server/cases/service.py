@@ -12,12 +12,13 @@ from sqlalchemy.orm import selectinload
 from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
+from server.cases.progress import open_order_numbers
 from server.common.pagination import Page, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
 from server.customers.models import Customer
 from server.customers.service import build_customer, search_condition
-from server.database import utcnow
+from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
@@ -257,6 +258,29 @@ def _move(case: ServiceCase, target: CaseStatus, reason: str | None) -> None:
         case.closed_at = utcnow()
 
 
+def _check_open_orders(case: ServiceCase, status: str | None, force: bool) -> str | None:
+    """A case with a parts order in draft or sent is closed only with `force` (and a reason).
+
+    The store lock comes first, so no order is generated between this check and the close.
+    Returns the timeline note of a forced close.
+    """
+    current = CaseStatus(case.status)
+    if status != CaseStatus.CLOSED.value or CaseStatus.CLOSED not in TRANSITIONS[current]:
+        return None  # not a close, or an invalid one that _move refuses
+    bump_store_version(db.session, case.store_id)
+    numbers = open_order_numbers(case)
+    if not numbers:
+        return None
+    listed = ", ".join(numbers)
+    if not force:
+        raise Conflict(
+            f"A assistência tem pedidos de peças em aberto ({listed}): receba ou cancele os pedidos antes de "
+            "finalizá-la, ou force a finalização informando o motivo.",
+            slug="open-orders",
+        )
+    return f"Finalização forçada com pedidos de peças em aberto: {listed}."[:500]
+
+
 def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> ServiceCase:
     """Edit a case loaded with `load_case`; a status change needs `status_reason`."""
     data = dict(data)
@@ -273,6 +297,7 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     if "assignee_id" in data:
         case.assignee_id = data.pop("assignee_id")
     status, reason = data.pop("status", None), data.pop("status_reason", None)
+    note = _check_open_orders(case, status, data.pop("force", False))
     if status is not None:
         _move(case, CaseStatus(status), reason)
     elif reason is not None:
@@ -282,7 +307,7 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     _refresh_search(case)
     changes = _diff(before, _snapshot(case))
     if changes:
-        _record(case, actor, "status_changed" if "status" in changes else "updated", changes)
+        _record(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
     db.session.commit()
     return load_case(actor, case.id)
 

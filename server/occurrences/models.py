@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -18,6 +18,9 @@ from server.stores.models import Store
 
 if TYPE_CHECKING:
     from server.orders.models import PartsOrder
+
+
+CENT = Decimal("0.01")
 
 
 class Payer(StrEnum):
@@ -80,7 +83,7 @@ class Occurrence(StoreRecord, Base):
     items: Mapped[list[OccurrenceItem]] = relationship(
         lazy="raise",
         primaryjoin="and_(Occurrence.id == OccurrenceItem.occurrence_id, OccurrenceItem.deleted_at.is_(None))",
-        order_by="OccurrenceItem.created_at",
+        order_by="(OccurrenceItem.created_at, OccurrenceItem.id)",
         viewonly=True,
     )
 
@@ -125,4 +128,6 @@ class OccurrenceItem(StoreRecord, Base):
 
     @property
     def total(self) -> Decimal | None:
-        return None if self.unit_cost is None else (self.quantity * self.unit_cost).quantize(Decimal("0.01"))
+        if self.unit_cost is None:
+            return None
+        return (self.quantity * self.unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -132,9 +132,24 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     return load_occurrence(actor, occurrence.id)
 
 
+def _lock(occurrence: Occurrence, *items: OccurrenceItem) -> None:
+    """Take the store's lock and re-read the items' order links, which a concurrent parts-order
+    generation may have changed since they were loaded."""
+    bump_store_version(db.session, occurrence.store_id)
+    for item in items:
+        db.session.refresh(item, ["order_id", "quantity", "supplier", "deleted_at"])
+
+
+def _on_order(items: list[OccurrenceItem]) -> bool:
+    return any(item.order_id is not None for item in items)
+
+
 def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occurrence:
     _check_author(occurrence, actor)
     _check_open(occurrence.case)
+    _lock(occurrence, *occurrence.items)
+    if "payer" in data and data["payer"] != occurrence.payer and _on_order(occurrence.items):
+        raise Conflict("Há itens desta ocorrência em pedidos de peças: a modalidade não pode mudar.", slug="in-order")
     resolved = data.get("resolved", occurrence.resolved)
     reason = data.get("unresolved_reason", occurrence.unresolved_reason)
     _validate(occurrence.store_id, data, resolved, reason)
@@ -148,7 +163,8 @@ def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User)
 
 
 def delete_occurrence(occurrence: Occurrence, actor: User) -> None:
-    if any(item.order_id is not None for item in occurrence.items):
+    _lock(occurrence, *occurrence.items)
+    if _on_order(occurrence.items):
         raise Conflict("Esta ocorrência tem itens em pedidos de peças: cancele os pedidos antes.", slug="in-order")
     for item in occurrence.items:
         soft_delete(item)
@@ -186,8 +202,12 @@ def add_item(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occur
 def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, Any], actor: User) -> OccurrenceItem:
     _check_author(occurrence, actor)
     _check_open(occurrence.case)
-    if item.order_id is not None and "quantity" in data and data["quantity"] != item.quantity:
-        raise Conflict("O item já está em um pedido de peças: a quantidade não pode mudar.", slug="in-order")
+    _lock(occurrence, item)
+    frozen = [field for field in ("quantity", "supplier") if field in data and data[field] != getattr(item, field)]
+    if item.order_id is not None and frozen:
+        raise Conflict(
+            "O item já está em um pedido de peças: quantidade e fornecedor não podem mudar.", slug="in-order"
+        )
     for key, value in data.items():
         setattr(item, key, value)
     db.session.commit()
@@ -197,6 +217,7 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
 def remove_item(occurrence: Occurrence, item: OccurrenceItem, actor: User) -> None:
     _check_author(occurrence, actor)
     _check_open(occurrence.case)
+    _lock(occurrence, item)
     if item.order_id is not None:
         raise Conflict("O item já está em um pedido de peças e não pode ser removido.", slug="in-order")
     soft_delete(item)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.cases.models import ServiceCase
 from server.database import Base, StoreRecord
 from server.occurrences.models import OccurrenceItem
+from server.stores.models import Store
 
 
 class OrderStatus(StrEnum):
@@ -47,9 +48,11 @@ class PartsOrder(StoreRecord, Base):
     cancelled_at: Mapped[datetime | None]
 
     case: Mapped[ServiceCase] = relationship(lazy="raise")
+    store: Mapped[Store] = relationship(lazy="raise")
     items: Mapped[list[OccurrenceItem]] = relationship(
         lazy="raise",
         primaryjoin="and_(PartsOrder.id == OccurrenceItem.order_id, OccurrenceItem.deleted_at.is_(None))",
+        order_by="(OccurrenceItem.created_at, OccurrenceItem.id)",
         viewonly=True,
     )
 
