@@ -105,14 +105,14 @@ def test_a_failure_after_the_number_is_taken_gives_the_number_back(as_scheduler,
     """A creation that fails after allocating its number rolls the sequence back with everything else."""
     year = this_year()
     assert open_case(as_scheduler, customer.id).status_code == 201
-    real_record = service._record
+    real_record = service.record_event
 
     def failing_record(*args: Any, **kwargs: Any) -> None:
         raise Conflict("Falha simulada depois da numeração.")
 
-    monkeypatch.setattr(service, "_record", failing_record)
+    monkeypatch.setattr(service, "record_event", failing_record)
     failed = open_case(as_scheduler, customer.id)
-    monkeypatch.setattr(service, "_record", real_record)
+    monkeypatch.setattr(service, "record_event", real_record)
 
     assert failed.status_code == 409
     assert fresh_store(store.id).case_number_last == 1

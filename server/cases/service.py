@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
-from server.cases.progress import open_order_numbers
+from server.cases.progress import open_order_numbers, record_event
 from server.common.pagination import Page, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
@@ -120,21 +120,6 @@ def timeline(case: ServiceCase) -> list[CaseEvent]:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _record(
-    case: ServiceCase, actor: User | None, kind: str, changes: dict[str, Any] | None = None, note: str | None = None
-) -> None:
-    db.session.add(
-        CaseEvent(
-            store_id=case.store_id,
-            case_id=case.id,
-            actor_id=actor.id if actor else None,
-            kind=kind,
-            changes=changes or {},
-            note=note,
-        )
-    )
-
-
 def _snapshot(case: ServiceCase) -> dict[str, Any]:
     return {field: getattr(case, field) for field in TRACKED}
 
@@ -232,7 +217,7 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
     _refresh_search(case)
     db.session.add(case)
     db.session.flush()
-    _record(case, actor, "created", {"number": case.number, "due_at": case.due_at.isoformat()})
+    record_event(case, actor, "created", {"number": case.number, "due_at": case.due_at.isoformat()})
     db.session.commit()
     return load_case(actor, case.id)
 
@@ -307,7 +292,7 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     _refresh_search(case)
     changes = _diff(before, _snapshot(case))
     if changes:
-        _record(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
+        record_event(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
     db.session.commit()
     return load_case(actor, case.id)
 

@@ -64,6 +64,13 @@ class Strict(Schema):
         unknown = "raise"
 
 
+class Money(fields.Decimal):
+    """R$ as a string exact to the cent: "1234.50"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(places=2, as_string=True, **kwargs)
+
+
 class Ref(Strict):
     """A record named in another: a catalog entry, a user."""
 

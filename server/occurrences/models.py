@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 CENT = Decimal("0.01")
 
 
+def line_total(quantity: Decimal, unit_cost: Decimal | None) -> Decimal | None:
+    """quantity × unit cost to the cent, half up (1.5 × 33.33 = 49.995 → 50.00); None without a cost."""
+    if unit_cost is None:
+        return None
+    return (Decimal(quantity) * Decimal(unit_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 class Payer(StrEnum):
     """Modalidade: who bears the cost of fixing it."""
 
@@ -127,7 +134,9 @@ class OccurrenceItem(StoreRecord, Base):
     order: Mapped[PartsOrder | None] = relationship(lazy="raise")
 
     @property
+    def action_label(self) -> str:
+        return ACTION_LABELS[ItemAction(self.action)]
+
+    @property
     def total(self) -> Decimal | None:
-        if self.unit_cost is None:
-            return None
-        return (self.quantity * self.unit_cost).quantize(CENT, rounding=ROUND_HALF_UP)
+        return line_total(self.quantity, self.unit_cost)

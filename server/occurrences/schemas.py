@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Ref, Strict, Text
+from server.common.schemas import Money, Ref, Strict, Text
 from server.occurrences.models import ItemAction, Payer
 
 PAYERS = [payer.value for payer in Payer]
@@ -57,9 +57,10 @@ class ItemOut(Strict):
     quantity = fields.Decimal(as_string=True)
     unit = fields.String()
     action = fields.String()
+    action_label = fields.String()
     supplier = fields.String(allow_none=True)
-    unit_cost = fields.Decimal(as_string=True, allow_none=True)
-    total = fields.Decimal(as_string=True, allow_none=True)
+    unit_cost = Money(allow_none=True)
+    total = Money(allow_none=True, metadata={"description": "quantity × unit cost, half up to the cent"})
     order_id = fields.Integer(allow_none=True)
     version = fields.Integer()
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
@@ -8,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.cases.models import ServiceCase
 from server.database import Base, StoreRecord
-from server.occurrences.models import OccurrenceItem
+from server.occurrences.models import PAYER_LABELS, OccurrenceItem, Payer
 from server.stores.models import Store
 
 
@@ -26,6 +27,7 @@ ORDER_STATUS_LABELS = {
     OrderStatus.CANCELLED: "Cancelado",
 }
 OPEN_ORDER = (OrderStatus.DRAFT.value, OrderStatus.SENT.value)
+NO_SUPPLIER = "Fornecedor a definir"
 
 
 class PartsOrder(StoreRecord, Base):
@@ -59,3 +61,20 @@ class PartsOrder(StoreRecord, Base):
     @property
     def status_label(self) -> str:
         return ORDER_STATUS_LABELS[OrderStatus(self.status)]
+
+    @property
+    def supplier_label(self) -> str:
+        return self.supplier or NO_SUPPLIER
+
+    @property
+    def payer_label(self) -> str:
+        return PAYER_LABELS[Payer(self.payer)]
+
+    @property
+    def total(self) -> Decimal:
+        """The items' totals; items without a cost count in `items_without_cost` instead."""
+        return sum((item.total for item in self.items if item.total is not None), Decimal("0.00"))
+
+    @property
+    def items_without_cost(self) -> int:
+        return sum(1 for item in self.items if item.unit_cost is None)

@@ -15,8 +15,7 @@ order (draft or sent) keeps the case `pending`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -30,12 +29,9 @@ from server.common.text import fold
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, NotFound, Problem, ValidationFailed
 from server.extensions import db
-from server.occurrences.models import Occurrence, OccurrenceItem, Payer
-from server.orders.models import ORDER_STATUS_LABELS, OrderStatus, PartsOrder
+from server.occurrences.models import Occurrence, OccurrenceItem, Payer, line_total
+from server.orders.models import NO_SUPPLIER, ORDER_STATUS_LABELS, OrderStatus, PartsOrder
 from server.stores.numbering import Numbered, next_number
-
-CENT = Decimal("0.01")
-NO_SUPPLIER = "Fornecedor a definir"
 
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
     OrderStatus.DRAFT: {OrderStatus.SENT, OrderStatus.CANCELLED},
@@ -56,25 +52,6 @@ _ORDER_STATE = ["status", "supplier", "notes", "cancel_reason", "sent_at", "rece
 
 
 # --- money --------------------------------------------------------------------------------
-
-
-def line_total(quantity: Decimal, unit_cost: Decimal | None) -> Decimal | None:
-    """quantity × unit cost to the cent, half up (1.5 × 33.33 = 49.995 → 50.00); None without a cost."""
-    if unit_cost is None:
-        return None
-    return (Decimal(quantity) * Decimal(unit_cost)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def order_totals(items: Sequence[OccurrenceItem]) -> tuple[Decimal, int]:
-    """(sum of the line totals, items without a cost)."""
-    total, missing = Decimal("0.00"), 0
-    for item in items:
-        line = line_total(item.quantity, item.unit_cost)
-        if line is None:
-            missing += 1
-        else:
-            total += line
-    return total, missing
 
 
 def cost_summary(case: ServiceCase) -> dict[str, Any]:
