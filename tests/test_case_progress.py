@@ -191,6 +191,7 @@ def test_order_events_and_followed_statuses_share_the_timeline(as_scheduler, cas
 
     assert kinds == [
         "created",
+        "occurrence_created",
         "status_followed",  # the resolved occurrence: open → in_service
         "order_created",
         "status_followed",  # in_service → pending

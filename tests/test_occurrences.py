@@ -269,3 +269,21 @@ def test_item_totals_round_half_up_to_the_cent(as_scheduler: Any, case: Any) -> 
     items = [{"description": "Cola", "quantity": "0.5", "action": "repair", "unit_cost": "0.25"}]
     response = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id, items=items))
     assert response.json["items"][0]["total"] == "0.13"
+
+
+def test_every_change_lands_in_the_case_timeline(as_technician: Any, as_scheduler: Any, case: Any) -> None:
+    occurrence = as_technician.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id)).json
+    url = f"/api/occurrences/{occurrence['id']}"
+    as_technician.patch(url, json={"report": "Porta trocada na próxima visita."})
+    as_technician.patch(url, json={"report": "Porta trocada na próxima visita."})  # no change, no event
+    item = as_technician.post(f"{url}/items", json={"description": "Puxador", "quantity": "1", "action": "replace"})
+    as_technician.patch(f"{url}/items/{item.json['id']}", json={"quantity": "2"})
+    as_technician.delete(f"{url}/items/{item.json['id']}")
+    events = as_scheduler.get(f"/api/cases/{case.id}/timeline").json
+    kinds = [e["kind"] for e in events if e["kind"].startswith(("occurrence", "item"))]
+    assert kinds == ["occurrence_created", "occurrence_updated", "item_added", "item_updated", "item_removed"]
+    updated = next(e for e in events if e["kind"] == "occurrence_updated")
+    assert updated["changes"]["report"]["to"] == "Porta trocada na próxima visita."
+    assert updated["changes"]["occurrence_id"] == occurrence["id"]
+    quantity = next(e for e in events if e["kind"] == "item_updated")["changes"]["quantity"]
+    assert quantity == {"from": "1.000", "to": "2.000"}

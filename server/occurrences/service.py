@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from server.auth.access import visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, ServiceCase
-from server.cases.progress import follow_work
+from server.cases.progress import follow_work, record_event
 from server.catalogs.models import CatalogKind
 from server.catalogs.service import check_entries
 from server.database import bump_store_version, soft_delete
@@ -99,6 +99,26 @@ def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str |
         raise ValidationFailed({"unresolved_reason": ["Informe por que a ocorrência não foi resolvida."]})
 
 
+def _plain(value: Any) -> Any:
+    """A value as the timeline's JSON keeps it (dates, decimals and ids as text)."""
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
+def _apply(record: Occurrence | OccurrenceItem, data: dict[str, Any]) -> dict[str, Any]:
+    """Set the fields and return what changed, as {field: {from, to}}."""
+    changes = {}
+    for key, value in data.items():
+        if getattr(record, key) != value:
+            changes[key] = {"from": _plain(getattr(record, key)), "to": _plain(value)}
+            setattr(record, key, value)
+    return changes
+
+
+def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any] | None = None) -> None:
+    """The case timeline notes every change to its occurrences and items."""
+    record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **(changes or {})})
+
+
 def _new_item(occurrence: Occurrence, data: dict[str, Any]) -> OccurrenceItem:
     item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, unit="un", **data)
     item.id = data.get("id") or uuid.uuid4()
@@ -127,6 +147,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     db.session.add(occurrence)
     db.session.flush()
     db.session.add_all(_new_item(occurrence, item) for item in items)
+    record_event(case, actor, "occurrence_created", {"occurrence_id": str(occurrence.id), "items": len(items)})
     follow_work(case, actor)
     db.session.commit()
     return load_occurrence(actor, occurrence.id)
@@ -155,8 +176,9 @@ def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User)
     _validate(occurrence.store_id, data, resolved, reason)
     if resolved:
         data = {**data, "unresolved_reason": None}
-    for key, value in data.items():
-        setattr(occurrence, key, value)
+    changes = _apply(occurrence, data)
+    if changes:
+        _log(occurrence, actor, "occurrence_updated", changes)
     follow_work(occurrence.case, actor)
     db.session.commit()
     return load_occurrence(actor, occurrence.id)
@@ -169,6 +191,7 @@ def delete_occurrence(occurrence: Occurrence, actor: User) -> None:
     for item in occurrence.items:
         soft_delete(item)
     soft_delete(occurrence)
+    _log(occurrence, actor, "occurrence_deleted")
     follow_work(occurrence.case, actor)
     db.session.commit()
 
@@ -195,6 +218,7 @@ def add_item(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occur
             return existing
     item = _new_item(occurrence, data)
     db.session.add(item)
+    _log(occurrence, actor, "item_added", {"item": item.description, "quantity": _plain(item.quantity)})
     db.session.commit()
     return item
 
@@ -208,8 +232,9 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
         raise Conflict(
             "O item já está em um pedido de peças: quantidade e fornecedor não podem mudar.", slug="in-order"
         )
-    for key, value in data.items():
-        setattr(item, key, value)
+    changes = _apply(item, data)
+    if changes:
+        _log(occurrence, actor, "item_updated", {"item": item.description, **changes})
     db.session.commit()
     return item
 
@@ -221,4 +246,5 @@ def remove_item(occurrence: Occurrence, item: OccurrenceItem, actor: User) -> No
     if item.order_id is not None:
         raise Conflict("O item já está em um pedido de peças e não pode ser removido.", slug="in-order")
     soft_delete(item)
+    _log(occurrence, actor, "item_removed", {"item": item.description})
     db.session.commit()
