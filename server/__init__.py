@@ -88,6 +88,7 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import server.appointments.models
     import server.attachments.models
     import server.orders.models  # noqa: F401  (all models mapped before the views' loader options)
     from server.attachments.views import blp as attachments_blp

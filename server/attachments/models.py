@@ -32,5 +32,6 @@ class Attachment(StoreRecord, Base):
     height: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     occurrence_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("occurrences.id"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)  # signatures
     signer_name: Mapped[str | None] = mapped_column(String(120))
     caption: Mapped[str | None] = mapped_column(String(200))

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, true
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import Role, User
@@ -67,10 +67,13 @@ class ServiceCase(StoreRecord, Base):
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
-        """A technician sees the cases assigned to them (and, later, those of their visits)."""
-        if user.role == Role.TECHNICIAN:
-            return cls.assignee_id == user.id
-        return true()
+        """A technician sees the cases assigned to them and those where they have a live visit."""
+        if user.role != Role.TECHNICIAN:
+            return true()
+        from server.appointments.models import Appointment
+
+        visits = select(Appointment.case_id).where(Appointment.assignee_id == user.id, Appointment.deleted_at.is_(None))
+        return or_(cls.assignee_id == user.id, cls.id.in_(visits))
 
     @property
     def status_label(self) -> str:

@@ -67,6 +67,7 @@ class Occurrence(StoreRecord, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)  # the visit
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     occurrence_type_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id"))
     status_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
