@@ -14,6 +14,7 @@ from server.common.messages import use_portuguese_messages
 
 use_portuguese_messages()
 
+import server.models  # noqa: E402, F401  (every mapper, before any service builds loader options)
 from server.config import embedded_secret, load_settings  # noqa: E402
 from server.database import configure_engine  # noqa: E402
 from server.errors import register_error_handlers  # noqa: E402
@@ -88,9 +89,6 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import server.appointments.models
-    import server.attachments.models
-    import server.orders.models  # noqa: F401  (all models mapped before the views' loader options)
     from server.attachments.views import blp as attachments_blp
     from server.auth.views import blp as auth_blp
     from server.auth.views import users_blp

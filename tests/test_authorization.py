@@ -112,6 +112,12 @@ ENDPOINTS = [
     Endpoint("GET", "/api/attachments/<uuid:attachment_id>", ALL),
     Endpoint("GET", "/api/attachments/<uuid:attachment_id>/thumbnail", ALL),
     Endpoint("GET", "/api/attachments/<uuid:attachment_id>/meta", ALL),
+    Endpoint(
+        "POST",
+        "/api/attachments/<uuid:attachment_id>/link",
+        ALL,
+        lambda ids: {"occurrence_id": str(ids["occurrence_id"])},
+    ),
     Endpoint("DELETE", "/api/attachments/<uuid:attachment_id>", ALL),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]

@@ -1,4 +1,6 @@
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.attachments.models import AttachmentKind
 from server.common.schemas import Strict, Text
@@ -16,6 +18,21 @@ class UploadArgs(Schema):
     occurrence_id = fields.UUID(metadata={"description": "Link to this occurrence right away (its store is used)"})
     store_id = fields.Integer(metadata={"description": "Needed when the user has several stores and no occurrence"})
     signer_name = Text(120, metadata={"description": "Who signed (signatures only)"})
+
+
+class LinkIn(Strict):
+    """Link an uploaded file: a photo (or signature) to an occurrence, or a signature to a visit."""
+
+    occurrence_id = fields.UUID()
+    appointment_id = fields.Integer()
+    signer_name = Text(120, metadata={"description": "Who signed; required for a visit's signature"})
+
+    @validates_schema
+    def _one_target(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("occurrence_id" in data) == ("appointment_id" in data):
+            raise ValidationError("Informe a ocorrência ou a visita.", "occurrence_id")
+        if "appointment_id" in data and not data.get("signer_name"):
+            raise ValidationError("Informe o nome de quem assinou.", "signer_name")
 
 
 class UploadHeaders(Schema):
@@ -39,6 +56,7 @@ class AttachmentOut(Strict):
     height = fields.Integer()
     sha256 = fields.String(metadata={"description": "Of the bytes as uploaded"})
     occurrence_id = fields.UUID(allow_none=True)
+    appointment_id = fields.Integer(allow_none=True, metadata={"description": "The visit a signature closes"})
     signer_name = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.DateTime()

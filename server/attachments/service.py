@@ -15,20 +15,22 @@ import hashlib
 import hmac
 import uuid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from server.appointments.models import Appointment
 from server.attachments import images, storage
 from server.attachments.models import Attachment, AttachmentKind
 from server.auth.access import OFFICE, pick_store, visible
 from server.auth.models import User
-from server.cases.models import ServiceCase
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from server.extensions import db
 from server.occurrences.models import Occurrence
+from server.occurrences.service import visible_occurrences
 
 HASH_HEADER = "X-Content-SHA256"
 NOT_FOUND = "Anexo não encontrado."
@@ -48,18 +50,15 @@ def too_large() -> Problem:
 # --- who sees what ------------------------------------------------------------------------
 
 
-def visible_occurrences(user: User) -> Select[Occurrence]:
-    """Live occurrences of the user's stores whose case the user may see."""
-    cases = visible(ServiceCase, user).with_only_columns(ServiceCase.id)
-    return visible(Occurrence, user).where(Occurrence.case_id.in_(cases))
-
-
 def visible_attachments(user: User) -> Select[Attachment]:
-    linked = visible_occurrences(user).with_only_columns(Occurrence.id)
+    occurrences = visible_occurrences(user).with_only_columns(Occurrence.id)
+    visits = visible(Appointment, user).with_only_columns(Appointment.id)
+    unlinked = and_(Attachment.occurrence_id.is_(None), Attachment.appointment_id.is_(None))
     return visible(Attachment, user).where(
         or_(
-            and_(Attachment.occurrence_id.is_(None), Attachment.uploaded_by_id == user.id),
-            Attachment.occurrence_id.in_(linked),
+            and_(unlinked, Attachment.uploaded_by_id == user.id),
+            Attachment.occurrence_id.in_(occurrences),
+            Attachment.appointment_id.in_(visits),
         )
     )
 
@@ -250,6 +249,34 @@ def link_attachment(
             raise ValidationFailed({"signer_name": ["Informe o nome de quem assinou apenas em assinaturas."]})
         attachment.signer_name = signer_name
     attachment.occurrence_id = occurrence.id
+    return attachment
+
+
+def link_signature_to_visit(attachment_id: uuid.UUID, appointment_id: int, actor: User, signer_name: str) -> Attachment:
+    """Link the customer's signature (with who signed) to the visit it closes; the caller commits."""
+    attachment: Attachment | None = db.session.scalar(visible_attachments(actor).where(Attachment.id == attachment_id))
+    if attachment is None:
+        raise ValidationFailed({"attachment_id": ["Anexo não encontrado: envie o arquivo antes de vinculá-lo."]})
+    if attachment.kind != AttachmentKind.SIGNATURE:
+        raise ValidationFailed({"attachment_id": ["Só assinaturas podem ser vinculadas à visita."]})
+    visit = db.session.scalar(visible(Appointment, actor).where(Appointment.id == appointment_id))
+    if visit is None or visit.store_id != attachment.store_id:
+        raise ValidationFailed({"appointment_id": ["Visita não encontrada."]})
+    if attachment.appointment_id not in (None, visit.id) or attachment.occurrence_id is not None:
+        raise ValidationFailed({"attachment_id": ["Esta assinatura já está vinculada a outro registro."]})
+    attachment.appointment_id = visit.id
+    attachment.signer_name = signer_name
+    return attachment
+
+
+def link(actor: User, attachment_id: uuid.UUID, data: dict[str, Any]) -> Attachment:
+    """The REST link (and later the sync mutation `attachment.link.v1`): to an occurrence or a visit."""
+    get_attachment(actor, attachment_id)  # the path's record: 404 when it is not the actor's to see
+    if "appointment_id" in data:
+        attachment = link_signature_to_visit(attachment_id, data["appointment_id"], actor, data["signer_name"])
+    else:
+        attachment = link_attachment(attachment_id, data["occurrence_id"], actor, data.get("signer_name"))
+    db.session.commit()
     return attachment
 
 

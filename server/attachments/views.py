@@ -8,7 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.attachments import service
 from server.attachments.models import Attachment
-from server.attachments.schemas import AttachmentOut, UploadArgs, UploadHeaders
+from server.attachments.schemas import AttachmentOut, LinkIn, UploadArgs, UploadHeaders
 from server.auth.access import me
 from server.errors import problem_response
 
@@ -81,6 +81,14 @@ def get_attachment_thumbnail(attachment_id: uuid.UUID) -> Response:
 @blp.response(200, AttachmentOut)
 def get_attachment_meta(attachment_id: uuid.UUID) -> Attachment:
     return service.get_attachment(me(), attachment_id)
+
+
+@blp.post("/<uuid:attachment_id>/link")
+@blp.arguments(LinkIn)
+@blp.response(200, AttachmentOut)
+def link_attachment(data: dict[str, Any], attachment_id: uuid.UUID) -> Attachment:
+    """Link an uploaded file to an occurrence (photos) or, for a signature, to the visit it closes."""
+    return service.link(me(), attachment_id, data)
 
 
 @blp.delete("/<uuid:attachment_id>")

@@ -17,6 +17,7 @@ from server.database import Base, StoreRecord
 from server.stores.models import Store
 
 if TYPE_CHECKING:
+    from server.attachments.models import Attachment
     from server.orders.models import PartsOrder
 
 
@@ -88,6 +89,12 @@ class Occurrence(StoreRecord, Base):
     status: Mapped[CatalogEntry | None] = relationship(foreign_keys=[status_id], lazy="raise")
     room: Mapped[CatalogEntry | None] = relationship(foreign_keys=[room_id], lazy="raise")
     product_line: Mapped[CatalogEntry | None] = relationship(foreign_keys=[product_line_id], lazy="raise")
+    attachments: Mapped[list[Attachment]] = relationship(
+        lazy="raise",
+        primaryjoin="and_(Occurrence.id == Attachment.occurrence_id, Attachment.deleted_at.is_(None))",
+        order_by="(Attachment.created_at, Attachment.id)",
+        viewonly=True,
+    )
     items: Mapped[list[OccurrenceItem]] = relationship(
         lazy="raise",
         primaryjoin="and_(Occurrence.id == OccurrenceItem.occurrence_id, OccurrenceItem.deleted_at.is_(None))",

@@ -1,5 +1,6 @@
 from marshmallow import fields, validate
 
+from server.attachments.schemas import AttachmentOut
 from server.common.schemas import Money, Ref, Strict, Text
 from server.occurrences.models import ItemAction, Payer
 
@@ -41,12 +42,19 @@ class OccurrenceIn(Strict):
     report = Text(4000, allow_none=True)
     resolved = fields.Boolean(load_default=False)
     unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when not resolved"})
+    appointment_id = fields.Integer(allow_none=True, metadata={"description": "The visit it came from"})
     items = fields.List(fields.Nested(ItemIn), validate=validate.Length(max=100), load_default=list)
+    attachment_ids = fields.List(
+        fields.UUID(),
+        validate=validate.Length(max=30),
+        load_default=list,
+        metadata={"description": "Photos already uploaded (PUT /api/attachments/<uuid>) to link"},
+    )
 
 
 class OccurrenceUpdate(OccurrenceIn):
     class Meta:
-        exclude = ("id", "items")
+        exclude = ("id", "items", "attachment_ids", "appointment_id")
 
 
 class ItemOut(Strict):
@@ -81,7 +89,9 @@ class OccurrenceOut(Strict):
     report = fields.String(allow_none=True)
     resolved = fields.Boolean()
     unresolved_reason = fields.String(allow_none=True)
+    appointment_id = fields.Integer(allow_none=True)
     items = fields.List(fields.Nested(ItemOut))
+    attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "Photos and signatures"})
     warnings = fields.List(fields.String(), metadata={"description": "pt-BR notes, e.g. a fix date past the deadline"})
     version = fields.Integer()
     created_at = fields.DateTime()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -34,6 +34,7 @@ LOAD = (
     selectinload(Occurrence.room),
     selectinload(Occurrence.product_line),
     selectinload(Occurrence.items),
+    selectinload(Occurrence.attachments),
 )
 
 
@@ -119,6 +120,30 @@ def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any]
     record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **(changes or {})})
 
 
+def _link_photos(occurrence: Occurrence, attachment_ids: list[uuid.UUID], actor: User) -> None:
+    from server.attachments.service import link_attachment
+
+    for index, attachment_id in enumerate(attachment_ids):
+        try:
+            link_attachment(attachment_id, occurrence.id, actor)
+        except ValidationFailed as error:  # name the entry as the request did
+            errors = cast("dict[str, list[str]]", error.data["errors"])
+            raise ValidationFailed({f"attachment_ids.{index}": msgs for msgs in errors.values()}) from None
+
+
+def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> None:
+    """The visit an occurrence came from must be one of the case's, and the technician's own."""
+    if appointment_id is None:
+        return
+    from server.appointments.models import Appointment
+
+    visit = db.session.scalar(
+        visible(Appointment, actor).where(Appointment.id == appointment_id, Appointment.case_id == case.id)
+    )
+    if visit is None:
+        raise ValidationFailed({"appointment_id": ["Visita não encontrada nesta assistência."]})
+
+
 def _new_item(occurrence: Occurrence, data: dict[str, Any]) -> OccurrenceItem:
     item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, unit="un", **data)
     item.id = data.get("id") or uuid.uuid4()
@@ -137,8 +162,9 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
             raise Conflict("Já existe uma ocorrência com este identificador e outros dados.", slug="id-conflict")
         return load_occurrence(actor, existing.id)
     _check_open(case)
-    items = data.pop("items", [])
+    items, attachment_ids = data.pop("items", []), data.pop("attachment_ids", [])
     _validate(case.store_id, data, data.get("resolved", False), data.get("unresolved_reason"))
+    _check_visit(case, data.get("appointment_id"), actor)
     if data.get("expected_fix_date") is None:
         data["expected_fix_date"] = case.due_at.astimezone(case.tz).date()
     occurrence = Occurrence(
@@ -147,6 +173,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     db.session.add(occurrence)
     db.session.flush()
     db.session.add_all(_new_item(occurrence, item) for item in items)
+    _link_photos(occurrence, attachment_ids, actor)
     record_event(case, actor, "occurrence_created", {"occurrence_id": str(occurrence.id), "items": len(items)})
     follow_work(case, actor)
     db.session.commit()

@@ -1,0 +1,34 @@
+"""Every model, imported together so that relationships named by string always resolve.
+
+`server/__init__.py` imports this module first: a service that builds loader options at import
+time (e.g. selectinload(OccurrenceItem.order)) then finds every mapper ready.
+"""
+
+from server.appointments.models import Appointment, AppointmentExit, CalendarToken
+from server.attachments.models import Attachment
+from server.auth.models import User
+from server.cases.models import CaseEvent, ServiceCase
+from server.catalogs.models import CatalogEntry
+from server.contracts.models import Contract, ContractItem
+from server.customers.models import Customer
+from server.occurrences.models import Occurrence, OccurrenceItem
+from server.orders.models import PartsOrder
+from server.stores.models import Store
+
+__all__ = [
+    "Appointment",
+    "AppointmentExit",
+    "Attachment",
+    "CalendarToken",
+    "CaseEvent",
+    "CatalogEntry",
+    "Contract",
+    "ContractItem",
+    "Customer",
+    "Occurrence",
+    "OccurrenceItem",
+    "PartsOrder",
+    "ServiceCase",
+    "Store",
+    "User",
+]
