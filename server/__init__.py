@@ -89,9 +89,11 @@ def _register_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from server.appointments.views import blp as appointments_blp
     from server.attachments.views import blp as attachments_blp
     from server.auth.views import blp as auth_blp
     from server.auth.views import users_blp
+    from server.calendar.views import blp as calendar_blp
     from server.cases.views import blp as cases_blp
     from server.catalogs.views import blp as catalogs_blp
     from server.contracts.views import blp as contracts_blp
@@ -111,6 +113,8 @@ def _register_blueprints(app: Flask) -> None:
         occurrences_blp,
         attachments_blp,
         orders_blp,
+        appointments_blp,
+        calendar_blp,
     ):
         api.register_blueprint(blueprint)
 

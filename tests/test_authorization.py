@@ -11,6 +11,7 @@ import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -60,6 +61,15 @@ def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
 
 
 ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
+
+
+def appointment_body(ids: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "appointment_type_id": ids["appointment_type_id"],
+        "assignee_id": ids["technician_id"],
+        "starts_at": "2030-03-11T14:00:00",
+        "ends_at": "2030-03-11T15:00:00",
+    }
 
 
 ENDPOINTS = [
@@ -119,15 +129,32 @@ ENDPOINTS = [
         lambda ids: {"occurrence_id": str(ids["occurrence_id"])},
     ),
     Endpoint("DELETE", "/api/attachments/<uuid:attachment_id>", ALL),
+    Endpoint("GET", "/api/cases/<int:case_id>/appointments", ALL),
+    Endpoint("POST", "/api/cases/<int:case_id>/appointments", OFFICE, appointment_body),
+    Endpoint("GET", "/api/appointments", ALL),
+    Endpoint("GET", "/api/appointments/<int:appointment_id>", ALL),
+    Endpoint("PATCH", "/api/appointments/<int:appointment_id>", OFFICE, {"notes": "Levar dobradiças."}),
+    Endpoint("POST", "/api/appointments/<int:appointment_id>/cancel", OFFICE, {"reason": "Cliente viajou."}),
+    Endpoint("POST", "/api/appointments/<int:appointment_id>/check-in", ALL, {}),
+    Endpoint("POST", "/api/appointments/<int:appointment_id>/check-out", ALL, {}),
+    Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),
+    Endpoint("DELETE", "/api/calendar/token", {ADMIN, TECHNICIAN}),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]
-PUBLIC_RULES = {"/api/auth/login", "/api/openapi.json", "/api/docs", "/api/docs/assets/<path:filename>"}
+PUBLIC_RULES = {
+    "/api/calendar/<token>.ics",
+    "/api/auth/login",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/docs/assets/<path:filename>",
+}
 
 
 def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) -> dict[str, Any]:
     """A customer, contract, case (assigned to `author` when a technician), occurrence and item."""
     from sqlalchemy import select
 
+    from server.appointments.service import create_appointment
     from server.attachments.service import upload_attachment
     from server.catalogs.models import CatalogEntry
     from server.extensions import db
@@ -153,6 +180,11 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
     occurrence = create_occurrence(case, {**occurrence_body(ids), "items": [ITEM, ITEM, ITEM]}, author)
     item_ids = [item.id for item in occurrence.items]
     [order] = generate_orders(case, {"item_ids": [item_ids[1]]}, scheduler)
+    visitor = author if author.role == TECHNICIAN else make_user(Role.TECHNICIAN, [store])
+    ids.update(appointment_type_id=first("appointment_types"), technician_id=visitor.id)
+    visit = {"appointment_type_id": ids["appointment_type_id"], "assignee_id": visitor.id}
+    when = {"starts_at": datetime(2030, 3, 11, 9), "ends_at": datetime(2030, 3, 11, 10)}
+    appointment = create_appointment(case, {**visit, **when}, scheduler)
     ids.update(
         customer_id=customer.id,
         contract_id=contract.id,
@@ -160,6 +192,7 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
         occurrence_id=occurrence.id,
         item_id=item_ids[0],
         order_id=order.id,
+        appointment_id=appointment.id,
     )
     photo = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(photo, "JPEG")

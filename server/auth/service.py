@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
 
+from server.appointments.models import CalendarToken
 from server.auth.access import visible_users
 from server.auth.models import User, user_stores
 from server.errors import Forbidden, ValidationFailed
@@ -94,6 +95,8 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
         user.set_password(data.pop("password"))
     if data.get("active") is False:
         user.end_sessions()
+        # The calendar feed URL dies too: a reactivated user asks for a new one.
+        db.session.execute(delete(CalendarToken).where(CalendarToken.user_id == user.id))
     for key, value in data.items():
         setattr(user, key, value)
     db.session.commit()
