@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from server.appointments.service import create_appointment
 from server.auth.models import ROLE_LABELS, Role, User
 from server.auth.service import create_user
 from server.cases.models import CaseStatus, ServiceCase
-from server.cases.service import cancel_case, open_case, update_case
+from server.cases.service import cancel_case, load_case, open_case, update_case
 from server.catalogs.models import CatalogEntry, CatalogKind
 from server.common.text import fold
 from server.contracts.models import Contract
@@ -335,9 +336,10 @@ def seed() -> list[str]:
     customers = {row.name: create_demo_customer(store, row, rng) for row in CUSTOMERS}
     contracts = create_contracts(store, scheduler, customers, rng)
     cases = create_cases(scheduler, technicians, customers, contracts, rng)
+    visits = schedule_visits(store, cases, technicians, scheduler)
     heading = (
-        f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos e '
-        f"{len(cases)} assistências. Acessos de demonstração:"
+        f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos, '
+        f"{len(cases)} assistências e {visits} visitas agendadas. Acessos de demonstração:"
     )
     return [heading, *login_lines()]
 
@@ -504,3 +506,33 @@ def create_cases(
         case = open_case(data, scheduler)
         cases.append(_move_along(case, plan.status, scheduler, rng))
     return cases
+
+
+# --- the technicians' agenda --------------------------------------------------------------
+
+VISIT_SLOTS = (time(8, 30), time(10, 30), time(14, 0), time(16, 0))  # 1h30 each, in the store's clock
+
+
+def schedule_visits(store: Store, cases: list[ServiceCase], technicians: list[User], scheduler: User) -> int:
+    """A visit in the coming working days for every scheduled case, without double-booking anyone."""
+    vistoria = catalog_ids(store, CatalogKind.APPOINTMENT_TYPES)["Vistoria"]
+    today = utcnow().astimezone(ZoneInfo(TIMEZONE)).date()
+    days = [today + timedelta(days=n) for n in range(1, 15) if (today + timedelta(days=n)).weekday() < 5]
+    slots = iter([(day, slot) for day in days for slot in VISIT_SLOTS])
+    scheduled = [case for case in cases if case.status == CaseStatus.SCHEDULED.value]
+    for index, case in enumerate(scheduled):
+        day, slot = next(slots)
+        technician_id = case.assignee_id or technicians[index % len(technicians)].id
+        starts = datetime.combine(day, slot)  # naive: read in the store's timezone
+        create_appointment(
+            load_case(scheduler, case.id),
+            {
+                "appointment_type_id": vistoria,
+                "assignee_id": technician_id,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(minutes=90),
+                "subject": f"Vistoria — {case.reported_issue[:60]}",
+            },
+            scheduler,
+        )
+    return len(scheduled)

@@ -137,3 +137,19 @@ def test_seeding_twice_changes_nothing(runner: Any) -> None:
     assert counts() == before
     assert first.splitlines()[1:] == second.splitlines()[1:]  # the same logins, printed again
     assert "já existe" in second.splitlines()[0]
+
+
+def test_each_scheduled_case_has_an_upcoming_visit_on_a_technicians_agenda(app: Flask, runner: Any) -> None:
+    """The technicians open the app to a filled agenda: a future visit per scheduled case."""
+    from server.appointments.models import Appointment
+
+    seed_demo(runner)
+    scheduled = set(db.session.scalars(select(ServiceCase.id).where(ServiceCase.status == CaseStatus.SCHEDULED)))
+    visits = db.session.scalars(select(Appointment)).all()
+    assert scheduled and {visit.case_id for visit in visits} == scheduled
+    assert all(visit.starts_at > utcnow() for visit in visits)
+    client = app.test_client()
+    login = client.post("/api/auth/login", json={"email": "tecnico1@demo.assistec.com.br", "password": PASSWORD})
+    assert login.status_code == 200
+    agenda = client.get("/api/appointments?assignee=me")
+    assert agenda.status_code == 200 and len(agenda.json["items"]) > 0
