@@ -14,6 +14,7 @@ from server.customers.models import Customer
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
 from server.stores.models import Store
+from server.sync.models import Rejection, SyncClient
 
 __all__ = [
     "Appointment",
@@ -28,7 +29,9 @@ __all__ = [
     "Occurrence",
     "OccurrenceItem",
     "PartsOrder",
+    "Rejection",
     "ServiceCase",
     "Store",
+    "SyncClient",
     "User",
 ]
