@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
     from server.stores.views import blp as stores_blp
+    from server.sync.views import blp as sync_blp
 
     for blueprint in (
         auth_blp,
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         orders_blp,
         appointments_blp,
         calendar_blp,
+        sync_blp,
     ):
         api.register_blueprint(blueprint)
 

@@ -82,6 +82,11 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
         # Unset: <instance_path>/uploads, resolved when used (server.attachments.storage).
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
+        # Offline sync (server.sync): visits from this many days ago onward reach the phone;
+        # tombstones are kept this long (an older cursor gets a full snapshot); rows per pull page.
+        "SYNC_WINDOW_DAYS": int(os.environ.get("SYNC_WINDOW_DAYS", "30")),
+        "SYNC_TOMBSTONE_DAYS": int(os.environ.get("SYNC_TOMBSTONE_DAYS", "90")),
+        "SYNC_PAGE_SIZE": int(os.environ.get("SYNC_PAGE_SIZE", "2000")),
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,
         # OpenAPI (flask-smorest); Swagger UI is served from the installed bundle, not a CDN.

@@ -63,6 +63,10 @@ def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
 ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
 
 
+def sync_body() -> dict[str, Any]:
+    return {"protocol": 1, "schema_version": 1, "client_id": str(uuid.uuid4())}
+
+
 def appointment_body(ids: dict[str, Any]) -> dict[str, Any]:
     return {
         "appointment_type_id": ids["appointment_type_id"],
@@ -137,6 +141,9 @@ ENDPOINTS = [
     Endpoint("POST", "/api/appointments/<int:appointment_id>/cancel", OFFICE, {"reason": "Cliente viajou."}),
     Endpoint("POST", "/api/appointments/<int:appointment_id>/check-in", ALL, {}),
     Endpoint("POST", "/api/appointments/<int:appointment_id>/check-out", ALL, {}),
+    # A fresh device per call: a client_id belongs to the first user who uses it.
+    Endpoint("POST", "/api/sync/push", ALL, lambda ids: {**sync_body(), "mutations": []}),
+    Endpoint("POST", "/api/sync/pull", ALL, lambda ids: {**sync_body(), "cursor": None}),
     Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),
     Endpoint("DELETE", "/api/calendar/token", {ADMIN, TECHNICIAN}),
 ]

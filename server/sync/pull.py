@@ -1,0 +1,495 @@
+"""The sync pull (DESIGN §5): what changed in the user's scope since a cursor, from one snapshot.
+
+**Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
+"v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,
+`"p": [table index, last id]`. A record changed since the cursor has `version > v[store_id]`
+(a store missing from `v` counts as 0). The new cursor holds the stores' versions read inside the
+same snapshot as the rows, so a write committed later has a higher version and is sent next time.
+
+**Reset.** A missing or unreadable cursor, one from another schema version, or one issued longer
+ago than `SYNC_TOMBSTONE_DAYS` (its tombstones may be pruned by now) answers `reset: true` with a
+full snapshot: every in-scope row, no deletes; the phone replaces its data.
+
+**Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response, table after table
+in `TABLES` order, each ordered by primary key (keyset, so a row deleted meanwhile shifts
+nothing). `more: true` says: pull again with the returned cursor. Every page's cursor keeps the
+store versions of the *first* page, so the delta after the last page re-sends whatever changed
+while paging. Delta pulls are not paged.
+
+**Scope.** A technician: their technical-assistance visits (not cancelled) starting
+`SYNC_WINDOW_DAYS` ago or later; the cases of those visits and the live cases assigned to them
+(open, or changed within the window); those cases' customers, contracts, occurrences, items and
+attachment metadata (photos of the occurrences, signatures of the visits); the active catalogs of
+their stores; their own user. An office user: the same tables for all of their stores, with the
+cases open or changed within the window plus the cases of visits in the window.
+
+**Entering the scope.** A delta sends a case, with its customer, contract, occurrences, items and
+attachments, when the case changed or when one of the user's in-scope visits of it changed (a new
+or reassigned visit): a record entering the scope arrives whole even when its own version is old.
+Over-sending (any visit edit re-sends its case) is harmless: an upsert is idempotent.
+
+**Deletes.** Tombstones (`deleted_at` set) changed since the cursor, of the user's stores (a
+technician's visit tombstones only when the visit is theirs), and deactivated catalog entries. An
+`AppointmentExit` of this user changed since the cursor deletes that visit, and its case unless the
+case is still in scope (another live visit or the assignment). The phone drops a deleted case's
+occurrences, items and attachments itself; customers and contracts it holds stay until a reset.
+An id both upserted and deleted in one answer is only upserted (a visit reassigned away and back).
+Visits that age out of the window and cases closed long ago are not deleted: the phone prunes by
+date, and a reset clears them.
+
+Queries: a fixed number per pull whatever the data size — one per table (plus the loader queries
+of rows actually sent), one for every delete, one for the versions, one for rejections.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from marshmallow import Schema
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    and_,
+    cast,
+    false,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.orm import selectinload
+
+from server.appointments.models import TECHNICAL_ASSISTANCE, Appointment, AppointmentExit, AppointmentStatus
+from server.appointments.schemas import AppointmentOut
+from server.appointments.service import LOAD as APPOINTMENT_LOAD
+from server.attachments.models import Attachment
+from server.attachments.schemas import AttachmentOut
+from server.auth.models import Role, User
+from server.auth.schemas import UserOut
+from server.cases.models import FINISHED, ServiceCase
+from server.cases.schemas import CaseOut
+from server.cases.service import LOAD as CASE_LOAD
+from server.catalogs.models import CatalogEntry
+from server.catalogs.schemas import CatalogEntryOut
+from server.contracts.models import Contract
+from server.contracts.schemas import ContractOut
+from server.contracts.service import LOAD as CONTRACT_LOAD
+from server.customers.models import Customer
+from server.customers.schemas import CustomerOut
+from server.database import StoreRecord, utcnow
+from server.extensions import db
+from server.occurrences.models import Occurrence, OccurrenceItem
+from server.occurrences.schemas import ItemOut, OccurrenceOut
+from server.occurrences.service import LOAD as OCCURRENCE_LOAD
+from server.stores.models import Store
+from server.sync.models import Rejection, SyncClient
+from server.sync.push import register_client
+
+SCHEMA_VERSION = 1
+PROTOCOL = 1
+
+# The order a full snapshot is paged in; the keys of `changes`.
+TABLES = (
+    "users",
+    "catalog_entries",
+    "customers",
+    "contracts",
+    "cases",
+    "appointments",
+    "occurrences",
+    "occurrence_items",
+    "attachments",
+)
+UUID_TABLES = {"occurrences", "occurrence_items", "attachments"}
+
+
+# --- cursor -------------------------------------------------------------------------------
+
+
+@dataclass
+class Cursor:
+    versions: dict[int, int]
+    issued_at: int
+    user_stamp: str | None = None
+    page: tuple[int, Any] | None = None  # (index in TABLES, last primary key sent) while paging
+
+    def encode(self) -> str:
+        data: dict[str, Any] = {
+            "s": SCHEMA_VERSION,
+            "t": self.issued_at,
+            "v": {str(k): v for k, v in self.versions.items()},
+            "u": self.user_stamp,
+        }
+        if self.page is not None:
+            data["p"] = [self.page[0], self.page[1]]
+        return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
+    """The cursor, or None when the client must start over (missing, garbage, stale, other schema)."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(data, dict) or data.get("s") != schema_version:
+            return None
+        issued_at = int(data["t"])
+        versions = {int(k): int(v) for k, v in data["v"].items()}
+        stamp = data.get("u")
+        page = data.get("p")
+        parsed_page = (int(page[0]), page[1]) if page is not None else None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, binascii.Error, UnicodeDecodeError):
+        return None
+    if time.time() - issued_at > timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"]).total_seconds():
+        return None
+    if parsed_page is not None and not 0 <= parsed_page[0] < len(TABLES):
+        return None
+    return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page)
+
+
+# --- scope --------------------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    user: User
+    store_ids: list[int]
+    since: dict[int, int] | None  # None: a full snapshot
+
+    def changed(self, model: type[StoreRecord]) -> ColumnElement[bool]:
+        """Rows written after the cursor (store by store)."""
+        if self.since is None:
+            return literal(True)
+        terms = [
+            and_(model.store_id == store_id, model.version > self.since.get(store_id, 0)) for store_id in self.store_ids
+        ]
+        return or_(*terms) if terms else false()
+
+    @property
+    def technician(self) -> bool:
+        return self.user.role == Role.TECHNICIAN
+
+    def window_start(self) -> Any:
+        return utcnow() - timedelta(days=current_app.config["SYNC_WINDOW_DAYS"])
+
+    def appointments(self) -> Select[Any]:
+        """Ids of the visits in scope now."""
+        stmt = select(Appointment.id).where(
+            Appointment.store_id.in_(self.store_ids),
+            Appointment.deleted_at.is_(None),
+            Appointment.calendar_type == TECHNICAL_ASSISTANCE,
+            Appointment.starts_at >= self.window_start(),
+        )
+        if self.technician:
+            stmt = stmt.where(
+                Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value
+            )
+        return stmt
+
+    def cases(self) -> Select[Any]:
+        """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent ones."""
+        visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments()))
+        recent = or_(ServiceCase.status.not_in(FINISHED), ServiceCase.updated_at >= self.window_start())
+        own = and_(ServiceCase.assignee_id == self.user.id, recent) if self.technician else recent
+        return select(ServiceCase.id).where(
+            ServiceCase.store_id.in_(self.store_ids),
+            ServiceCase.deleted_at.is_(None),
+            or_(ServiceCase.id.in_(visits), own),
+        )
+
+    def sent_cases(self) -> Select[Any]:
+        """In-scope cases to send with their dependents: changed, or entered through a changed visit."""
+        entered = select(Appointment.case_id).where(Appointment.id.in_(self.appointments()), self.changed(Appointment))
+        return select(ServiceCase.id).where(
+            ServiceCase.id.in_(self.cases()), or_(self.changed(ServiceCase), ServiceCase.id.in_(entered))
+        )
+
+    def occurrences(self) -> Select[Any]:
+        return select(Occurrence.id).where(Occurrence.case_id.in_(self.cases()), Occurrence.deleted_at.is_(None))
+
+    def upserts(self) -> dict[str, tuple[Select[Any], Schema]]:
+        """Per table: the rows to send, and the schema that shows them."""
+        sent = self.sent_cases()
+        in_scope_cases = self.cases()
+        in_scope_occurrences = self.occurrences()
+        sent_occurrences = select(Occurrence.id).where(Occurrence.case_id.in_(sent))
+        scope_appointments = self.appointments()
+        return {
+            "catalog_entries": (
+                select(CatalogEntry).where(
+                    CatalogEntry.store_id.in_(self.store_ids),
+                    CatalogEntry.deleted_at.is_(None),
+                    CatalogEntry.active.is_(True),
+                    self.changed(CatalogEntry),
+                ),
+                CatalogEntryOut(),
+            ),
+            "customers": (
+                select(Customer).where(
+                    Customer.id.in_(select(ServiceCase.customer_id).where(ServiceCase.id.in_(in_scope_cases))),
+                    Customer.deleted_at.is_(None),
+                    or_(
+                        self.changed(Customer),
+                        Customer.id.in_(select(ServiceCase.customer_id).where(ServiceCase.id.in_(sent))),
+                    ),
+                ),
+                CustomerOut(),
+            ),
+            "contracts": (
+                select(Contract)
+                .where(
+                    Contract.id.in_(select(ServiceCase.contract_id).where(ServiceCase.id.in_(in_scope_cases))),
+                    Contract.deleted_at.is_(None),
+                    or_(
+                        self.changed(Contract),
+                        Contract.id.in_(select(ServiceCase.contract_id).where(ServiceCase.id.in_(sent))),
+                    ),
+                )
+                .options(*CONTRACT_LOAD),
+                ContractOut(),
+            ),
+            "cases": (select(ServiceCase).where(ServiceCase.id.in_(sent)).options(*CASE_LOAD), CaseOut()),
+            "appointments": (
+                select(Appointment)
+                .where(Appointment.id.in_(scope_appointments), self.changed(Appointment))
+                .options(*APPOINTMENT_LOAD),
+                AppointmentOut(),
+            ),
+            "occurrences": (
+                select(Occurrence)
+                .where(
+                    Occurrence.id.in_(in_scope_occurrences),
+                    or_(self.changed(Occurrence), Occurrence.case_id.in_(sent)),
+                )
+                .options(*OCCURRENCE_LOAD, selectinload(Occurrence.case).selectinload(ServiceCase.store)),
+                OccurrenceOut(),
+            ),
+            "occurrence_items": (
+                select(OccurrenceItem).where(
+                    OccurrenceItem.occurrence_id.in_(in_scope_occurrences),
+                    OccurrenceItem.deleted_at.is_(None),
+                    or_(self.changed(OccurrenceItem), OccurrenceItem.occurrence_id.in_(sent_occurrences)),
+                ),
+                ItemOut(),
+            ),
+            "attachments": (
+                select(Attachment).where(
+                    Attachment.deleted_at.is_(None),
+                    or_(
+                        Attachment.occurrence_id.in_(in_scope_occurrences),
+                        Attachment.appointment_id.in_(scope_appointments),
+                    ),
+                    or_(
+                        self.changed(Attachment),
+                        Attachment.occurrence_id.in_(sent_occurrences),
+                        Attachment.appointment_id.in_(select(Appointment.id).where(Appointment.case_id.in_(sent))),
+                    ),
+                ),
+                AttachmentOut(),
+            ),
+        }
+
+    def deletes(self) -> CompoundSelect[Any]:
+        """(table, id as text) of everything to delete, in one query."""
+
+        def tombstones(name: str, model: type[StoreRecord], *extra: ColumnElement[bool]) -> Select[str, str]:
+            key = model.__table__.c.id  # type: ignore[attr-defined]
+            return select(literal(name, String).label("t"), cast(key, String).label("id")).where(
+                model.store_id.in_(self.store_ids), model.deleted_at.is_not(None), self.changed(model), *extra
+            )
+
+        own_visit = (Appointment.assignee_id == self.user.id,) if self.technician else ()
+        parts = [
+            tombstones("catalog_entries", CatalogEntry),
+            select(literal("catalog_entries", String), cast(CatalogEntry.id, String)).where(
+                CatalogEntry.store_id.in_(self.store_ids),
+                CatalogEntry.deleted_at.is_(None),
+                CatalogEntry.active.is_(False),
+                self.changed(CatalogEntry),
+            ),
+            tombstones("customers", Customer),
+            tombstones("contracts", Contract),
+            tombstones("cases", ServiceCase),
+            tombstones("appointments", Appointment, *own_visit),
+            tombstones("occurrences", Occurrence),
+            tombstones("occurrence_items", OccurrenceItem),
+            tombstones("attachments", Attachment),
+        ]
+        exits = (
+            select(AppointmentExit.appointment_id)
+            .where(
+                AppointmentExit.user_id == self.user.id,
+                AppointmentExit.store_id.in_(self.store_ids),
+                self.changed(AppointmentExit),
+            )
+            .scalar_subquery()
+        )
+        parts.append(
+            select(literal("appointments", String), cast(Appointment.id, String)).where(
+                Appointment.id.in_(exits), Appointment.id.not_in(self.appointments())
+            )
+        )
+        parts.append(
+            select(literal("cases", String), cast(Appointment.case_id, String)).where(
+                Appointment.id.in_(exits), Appointment.case_id.not_in(self.cases())
+            )
+        )
+        return union_all(*parts)
+
+
+# --- the pull -----------------------------------------------------------------------------
+
+
+@dataclass
+class PullResult:
+    cursor: str
+    last_mutation_id: int
+    reset: bool
+    more: bool
+    changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _begin_snapshot() -> None:
+    """End whatever the request read so far (the login) and open one snapshot for everything."""
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def _user_stamp(user: User) -> str:
+    return user.updated_at.isoformat()
+
+
+def _as_id(table: str, raw: str) -> Any:
+    return str(uuid.UUID(raw)) if table in UUID_TABLES else int(raw)
+
+
+def _take_rejections(client: SyncClient) -> list[dict[str, Any]]:
+    rows: Sequence[Rejection] = db.session.scalars(
+        select(Rejection)
+        .where(Rejection.client_id == client.id, Rejection.delivered_at.is_(None))
+        .order_by(Rejection.mutation_id)
+    ).all()
+    if rows:
+        db.session.execute(
+            update(Rejection).where(Rejection.id.in_([row.id for row in rows])).values(delivered_at=utcnow())
+        )
+    return [
+        {
+            "mutation_id": row.mutation_id,
+            "name": row.name,
+            "args": row.args,
+            "code": row.code,
+            "message": row.message,
+            "errors": row.errors,
+        }
+        for row in rows
+    ]
+
+
+def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str | None) -> PullResult:
+    """Answer a pull; commits (the client's last-seen time and delivered rejections)."""
+    register_client(user, client_id, schema_version, None)  # commits: before the snapshot opens
+    _begin_snapshot()
+    client = db.session.get_one(SyncClient, client_id)
+    store_ids = user.store_ids
+    cursor = decode_cursor(raw_cursor, schema_version)
+    rows = db.session.execute(select(Store.id, Store.version).where(Store.id.in_(store_ids))).all()
+    versions = {store_id: version for store_id, version in rows}
+
+    if cursor is not None and cursor.page is None:
+        result = _delta(user, store_ids, cursor, versions)
+    else:
+        result = _snapshot(user, store_ids, cursor, versions)
+    result.last_mutation_id = client.last_mutation_id
+    result.rejections = _take_rejections(client)
+    db.session.commit()
+    return result
+
+
+def _delta(user: User, store_ids: list[int], cursor: Cursor, versions: dict[int, int]) -> PullResult:
+    scope = Scope(user, store_ids, cursor.versions)
+    changes: dict[str, dict[str, list[Any]]] = {}
+    for table, (stmt, schema) in scope.upserts().items():
+        rows = db.session.scalars(stmt).all()
+        if rows:
+            changes[table] = {"upsert": schema.dump(rows, many=True), "delete": []}
+    stamp = _user_stamp(user)
+    if stamp != cursor.user_stamp:
+        changes["users"] = {"upsert": [UserOut().dump(user)], "delete": []}
+    upserted = {table: {str(row["id"]) for row in entry["upsert"]} for table, entry in changes.items()}
+    for table, raw in db.session.execute(scope.deletes()).all():
+        record_id = _as_id(table, raw)
+        if str(record_id) in upserted.get(table, set()):
+            continue
+        entry = changes.setdefault(table, {"upsert": [], "delete": []})
+        if record_id not in entry["delete"]:
+            entry["delete"].append(record_id)
+    new = Cursor(versions, int(time.time()), stamp)
+    return PullResult(new.encode(), 0, reset=False, more=False, changes=changes)
+
+
+def _snapshot(user: User, store_ids: list[int], cursor: Cursor | None, versions: dict[int, int]) -> PullResult:
+    """A full snapshot, or its next page when `cursor` carries a page position."""
+    if cursor is not None and cursor.page is not None:
+        base, (start, after), reset, issued = cursor.versions, cursor.page, False, cursor.issued_at
+    else:
+        base, start, after, reset, issued = versions, 0, None, True, int(time.time())
+    scope = Scope(user, store_ids, None)
+    queries = scope.upserts()
+    budget = current_app.config["SYNC_PAGE_SIZE"]
+    changes: dict[str, dict[str, list[Any]]] = {table: {"upsert": [], "delete": []} for table in TABLES}
+    for index in range(start, len(TABLES)):
+        table = TABLES[index]
+        if table == "users":
+            changes[table]["upsert"] = [UserOut().dump(user)]
+            budget -= 1
+            after = None
+            continue
+        if budget <= 0:
+            return _page(base, issued, user, changes, index, None, reset)
+        stmt, schema = queries[table]
+        key = stmt.selected_columns[0].table.c.id
+        if after is not None:
+            stmt = stmt.where(key > (uuid.UUID(after) if table in UUID_TABLES else int(after)))
+        rows = db.session.scalars(stmt.order_by(key).limit(budget + 1)).all()
+        after = None
+        if len(rows) > budget:
+            rows = rows[:budget]
+            changes[table]["upsert"] = schema.dump(rows, many=True)
+            last = rows[-1].id
+            return _page(base, issued, user, changes, index, str(last) if table in UUID_TABLES else last, reset)
+        changes[table]["upsert"] = schema.dump(rows, many=True)
+        budget -= len(rows)
+    new = Cursor(base, issued, _user_stamp(user))
+    return PullResult(new.encode(), 0, reset=reset, more=False, changes=_compact(changes))
+
+
+def _page(
+    base: dict[int, int],
+    issued: int,
+    user: User,
+    changes: dict[str, dict[str, list[Any]]],
+    index: int,
+    last: Any,
+    reset: bool,
+) -> PullResult:
+    new = Cursor(base, issued, _user_stamp(user), (index, last))
+    return PullResult(new.encode(), 0, reset=reset, more=True, changes=_compact(changes))
+
+
+def _compact(changes: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, list[Any]]]:
+    return {table: entry for table, entry in changes.items() if entry["upsert"] or entry["delete"]}

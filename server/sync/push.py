@@ -1,0 +1,144 @@
+"""`POST /api/sync/push`: apply a phone's outbox exactly once (DESIGN §5).
+
+Each mutation runs in its own transaction, which also moves the client's `last_mutation_id`:
+the client row is locked and the new id set *before* the handler runs, so the service's own
+commit carries both. An id at or below `last` is a duplicate (skipped); an id above `last + 1`
+stops the batch (a gap). A permanent failure (a 4xx problem) is rolled back and stored as a
+rejection, with the arguments, in a transaction that advances `last` too. A transient failure
+(the database is unavailable, a deadlock, a lock timeout) is rolled back and answers 503 with
+Retry-After; what this batch already committed stays, and comes back as duplicates on retry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from server.auth.models import User
+from server.database import utcnow
+from server.errors import DETAILS, SLUGS, Forbidden, Problem
+from server.extensions import db
+from server.sync import handlers
+from server.sync.models import Rejection, SyncClient
+
+RETRY_AFTER_SECONDS = 5
+
+
+def unavailable() -> Problem:
+    problem = Problem(503, "O servidor está ocupado. As alterações continuam no aparelho e serão reenviadas.")
+    problem.data["headers"] = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return problem
+
+
+def _lock_client(client_id: uuid.UUID) -> SyncClient | None:
+    """The client's row, locked until this transaction ends (SQLite: BEGIN IMMEDIATE already is)."""
+    stmt = select(SyncClient).where(SyncClient.id == client_id).with_for_update()
+    return db.session.scalar(stmt.execution_options(populate_existing=True))
+
+
+def register_client(actor: User, client_id: uuid.UUID, schema_version: int, user_agent: str | None) -> SyncClient:
+    """The device, registered to `actor` on first use; another user's device is 403."""
+    client = _lock_client(client_id)
+    if client is None:
+        db.session.add(SyncClient(id=client_id, user_id=actor.id, last_mutation_id=0))
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same device registered by a concurrent request
+            db.session.rollback()
+        client = _lock_client(client_id)
+        assert client is not None
+    if client.user_id != actor.id:
+        db.session.rollback()
+        raise Forbidden("Este aparelho está registrado para outro usuário. Entre com a conta dele ou reinstale o app.")
+    client.schema_version = schema_version
+    if user_agent:
+        client.user_agent = user_agent[:300]
+    client.last_seen_at = utcnow()
+    db.session.commit()
+    return client
+
+
+def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
+    """Store the refusal with the mutation's arguments and advance `last`, in one transaction."""
+    data = getattr(problem, "data", None) or {}
+    status = problem.code or 422
+    code = data.get("slug") or SLUGS.get(status, "rejected")
+    message = data.get("detail") or DETAILS.get(status, "A alteração foi recusada.")
+    client = _lock_client(client_id)
+    assert client is not None
+    if client.last_mutation_id != mutation["id"] - 1:  # a concurrent push of this device got there first
+        db.session.rollback()
+        return {"id": mutation["id"], "status": "duplicate"}
+    db.session.add(
+        Rejection(
+            client_id=client_id,
+            mutation_id=mutation["id"],
+            name=mutation["name"][:60],
+            args=mutation["args"],
+            code=code[:40],
+            message=message[:1000],
+            errors=dict(data["errors"]) if data.get("errors") else None,
+        )
+    )
+    client.last_mutation_id = mutation["id"]
+    db.session.commit()
+    return {"id": mutation["id"], "status": "rejected", "code": code, "message": message}
+
+
+def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any]) -> dict[str, Any] | None:
+    """One mutation in its own transaction; None when it is past a gap (nothing done)."""
+    client = _lock_client(client_id)
+    assert client is not None
+    last = client.last_mutation_id
+    if mutation["id"] <= last:
+        db.session.rollback()
+        return {"id": mutation["id"], "status": "duplicate"}
+    if mutation["id"] > last + 1:
+        db.session.rollback()
+        return None
+    client.last_mutation_id = mutation["id"]  # committed by the service's own commit, with its writes
+    try:
+        handlers.run(actor, mutation["name"], mutation["args"])
+        # A handler that found nothing to write may have committed nothing, or rolled back.
+        client = _lock_client(client_id)
+        assert client is not None
+        if client.last_mutation_id < mutation["id"]:
+            client.last_mutation_id = mutation["id"]
+        db.session.commit()
+    except Problem as problem:
+        db.session.rollback()
+        status = problem.code or 500
+        if status >= 500 or status in (401, 429):
+            raise unavailable() from problem
+        return _rejection(client_id, mutation, problem)
+    except BaseException:
+        db.session.rollback()
+        raise
+    return {"id": mutation["id"], "status": "applied"}
+
+
+def _last(client_id: uuid.UUID) -> int:
+    return db.session.scalar(select(SyncClient.last_mutation_id).where(SyncClient.id == client_id)) or 0
+
+
+def push(actor: User, data: dict[str, Any], user_agent: str | None = None) -> dict[str, Any]:
+    """Apply the batch in order; see the module's docstring for what each outcome means."""
+    try:
+        client_id = register_client(actor, data["client_id"], data["schema_version"], user_agent).id
+        results: list[dict[str, Any]] = []
+        gap: dict[str, int] | None = None
+        for mutation in data["mutations"]:
+            result = _apply(actor, client_id, mutation)
+            if result is None:
+                gap = {"expected": _last(client_id) + 1, "got": mutation["id"]}
+                break
+            results.append(result)
+        last_mutation_id = _last(client_id)
+        db.session.commit()
+    except DBAPIError as error:  # lost connection, deadlock, lock or statement timeout, a uniqueness race
+        db.session.rollback()
+        raise unavailable() from error
+    return {"last_mutation_id": last_mutation_id, "results": results, "stopped_at_gap": gap}
