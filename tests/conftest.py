@@ -135,6 +135,13 @@ def runner(app: Flask) -> Any:
 # --- records ------------------------------------------------------------------------------
 
 
+def store_version(store_id: int) -> int:
+    """The store's committed version, read in a new transaction (SQLite keeps a snapshot per
+    transaction, so a test that read earlier would otherwise see an old value)."""
+    db.session.commit()
+    return db.session.get_one(Store, store_id, populate_existing=True).version
+
+
 def make_store(name: str = "Loja Centro", **data: Any) -> Store:
     return create_store({"name": name, "cnpj": CNPJ, "address": ADDRESS, **data})
 

@@ -19,8 +19,7 @@ from server.cases.models import CaseEvent, ServiceCase
 from server.cases.service import update_case
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
-from server.stores.models import Store
-from tests.conftest import CPFS, login, make_case, make_customer, make_user
+from tests.conftest import CPFS, login, make_case, make_customer, make_user, store_version
 from tests.test_query_counts import counting
 
 PROBLEM_JSON = "application/problem+json"
@@ -81,11 +80,6 @@ def exits() -> list[tuple[int, int, str]]:
 def case_status(case_id: int) -> str:
     db.session.commit()
     return db.session.get_one(ServiceCase, case_id).status
-
-
-def store_version(store_id: int) -> int:
-    db.session.commit()
-    return db.session.get_one(Store, store_id).version
 
 
 def problem(response: Any, status: int, slug: str | None = None) -> dict[str, Any]:

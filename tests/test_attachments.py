@@ -30,7 +30,7 @@ from server.errors import ValidationFailed
 from server.extensions import db
 from server.occurrences.models import Occurrence
 from server.stores.models import Store
-from tests.conftest import CPFS, ApiClient, login, make_case, make_customer, make_user
+from tests.conftest import CPFS, ApiClient, login, make_case, make_customer, make_user, store_version
 
 STORED_NAME = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(\.thumb)?$")
 
@@ -133,10 +133,6 @@ def row_count() -> int:
 
 def files_in(folder: Path) -> list[Path]:
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
-
-
-def store_version(store_id: int) -> int:
-    return int(db.session.scalar(select(Store.version).where(Store.id == store_id)) or 0)
 
 
 def make_occurrence(case: ServiceCase) -> Occurrence:

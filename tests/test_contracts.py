@@ -16,6 +16,7 @@ from server.contracts.models import Contract, ContractItem
 from server.database import soft_delete
 from server.extensions import db
 from server.stores.models import Store
+from tests.conftest import store_version
 
 URL = "/api/contracts"
 PROBLEM = "application/problem+json"
@@ -76,13 +77,6 @@ def counts() -> tuple[int, int]:
         db.session.scalar(select(func.count()).select_from(Contract)) or 0,
         db.session.scalar(select(func.count()).select_from(ContractItem)) or 0,
     )
-
-
-def store_version(store_id: int) -> int:
-    fresh()
-    store = db.session.get(Store, store_id)
-    assert store is not None
-    return store.version
 
 
 def row(contract_id: int) -> Contract:

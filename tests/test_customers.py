@@ -16,7 +16,7 @@ from server.customers.models import Customer
 from server.customers.service import build_customer
 from server.database import soft_delete
 from server.extensions import db
-from server.stores.models import Store
+from tests.conftest import store_version
 
 URL = "/api/customers"
 PROBLEM = "application/problem+json"
@@ -59,13 +59,6 @@ def customers_count() -> int:
     """Rows in the table, tombstones included: a rejected write must not leave one behind."""
     fresh()
     return db.session.scalar(select(func.count()).select_from(Customer)) or 0
-
-
-def store_version(store_id: int) -> int:
-    fresh()
-    store = db.session.get(Store, store_id)
-    assert store is not None
-    return store.version
 
 
 def row(customer_id: int) -> Customer:

@@ -18,8 +18,7 @@ from server.catalogs.models import CatalogEntry
 from server.extensions import db
 from server.occurrences.models import OccurrenceItem
 from server.orders.models import PartsOrder
-from server.stores.models import Store
-from tests.conftest import login, make_case, make_customer
+from tests.conftest import login, make_case, make_customer, store_version
 from tests.test_query_counts import counting
 
 PROBLEM_JSON = "application/problem+json"
@@ -105,11 +104,6 @@ def order_of_items(client: Any, occurrence_id: str) -> dict[str, int | None]:
 def count(model: Any) -> int:
     db.session.commit()  # a fresh snapshot: see what the requests committed
     return db.session.scalar(select(func.count()).select_from(model)) or 0
-
-
-def store_version(store_id: int) -> int:
-    db.session.commit()
-    return db.session.get_one(Store, store_id).version
 
 
 def timeline_kinds(client: Any, case_id: int) -> list[str]:

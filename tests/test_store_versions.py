@@ -13,14 +13,7 @@ from server.cases.models import CaseEvent
 from server.customers.models import Customer
 from server.database import soft_delete
 from server.extensions import db
-from server.stores.models import Store
-from tests.conftest import CPFS, login, make_customer
-
-
-def store_version(store_id: int) -> int:
-    """The committed version, read in a new transaction (SQLite keeps a snapshot per transaction)."""
-    db.session.commit()
-    return db.session.get_one(Store, store_id).version
+from tests.conftest import CPFS, login, make_customer, store_version
 
 
 def test_each_write_request_bumps_the_store_version_once(app: Flask, store: Any, scheduler: Any, customer: Any) -> None:

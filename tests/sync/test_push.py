@@ -14,10 +14,9 @@ from server.catalogs.models import CatalogEntry
 from server.extensions import db
 from server.occurrences import service as occurrence_service
 from server.occurrences.models import Occurrence, OccurrenceItem
-from server.stores.models import Store
 from server.sync import handlers
 from server.sync.models import Rejection, SyncClient
-from tests.conftest import login
+from tests.conftest import login, store_version
 
 CLIENT_TIME = "2030-03-10T12:00:00Z"
 
@@ -57,11 +56,6 @@ def count(model: Any) -> int:
 def last_mutation_id(client_id: uuid.UUID) -> int | None:
     db.session.commit()
     return db.session.scalar(select(SyncClient.last_mutation_id).where(SyncClient.id == client_id))
-
-
-def store_version(store_id: int) -> int:
-    db.session.commit()
-    return db.session.get_one(Store, store_id, populate_existing=True).version
 
 
 def book(as_scheduler: Any, case: Any, technician: Any) -> int:
