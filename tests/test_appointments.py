@@ -19,8 +19,7 @@ from server.cases.models import CaseEvent, ServiceCase
 from server.cases.service import update_case
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
-from tests.conftest import CPFS, login, make_case, make_customer, make_user, store_version
-from tests.test_query_counts import counting
+from tests.conftest import CPFS, counting, login, make_case, make_customer, make_user, store_version
 
 PROBLEM_JSON = "application/problem+json"
 DAY = "2030-03-11"  # a Monday, far enough ahead for any clock
@@ -740,7 +739,7 @@ def test_the_agenda_costs_a_constant_number_of_queries(app, store, scheduler, te
             ("technician", as_tech, "/api/appointments?assignee=me&limit=200"),
             ("case", client, f"/api/cases/{cases[0].id}/appointments"),
         ]:
-            with counting(app) as statements:
+            with counting() as statements:
                 response = active.get(url)
             assert response.status_code == 200, response.json
             counts[name].append(len(statements))

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from icalendar import Calendar
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.appointments.models import Appointment, CalendarToken
 from server.auth.models import Role, User
@@ -19,7 +17,7 @@ from server.cases.models import ServiceCase
 from server.database import soft_delete
 from server.extensions import db
 from server.stores.models import Store
-from tests.conftest import CPFS, ApiClient, login, make_case, make_customer, make_store, make_user
+from tests.conftest import CPFS, ApiClient, counting, login, make_case, make_customer, make_store, make_user
 
 PHONE = "11987654321"
 EMAIL = "maria.souza@cliente.test"
@@ -64,20 +62,6 @@ def events(client: ApiClient, url: str) -> list[Any]:
 
 def uids(appointments: list[Appointment]) -> set[str]:
     return {f"appointment-{a.id}@assistec" for a in appointments}
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import ADDRESS, CPFS, login, make_case, make_contract, make_customer, make_user
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from server.auth.models import Role
 from server.catalogs.models import CatalogEntry, CatalogKind
@@ -16,7 +16,7 @@ from server.contracts.models import Contract, ContractItem
 from server.database import soft_delete
 from server.extensions import db
 from server.stores.models import Store
-from tests.conftest import store_version
+from tests.conftest import counting, store_version
 
 URL = "/api/contracts"
 PROBLEM = "application/problem+json"
@@ -562,19 +562,10 @@ def test_list_costs_the_same_queries_for_10_and_100_contracts(as_scheduler, sche
     """No N+1: customers, items, rooms and product lines are loaded in a constant number of queries."""
 
     def statements() -> int:
-        count = 0
-
-        def on_execute(*args: Any) -> None:
-            nonlocal count
-            count += 1
-
-        event.listen(db.engine, "before_cursor_execute", on_execute)
-        try:
+        with counting() as run:
             response = as_scheduler.get(URL, query_string={"limit": 200})
-        finally:
-            event.remove(db.engine, "before_cursor_execute", on_execute)
         assert response.status_code == 200
-        return count
+        return len(run)
 
     rooms, lines = entries(store, CatalogKind.ROOMS), entries(store, CatalogKind.PRODUCT_LINES)
 

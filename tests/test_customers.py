@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import ADDRESS, CNPJ, CPFS, login, make_case, make_contract, make_customer, make_user
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from server.auth.models import Role
 from server.common.pagination import encode_cursor
@@ -16,7 +16,7 @@ from server.customers.models import Customer
 from server.customers.service import build_customer
 from server.database import soft_delete
 from server.extensions import db
-from tests.conftest import store_version
+from tests.conftest import counting, store_version
 
 URL = "/api/customers"
 PROBLEM = "application/problem+json"
@@ -497,19 +497,10 @@ def test_list_costs_the_same_queries_for_10_and_100_customers(app, as_scheduler,
     """No N+1: listing 100 customers runs as many SQL statements as listing 10."""
 
     def statements() -> int:
-        count = 0
-
-        def on_execute(*args: Any) -> None:
-            nonlocal count
-            count += 1
-
-        event.listen(db.engine, "before_cursor_execute", on_execute)
-        try:
+        with counting() as run:
             response = as_scheduler.get(URL, query_string={"limit": 200})
-        finally:
-            event.remove(db.engine, "before_cursor_execute", on_execute)
         assert response.status_code == 200
-        return count
+        return len(run)
 
     for n in range(10):
         build_customer(store, {"name": f"Cliente {n:03d}", "phones": ["11987654321"]})

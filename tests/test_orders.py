@@ -18,8 +18,7 @@ from server.catalogs.models import CatalogEntry
 from server.extensions import db
 from server.occurrences.models import OccurrenceItem
 from server.orders.models import PartsOrder
-from tests.conftest import login, make_case, make_customer, store_version
-from tests.test_query_counts import counting
+from tests.conftest import counting, login, make_case, make_customer, store_version
 
 PROBLEM_JSON = "application/problem+json"
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -596,7 +595,7 @@ def test_list_of_a_case_is_oldest_first_in_a_constant_number_of_queries(app: Fla
     def orders_after(n: int) -> tuple[list[dict[str, Any]], int]:
         file_occurrence(as_scheduler, case, *(item(f"Peça {n}.{i}", supplier=f"F{n}.{i}") for i in range(n)))
         generate_ok(as_scheduler, case.id)
-        with counting(app) as statements:
+        with counting() as statements:
             response = as_scheduler.get(f"/api/cases/{case.id}/orders")
         assert response.status_code == 200
         return response.json, len(statements)

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.auth.models import Role
 from server.cases.service import update_case
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
-from tests.conftest import login, make_case, make_contract, make_customer, make_user
-
-
-@contextmanager
-def counting(app: Flask) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.conftest import counting, login, make_case, make_contract, make_customer, make_user
 
 
 def _room_ids(store_id: int) -> list[int]:
@@ -82,7 +67,7 @@ def test_list_query_count_does_not_grow(
     lengths = []
     for start, stop in ((0, 10), (10, 100)):
         grow(store, scheduler, technician, start, stop)
-        with counting(app) as statements:
+        with counting() as statements:
             response = client.get(url({}))
         assert response.status_code == 200, response.json
         body = response.json
@@ -100,7 +85,7 @@ def test_timeline_query_count_does_not_grow(app: Flask, scheduler: Any, customer
     for edits in (10, 90):
         for i in range(edits):
             update_case(case, {"reported_issue": f"Versão {len(counts)}-{i}"}, scheduler)
-        with counting(app) as statements:
+        with counting() as statements:
             response = client.get(f"/api/cases/{case.id}/timeline")
         assert response.status_code == 200
         counts.append(len(statements))
@@ -125,7 +110,7 @@ def test_occurrence_list_query_count_does_not_grow(app: Flask, scheduler: Any, c
                 {"occurrence_type_id": type_id, "payer": "store", "resolved": True, "items": [item, item]},
                 scheduler,
             )
-        with counting(app) as statements:
+        with counting() as statements:
             response = client.get(f"/api/cases/{case.id}/occurrences")
         assert response.status_code == 200
         counts.append(len(statements))

@@ -34,12 +34,15 @@ def record_event(
     return event
 
 
-def _open_order(case: ServiceCase) -> ColumnElement[bool]:
+def _open_orders(case: ServiceCase) -> ColumnElement[bool]:
+    """The case's parts orders still in draft or sent."""
     from server.orders.models import OPEN_ORDER, PartsOrder
 
-    return exists().where(
-        PartsOrder.case_id == case.id, PartsOrder.deleted_at.is_(None), PartsOrder.status.in_(OPEN_ORDER)
-    )
+    return (PartsOrder.case_id == case.id) & PartsOrder.deleted_at.is_(None) & PartsOrder.status.in_(OPEN_ORDER)
+
+
+def _open_order(case: ServiceCase) -> ColumnElement[bool]:
+    return exists().where(_open_orders(case))
 
 
 def has_open_work(case: ServiceCase) -> tuple[bool, bool]:
@@ -60,14 +63,9 @@ def has_open_orders(case: ServiceCase) -> bool:
 
 def open_order_numbers(case: ServiceCase) -> list[str]:
     """The numbers of the case's parts orders still in draft or sent, oldest first."""
-    from server.orders.models import OPEN_ORDER, PartsOrder
+    from server.orders.models import PartsOrder
 
-    stmt = (
-        select(PartsOrder.number)
-        .where(PartsOrder.case_id == case.id, PartsOrder.deleted_at.is_(None), PartsOrder.status.in_(OPEN_ORDER))
-        .order_by(PartsOrder.id)
-    )
-    return list(db.session.scalars(stmt))
+    return list(db.session.scalars(select(PartsOrder.number).where(_open_orders(case)).order_by(PartsOrder.id)))
 
 
 def follow_work(case: ServiceCase, actor: User | None) -> None:

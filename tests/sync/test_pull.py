@@ -17,10 +17,9 @@ from server.cases.models import ServiceCase
 from server.database import soft_delete
 from server.extensions import db
 from server.sync.models import Rejection, SyncClient
-from tests.conftest import CPFS, login, make_case, make_contract, make_customer, make_user
+from tests.conftest import CPFS, counting, login, make_case, make_contract, make_customer, make_user
 from tests.test_appointments import book_ok
 from tests.test_occurrences import body as occurrence_body
-from tests.test_query_counts import counting
 
 
 def pull(client: Any, client_id: uuid.UUID, cursor: str | None = None, status: int = 200) -> dict[str, Any]:
@@ -264,7 +263,7 @@ def test_a_delta_costs_the_same_queries_for_small_and_large_data(
         for visit in db.session.scalars(select(Appointment)):
             visit.notes = f"{visit.notes or ''} Levar dobradiças."
         db.session.commit()
-        with counting(app) as statements:
+        with counting() as statements:
             answer = pull(phone, client_id, cursor)
         assert len(answer["changes"]["cases"]["upsert"]) == len(answer["changes"]["appointments"]["upsert"]) > 0
         return len(statements)
