@@ -93,7 +93,6 @@ from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.occurrences.schemas import ItemOut, OccurrenceOut
 from server.occurrences.service import LOAD as OCCURRENCE_LOAD
-from server.stores.models import Store
 from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
 
@@ -363,9 +362,13 @@ class PullResult:
 
 
 def _begin_snapshot() -> None:
-    """End whatever the request read so far (the login) and open one snapshot for everything."""
-    db.session.commit()
+    """Open one snapshot for everything the pull reads next.
+
+    SQLite: the request's transaction began with BEGIN IMMEDIATE, so it already is one. PostgreSQL:
+    end the request's READ COMMITTED transaction (the login, the client's row) and start a
+    REPEATABLE READ one."""
     if db.engine.dialect.name == "postgresql":
+        db.session.commit()
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
@@ -377,10 +380,10 @@ def _as_id(table: str, raw: str) -> Any:
     return str(uuid.UUID(raw)) if table in UUID_TABLES else int(raw)
 
 
-def _take_rejections(client: SyncClient) -> list[dict[str, Any]]:
+def _take_rejections(client_id: uuid.UUID) -> list[dict[str, Any]]:
     rows: Sequence[Rejection] = db.session.scalars(
         select(Rejection)
-        .where(Rejection.client_id == client.id, Rejection.delivered_at.is_(None))
+        .where(Rejection.client_id == client_id, Rejection.delivered_at.is_(None))
         .order_by(Rejection.mutation_id)
     ).all()
     if rows:
@@ -400,34 +403,54 @@ def _take_rejections(client: SyncClient) -> list[dict[str, Any]]:
     ]
 
 
-def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str | None) -> PullResult:
-    """Answer a pull; commits (the client's last-seen time and delivered rejections)."""
-    register_client(user, client_id, schema_version, None)  # commits: before the snapshot opens
-    _begin_snapshot()
-    client = db.session.get_one(SyncClient, client_id)
-    store_ids = user.store_ids
-    cursor = decode_cursor(raw_cursor, schema_version)
-    rows = db.session.execute(select(Store.id, Store.version).where(Store.id.in_(store_ids))).all()
-    versions = {store_id: version for store_id, version in rows}
+def _touch_client(user: User, client_id: uuid.UUID, schema_version: int) -> int:
+    """Mark the device as seen, registering it on first use; its `last_mutation_id`."""
+    stmt = (
+        update(SyncClient)
+        .where(SyncClient.id == client_id, SyncClient.user_id == user.id)
+        .values(last_seen_at=utcnow(), schema_version=schema_version)
+        .returning(SyncClient.last_mutation_id)
+        .execution_options(synchronize_session=False)
+    )
+    last = db.session.scalar(stmt)
+    if last is None:  # a new device, or another user's (403)
+        last = register_client(user, client_id, schema_version, None).last_mutation_id
+    return last
 
+
+def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str | None) -> PullResult:
+    """Answer a pull; commits (the client's last-seen time and delivered rejections).
+
+    `last_mutation_id` and the stores' versions are read before the snapshot opens (PostgreSQL),
+    which is safe: whatever they count committed earlier, so the snapshot holds it; whatever
+    commits in between is sent now and again next time (an upsert is idempotent)."""
+    last_mutation_id = _touch_client(user, client_id, schema_version)
+    versions = {store.id: store.version for store in user.stores}  # loaded with the user
+    stamp = _user_stamp(user)
+    cursor = decode_cursor(raw_cursor, schema_version)
+    if cursor is not None and set(cursor.versions) != set(versions):
+        cursor = None  # the user joined or left a store: start over rather than patch the difference
+    _begin_snapshot()
     if cursor is not None and cursor.page is None:
-        result = _delta(user, store_ids, cursor, versions)
+        result = _delta(user, cursor, versions, stamp)
     else:
-        result = _snapshot(user, store_ids, cursor, versions)
-    result.last_mutation_id = client.last_mutation_id
-    result.rejections = _take_rejections(client)
+        result = _snapshot(user, cursor, versions, stamp)
+    result.last_mutation_id = last_mutation_id
+    result.rejections = _take_rejections(client_id)
     db.session.commit()
     return result
 
 
-def _delta(user: User, store_ids: list[int], cursor: Cursor, versions: dict[int, int]) -> PullResult:
-    scope = Scope(user, store_ids, cursor.versions)
+def _delta(user: User, cursor: Cursor, versions: dict[int, int], stamp: str) -> PullResult:
+    if versions == cursor.versions and stamp == cursor.user_stamp:
+        # Nothing was written in the user's stores since the cursor: no table can have changed.
+        return PullResult(Cursor(versions, int(time.time()), stamp).encode(), 0, reset=False, more=False)
+    scope = Scope(user, list(versions), cursor.versions)
     changes: dict[str, dict[str, list[Any]]] = {}
     for table, (stmt, schema) in scope.upserts().items():
         rows = db.session.scalars(stmt).all()
         if rows:
             changes[table] = {"upsert": schema.dump(rows, many=True), "delete": []}
-    stamp = _user_stamp(user)
     if stamp != cursor.user_stamp:
         changes["users"] = {"upsert": [UserOut().dump(user)], "delete": []}
     upserted = {table: {str(row["id"]) for row in entry["upsert"]} for table, entry in changes.items()}
@@ -442,13 +465,13 @@ def _delta(user: User, store_ids: list[int], cursor: Cursor, versions: dict[int,
     return PullResult(new.encode(), 0, reset=False, more=False, changes=changes)
 
 
-def _snapshot(user: User, store_ids: list[int], cursor: Cursor | None, versions: dict[int, int]) -> PullResult:
+def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp: str) -> PullResult:
     """A full snapshot, or its next page when `cursor` carries a page position."""
     if cursor is not None and cursor.page is not None:
         base, (start, after), reset, issued = cursor.versions, cursor.page, False, cursor.issued_at
     else:
         base, start, after, reset, issued = versions, 0, None, True, int(time.time())
-    scope = Scope(user, store_ids, None)
+    scope = Scope(user, list(versions), None)
     queries = scope.upserts()
     budget = current_app.config["SYNC_PAGE_SIZE"]
     changes: dict[str, dict[str, list[Any]]] = {table: {"upsert": [], "delete": []} for table in TABLES}
@@ -460,7 +483,7 @@ def _snapshot(user: User, store_ids: list[int], cursor: Cursor | None, versions:
             after = None
             continue
         if budget <= 0:
-            return _page(base, issued, user, changes, index, None, reset)
+            return _page(base, issued, stamp, changes, index, None, reset)
         stmt, schema = queries[table]
         key = stmt.selected_columns[0].table.c.id
         if after is not None:
@@ -471,23 +494,23 @@ def _snapshot(user: User, store_ids: list[int], cursor: Cursor | None, versions:
             rows = rows[:budget]
             changes[table]["upsert"] = schema.dump(rows, many=True)
             last = rows[-1].id
-            return _page(base, issued, user, changes, index, str(last) if table in UUID_TABLES else last, reset)
+            return _page(base, issued, stamp, changes, index, str(last) if table in UUID_TABLES else last, reset)
         changes[table]["upsert"] = schema.dump(rows, many=True)
         budget -= len(rows)
-    new = Cursor(base, issued, _user_stamp(user))
+    new = Cursor(base, issued, stamp)
     return PullResult(new.encode(), 0, reset=reset, more=False, changes=_compact(changes))
 
 
 def _page(
     base: dict[int, int],
     issued: int,
-    user: User,
+    stamp: str,
     changes: dict[str, dict[str, list[Any]]],
     index: int,
     last: Any,
     reset: bool,
 ) -> PullResult:
-    new = Cursor(base, issued, _user_stamp(user), (index, last))
+    new = Cursor(base, issued, stamp, (index, last))
     return PullResult(new.encode(), 0, reset=reset, more=True, changes=_compact(changes))
 
 
