@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user."""
+"""flask commands: seed-demo, create-user, sync prune."""
 
 from __future__ import annotations
 
@@ -38,3 +38,17 @@ def register_commands(app: Flask) -> None:
 
         for line in seed():
             click.echo(line)
+
+    @app.cli.group("sync")
+    def sync() -> None:
+        """Offline sync housekeeping."""
+
+    @sync.command("prune")
+    def sync_prune() -> None:
+        """Remove tombstones, visit exits and rejections older than SYNC_TOMBSTONE_DAYS."""
+        from server.sync.prune import prune
+
+        removed = prune()
+        for table, count in sorted(removed.items()):
+            click.echo(f"{table}: {count}")
+        click.echo(f"removed {sum(removed.values())} rows older than the retention")

@@ -79,7 +79,8 @@ def test_a_delta_with_nothing_changed_is_empty_and_keeps_the_cursor(app: Flask, 
     assert second["reset"] is False
     assert second["changes"] == {}
     third = pull(phone, client_id, second["cursor"])
-    assert third["changes"] == {} and versions(third["cursor"]) == versions(second["cursor"]) == versions(first["cursor"])
+    assert third["changes"] == {}
+    assert versions(third["cursor"]) == versions(second["cursor"]) == versions(first["cursor"])
 
 
 def test_a_delta_with_nothing_changed_runs_at_most_six_statements(app: Flask, as_scheduler, technician, case):
