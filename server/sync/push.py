@@ -7,6 +7,7 @@ stops the batch (a gap). A permanent failure (a 4xx problem) is rolled back and 
 rejection, with the arguments, in a transaction that advances `last` too. A transient failure
 (the database is unavailable, a deadlock, a lock timeout) is rolled back and answers 503 with
 Retry-After; what this batch already committed stays, and comes back as duplicates on retry.
+A uniqueness clash is retried once, then rejected as a conflict.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.auth.models import User
 from server.database import utcnow
-from server.errors import DETAILS, SLUGS, Forbidden, Problem
+from server.errors import DETAILS, SLUGS, Conflict, Forbidden, Problem
 from server.extensions import db
 from server.sync import handlers
 from server.sync.models import Rejection, SyncClient
 
 RETRY_AFTER_SECONDS = 5
+CLASH = "Já existe um registro com estes dados no servidor. Confira e reenvie, ou descarte a alteração."
 
 
 def unavailable() -> Problem:
@@ -88,8 +90,12 @@ def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem)
     return {"id": mutation["id"], "status": "rejected", "code": code, "message": message}
 
 
-def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any]) -> dict[str, Any] | None:
-    """One mutation in its own transaction; None when it is past a gap (nothing done)."""
+def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any], attempts: int = 2) -> dict[str, Any] | None:
+    """One mutation in its own transaction; None when it is past a gap (nothing done).
+
+    A uniqueness clash is first taken for a race with a concurrent request and tried again; if
+    it persists, it is a conflict with existing data and becomes a rejection (a device must
+    not stall on a mutation that can never apply)."""
     client = _lock_client(client_id)
     assert client is not None
     last = client.last_mutation_id
@@ -114,6 +120,11 @@ def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any]) -> dict[
         if status >= 500 or status in (401, 429):
             raise unavailable() from problem
         return _rejection(client_id, mutation, problem)
+    except IntegrityError:
+        db.session.rollback()
+        if attempts > 1:
+            return _apply(actor, client_id, mutation, attempts - 1)
+        return _rejection(client_id, mutation, Conflict(CLASH))
     except BaseException:
         db.session.rollback()
         raise
@@ -138,7 +149,7 @@ def push(actor: User, data: dict[str, Any], user_agent: str | None = None) -> di
             results.append(result)
         last_mutation_id = _last(client_id)
         db.session.commit()
-    except DBAPIError as error:  # lost connection, deadlock, lock or statement timeout, a uniqueness race
+    except DBAPIError as error:  # lost connection, deadlock, lock or statement timeout
         db.session.rollback()
         raise unavailable() from error
     return {"last_mutation_id": last_mutation_id, "results": results, "stopped_at_gap": gap}

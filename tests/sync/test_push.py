@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.appointments.models import Appointment
 from server.catalogs.models import CatalogEntry
@@ -312,3 +312,39 @@ def test_a_transient_failure_answers_503_and_keeps_what_was_done(
     retry = push_ok(as_technician, client_id, batch)
     assert statuses(retry) == [(1, "duplicate"), (2, "applied"), (3, "applied")]
     assert count(OccurrenceItem) == 1
+
+
+def test_a_uniqueness_clash_is_retried_once_then_rejected_not_stalled(
+    as_technician: Any, case: Any, monkeypatch: Any
+) -> None:
+    """A clash that goes away (a race) applies on the second try; one that stays becomes a rejection."""
+    client_id, occurrence_id, item_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    batch = occurrence_batch(case, occurrence_id, item_id)
+    real = handlers.HANDLERS["occurrence_item.upsert.v1"]
+    calls: list[int] = []
+
+    def clash_once(actor: Any, args: dict[str, Any]) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT INTO occurrence_items …", {}, Exception("duplicate key"))
+        real(actor, args)
+
+    def clash_always(actor: Any, args: dict[str, Any]) -> None:
+        raise IntegrityError("INSERT INTO occurrence_items …", {}, Exception("duplicate key"))
+
+    with monkeypatch.context() as patched:
+        patched.setitem(handlers.HANDLERS, "occurrence_item.upsert.v1", clash_once)
+        first = push_ok(as_technician, client_id, batch[:2])
+    assert statuses(first) == [(1, "applied"), (2, "applied")] and len(calls) == 2
+    assert count(OccurrenceItem) == 1
+
+    another = {**batch[1], "id": 3, "args": {**batch[1]["args"], "id": str(uuid.uuid4())}}
+    with monkeypatch.context() as patched:
+        patched.setitem(handlers.HANDLERS, "occurrence_item.upsert.v1", clash_always)
+        second = push_ok(as_technician, client_id, [*batch[:2], another])
+    assert statuses(second) == [(1, "duplicate"), (2, "duplicate"), (3, "rejected")]
+    assert second["results"][2]["code"] == "conflict" and "Já existe" in second["results"][2]["message"]
+    assert last_mutation_id(client_id) == 3 and count(OccurrenceItem) == 1
+    db.session.commit()
+    [kept] = db.session.scalars(select(Rejection).where(Rejection.client_id == client_id)).all()
+    assert kept.args == another["args"]
