@@ -1,0 +1,65 @@
+// The HTTP side: JSON requests with the session cookie and the CSRF token, errors as ApiError
+// carrying the server's problem+json (pt-BR `detail`). Kept free of UI so tests can hand it a fake
+// fetch.
+
+export class ApiError extends Error {
+  constructor(status, problem = {}) {
+    super(problem.detail || problem.title || `HTTP ${status}`)
+    this.status = status
+    this.problem = problem
+  }
+}
+
+/** No answer at all (offline, DNS, connection dropped): the request may or may not have landed. */
+export class NetworkError extends Error {}
+
+export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
+  async function send(method, path, { json, body, headers = {} } = {}) {
+    const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } }
+    if (json !== undefined) {
+      init.body = JSON.stringify(json)
+      init.headers['Content-Type'] = 'application/json'
+    } else if (body !== undefined) init.body = body
+    if (method !== 'GET') {
+      const token = await csrf.get()
+      if (token) init.headers['X-CSRF-Token'] = token
+    }
+    let response
+    try {
+      response = await fetch(path, init)
+    } catch (error) {
+      throw new NetworkError(error.message)
+    }
+    if (response.ok) return response.status === 204 ? null : response.json()
+    let problem = {}
+    try {
+      problem = await response.json()
+    } catch {
+      // a proxy's HTML error page: the status says enough
+    }
+    const error = new ApiError(response.status, problem)
+    error.retryAfter = Number(response.headers.get('Retry-After')) || null
+    throw error
+  }
+
+  async function request(method, path, options) {
+    try {
+      return await send(method, path, options)
+    } catch (error) {
+      // The token is the session's; after a server restart or a new login it may be stale.
+      // Fetch the current one once and retry.
+      if (error instanceof ApiError && error.status === 400 && /\/csrf$/.test(error.problem.type || '')) {
+        const me = await send('GET', '/api/auth/me')
+        await csrf.set(me.csrf_token)
+        return send(method, path, options)
+      }
+      throw error
+    }
+  }
+
+  return {
+    get: (path) => request('GET', path),
+    post: (path, json) => request('POST', path, { json }),
+    put: (path, body, headers) => request('PUT', path, { body, headers }),
+  }
+}

@@ -1,0 +1,52 @@
+// The phone's copy of the server's records, the outbox of what the technician did, photo blobs,
+// and bookkeeping (meta). One Dexie database per browser profile.
+//
+// Records keep the server's shape. A record changed locally and not yet confirmed carries
+// `_dirty: 1` and, when the server had it, the server's version in `_server`; a record created
+// on the phone carries `_local: 1` too. Each pull puts those back to the server's version, applies
+// the pull, then re-applies the outbox (see sync.js), so local changes always sit on top.
+import Dexie from 'dexie'
+
+export const RECORD_TABLES = [
+  'users',
+  'catalog_entries',
+  'customers',
+  'contracts',
+  'cases',
+  'appointments',
+  'occurrences',
+  'occurrence_items',
+  'attachments',
+]
+
+export function openDatabase(name = 'assistec') {
+  const db = new Dexie(name)
+  db.version(1).stores({
+    users: 'id, _dirty',
+    catalog_entries: 'id, kind, _dirty',
+    customers: 'id, _dirty',
+    contracts: 'id, _dirty',
+    cases: 'id, _dirty',
+    appointments: 'id, case_id, starts_at, _dirty',
+    occurrences: 'id, case_id, appointment_id, _dirty',
+    occurrence_items: 'id, occurrence_id, _dirty',
+    attachments: 'id, occurrence_id, appointment_id, _dirty',
+    // seq orders the outbox; mutation_id is given when the entry is first pushed (see sync.js).
+    outbox: '++seq, mutation_id',
+    // Mutations the server refused, kept with their arguments until the technician decides.
+    rejections: 'mutation_id',
+    // Photos and signatures as Blobs until the server has them.
+    blobs: 'id',
+    meta: 'key',
+  })
+  return db
+}
+
+export async function getMeta(db, key, fallback = null) {
+  const row = await db.meta.get(key)
+  return row ? row.value : fallback
+}
+
+export function setMeta(db, key, value) {
+  return db.meta.put({ key, value })
+}
