@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.orders.views import blp as orders_blp
     from server.stores.views import blp as stores_blp
     from server.sync.views import blp as sync_blp
+    from server.web.views import blp as web_blp
 
     for blueprint in (
         auth_blp,
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         sync_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(web_blp)  # the PWA, last: its catch-all never shadows /api
 
 
 def _register_docs_assets(app: Flask) -> None:

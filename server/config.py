@@ -87,6 +87,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SYNC_WINDOW_DAYS": int(os.environ.get("SYNC_WINDOW_DAYS", "30")),
         "SYNC_TOMBSTONE_DAYS": int(os.environ.get("SYNC_TOMBSTONE_DAYS", "90")),
         "SYNC_PAGE_SIZE": int(os.environ.get("SYNC_PAGE_SIZE", "2000")),
+        # The built PWA (`make pwa`): index.html, sw.js, manifest and hashed assets.
+        "PWA_DIST": os.environ.get("PWA_DIST") or str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,
         # OpenAPI (flask-smorest); Swagger UI is served from the installed bundle, not a CDN.

@@ -1,0 +1,66 @@
+// Shown on every screen: is there signal, how many changes wait, when the last sync finished,
+// and a button to sync now. The technician should never wonder whether their work reached the office.
+import { useEffect, useState } from 'preact/hooks'
+import { getMeta } from '../data/db.js'
+import { db, sync } from '../data/session.js'
+import { formatDateTime, formatTime, plural } from '../lib/format.js'
+import { useLive } from '../lib/live.js'
+
+export function useSyncState() {
+  const [state, setState] = useState(sync.state())
+  useEffect(() => sync.subscribe(setState), [])
+  return state
+}
+
+function useOnline() {
+  const [online, setOnline] = useState(navigator.onLine)
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine)
+    window.addEventListener('online', update)
+    window.addEventListener('offline', update)
+    return () => {
+      window.removeEventListener('online', update)
+      window.removeEventListener('offline', update)
+    }
+  }, [])
+  return online
+}
+
+export function SyncBar({ timeZone }) {
+  const state = useSyncState()
+  const online = useOnline() && !state.offline
+  const counts = useLive(async () => ({ pending: await db.outbox.count(), rejected: await db.rejections.count() }), [], {
+    pending: 0,
+    rejected: 0,
+  })
+  const lastSync = useLive(() => getMeta(db, 'last_sync_at'), [])
+  const today = new Date().toDateString()
+  const when = lastSync
+    ? new Date(lastSync).toDateString() === today
+      ? `hoje às ${formatTime(lastSync, timeZone)}`
+      : formatDateTime(lastSync, timeZone)
+    : 'ainda não'
+
+  return (
+    <div class="syncbar" role="status" aria-live="polite">
+      <div class="syncbar-info">
+        {!online && <span class="badge badge-offline">Sem conexão</span>}
+        <a href="/pendencias" class={`badge ${counts.pending ? 'badge-pending' : 'badge-ok'}`} data-testid="pending-count">
+          {counts.pending ? plural(counts.pending, 'pendente', 'pendentes') : 'Tudo enviado'}
+        </a>
+        {counts.rejected > 0 && (
+          <a href="/pendencias" class="badge badge-error">
+            {plural(counts.rejected, 'recusada', 'recusadas')}
+          </a>
+        )}
+        <span class="syncbar-when" data-testid="last-sync">
+          Sincronizado: {when}
+        </span>
+      </div>
+      <button type="button" class="btn btn-small" onClick={() => sync.sync()} disabled={state.syncing} data-testid="sync-button">
+        {state.syncing ? 'Sincronizando…' : 'Sincronizar'}
+      </button>
+      {state.error && <p class="syncbar-error">{state.error} Nova tentativa em instantes; nada foi perdido.</p>}
+    </div>
+  )
+}

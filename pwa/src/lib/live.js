@@ -1,0 +1,13 @@
+// Dexie's liveQuery as a Preact hook: screens re-render whenever the rows they read change,
+// whether the change came from this screen, the sync engine, or another tab.
+import { liveQuery } from 'dexie'
+import { useEffect, useState } from 'preact/hooks'
+
+export function useLive(query, deps = [], initial = undefined) {
+  const [value, setValue] = useState(initial)
+  useEffect(() => {
+    const subscription = liveQuery(query).subscribe({ next: setValue, error: (e) => console.error(e) })
+    return () => subscription.unsubscribe()
+  }, deps)
+  return value
+}

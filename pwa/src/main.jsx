@@ -1,0 +1,26 @@
+// Start: draw the app from IndexedDB at once (no network needed), then sync in the background.
+import { render } from 'preact'
+import { App } from './app.jsx'
+import { getMeta } from './data/db.js'
+import { db, sync } from './data/session.js'
+import { registerServiceWorker } from './lib/update.js'
+import './styles.css'
+
+render(<App />, document.getElementById('app'))
+registerServiceWorker()
+
+async function syncIfLoggedIn() {
+  if ((await getMeta(db, 'user')) && !(await getMeta(db, 'signed_out', false))) sync.sync()
+}
+
+syncIfLoggedIn()
+window.addEventListener('online', () => {
+  sync.setOffline(false)
+  syncIfLoggedIn()
+})
+window.addEventListener('offline', () => sync.setOffline(true))
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') syncIfLoggedIn()
+})
+// A long day with the app open in the pocket: catch up every few minutes too.
+setInterval(() => navigator.onLine && syncIfLoggedIn(), 5 * 60 * 1000)

@@ -1,0 +1,102 @@
+// Minha agenda: today's and the coming days' visits, grouped by day in the store's timezone.
+import { useRef, useState } from 'preact/hooks'
+import { InstallHint } from '../components/Banners.jsx'
+import { db, sync } from '../data/session.js'
+import { dayKey, dayTitle, formatTime } from '../lib/format.js'
+import { useLive } from '../lib/live.js'
+
+const HIDDEN = new Set(['cancelled'])
+
+export function StatusChip({ status, label }) {
+  return <span class={`chip chip-${status}`}>{label}</span>
+}
+
+function usePullToRefresh() {
+  const start = useRef(null)
+  const [pulling, setPulling] = useState(false)
+  return {
+    pulling,
+    handlers: {
+      onTouchStart: (e) => {
+        start.current = window.scrollY === 0 ? e.touches[0].clientY : null
+      },
+      onTouchMove: (e) => {
+        if (start.current != null) setPulling(e.touches[0].clientY - start.current > 70)
+      },
+      onTouchEnd: () => {
+        if (pulling) sync.sync()
+        start.current = null
+        setPulling(false)
+      },
+    },
+  }
+}
+
+export function Agenda({ timeZone }) {
+  const { pulling, handlers } = usePullToRefresh()
+  const visits = useLive(async () => {
+    const today = dayKey(new Date().toISOString(), timeZone)
+    const all = await db.appointments.orderBy('starts_at').toArray()
+    const cases = new Map((await db.cases.toArray()).map((c) => [c.id, c]))
+    return all
+      .filter((v) => v.calendar_type !== 'office' && !HIDDEN.has(v.status))
+      // Today onward, plus any earlier visit still open (started but not closed).
+      .filter((v) => dayKey(v.starts_at, timeZone) >= today || v.status === 'in_progress')
+      .map((v) => ({ ...v, caseRow: cases.get(v.case_id) }))
+  }, [timeZone])
+
+  const days = new Map()
+  for (const visit of visits || []) {
+    const key = dayKey(visit.starts_at, timeZone)
+    if (!days.has(key)) days.set(key, [])
+    days.get(key).push(visit)
+  }
+
+  return (
+    <main {...handlers}>
+      <h1 class="screen-title">Minha agenda</h1>
+      {pulling && <p class="pull-hint">Solte para atualizar</p>}
+      <InstallHint />
+      {visits && visits.length === 0 && (
+        <div class="empty card">
+          <p>Nenhuma visita marcada para hoje ou os próximos dias.</p>
+          <p class="muted">Quando o escritório agendar uma visita para você, ela aparece aqui após sincronizar.</p>
+        </div>
+      )}
+      {[...days].map(([key, list]) => (
+        <section class="day" key={key} aria-labelledby={`day-${key}`}>
+          <h2 id={`day-${key}`}>{dayTitle(key, timeZone)}</h2>
+          <ul class="visits">
+            {list.map((visit) => {
+              const kase = visit.caseRow || visit.case || {}
+              const customer = kase.customer || visit.case?.customer || {}
+              const address = kase.service_address || visit.case?.service_address || {}
+              return (
+                <li key={visit.id}>
+                  <a class="visit card" href={`/visita/${visit.id}`} data-testid="visit">
+                    <span class="visit-time">
+                      {formatTime(visit.starts_at, timeZone)}–{formatTime(visit.ends_at, timeZone)}
+                    </span>
+                    <span class="visit-main">
+                      <strong>{customer.name}</strong>
+                      <span class="muted">
+                        {address.district}
+                        {address.city ? ` · ${address.city}` : ''}
+                      </span>
+                      <span class="muted small">
+                        {visit.appointment_type?.name}
+                        {kase.number ? ` · ${kase.number}` : ''}
+                      </span>
+                    </span>
+                    <StatusChip status={visit.status} label={visit.status_label} />
+                    {visit._dirty === 1 && <span class="chip chip-pending">Não enviado</span>}
+                  </a>
+                </li>
+              )
+            })}
+          </ul>
+        </section>
+      ))}
+    </main>
+  )
+}

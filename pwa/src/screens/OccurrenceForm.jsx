@@ -1,0 +1,424 @@
+// Nova ocorrência (and the correction of one waiting in Pendências).
+//
+// Everything typed is saved as a draft in IndexedDB as it is typed, photos included (as Blobs),
+// so a reload, a crash or an app update never loses it. "Salvar" turns the draft into outbox
+// entries in one transaction: the occurrence with its items and photos, then the signature.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { PhotoThumb } from '../components/PhotoThumb.jsx'
+import { SignatureField } from '../components/SignatureField.jsx'
+import { getMeta, RECORD_TABLES, setMeta } from '../data/db.js'
+import { ACTIONS, PAYERS } from '../data/labels.js'
+import { record } from '../data/mutations.js'
+import { editPending, resendRejection } from '../data/outbox.js'
+import { db, sync } from '../data/session.js'
+import { decimalForApi } from '../lib/format.js'
+import { useLive } from '../lib/live.js'
+import { blobRecord, compressPhoto, dataUrlToBlob } from '../lib/photos.js'
+import { navigate } from '../lib/router.js'
+import { holdUpdates } from '../lib/update.js'
+
+const MAX_PHOTOS = 10
+const EMPTY = {
+  occurrence_type_id: '',
+  payer: '',
+  supplier_order_number: '',
+  room_id: '',
+  product_line_id: '',
+  status_id: '',
+  expected_fix_date: '',
+  report: '',
+  resolved: '',
+  unresolved_reason: '',
+  items: [],
+  photo_ids: [],
+  signature: null,
+  signer_name: '',
+}
+
+const newItem = () => ({ id: crypto.randomUUID(), description: '', code: '', quantity: '1', unit: 'un', action: 'replace', supplier: '', unit_cost: '' })
+
+/** The form's state from a stored mutation's arguments (editing in Pendências). */
+function fromArgs(args, blobIds) {
+  const text = (v) => (v == null ? '' : String(v))
+  return {
+    ...EMPTY,
+    ...Object.fromEntries(Object.keys(EMPTY).filter((k) => k in args).map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]])),
+    resolved: args.resolved ? 'yes' : 'no',
+    items: (args.items || []).map((i) => ({ ...newItem(), ...i, unit_cost: text(i.unit_cost).replace('.', ','), quantity: text(i.quantity).replace('.', ',') })),
+    photo_ids: blobIds,
+  }
+}
+
+function toArgs(form, base) {
+  const num = (v) => (v === '' || v == null ? null : Number(v))
+  const text = (v) => (v && v.trim() ? v.trim() : null)
+  const args = {
+    ...base,
+    occurrence_type_id: num(form.occurrence_type_id),
+    payer: form.payer,
+    supplier_order_number: text(form.supplier_order_number),
+    room_id: num(form.room_id),
+    product_line_id: num(form.product_line_id),
+    status_id: num(form.status_id),
+    report: text(form.report),
+    resolved: form.resolved === 'yes',
+    unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
+    items: form.items.map((i) => ({
+      id: i.id,
+      description: i.description.trim(),
+      code: text(i.code),
+      quantity: decimalForApi(i.quantity),
+      unit: text(i.unit) || 'un',
+      action: i.action,
+      supplier: text(i.supplier),
+      unit_cost: decimalForApi(i.unit_cost),
+    })),
+    attachment_ids: form.photo_ids,
+  }
+  if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date
+  else delete args.expected_fix_date
+  return args
+}
+
+function validate(form, { withSignature }) {
+  const errors = {}
+  if (!form.occurrence_type_id) errors.occurrence_type_id = 'Escolha o tipo da ocorrência.'
+  if (!form.payer) errors.payer = 'Escolha quem paga (modalidade).'
+  if (!form.resolved) errors.resolved = 'Informe se o problema foi resolvido.'
+  if (form.resolved === 'no' && !form.unresolved_reason.trim()) errors.unresolved_reason = 'Explique por que não foi resolvido.'
+  form.items.forEach((item, n) => {
+    if (!item.description.trim()) errors[`items.${n}.description`] = 'Descreva o item.'
+    const quantity = Number(decimalForApi(item.quantity))
+    if (!(quantity > 0)) errors[`items.${n}.quantity`] = 'A quantidade deve ser maior que zero.'
+  })
+  if (withSignature && form.signature && !form.signer_name.trim()) errors.signer_name = 'Informe o nome de quem assinou.'
+  return errors
+}
+
+function Select({ label, name, value, options, onChange, error, required }) {
+  return (
+    <label>
+      {label}
+      {required && <span aria-hidden="true"> *</span>}
+      <select name={name} value={value} onChange={(e) => onChange(e.currentTarget.value)} aria-invalid={Boolean(error)} required={required}>
+        <option value="">Selecione…</option>
+        {options.map(([id, text]) => (
+          <option key={id} value={id}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {error && <span class="field-error">{error}</span>}
+    </label>
+  )
+}
+
+function ItemEditor({ item, index, errors, onChange, onRemove }) {
+  const set = (field) => (e) => onChange({ ...item, [field]: e.currentTarget.value })
+  return (
+    <fieldset class="item card" data-testid="item">
+      <legend>Item {index + 1}</legend>
+      <label>
+        Descrição *
+        <input name={`item-${index}-description`} value={item.description} onInput={set('description')} aria-invalid={Boolean(errors[`items.${index}.description`])} />
+        {errors[`items.${index}.description`] && <span class="field-error">{errors[`items.${index}.description`]}</span>}
+      </label>
+      <div class="row">
+        <label>
+          Quantidade *
+          <input name={`item-${index}-quantity`} inputMode="decimal" value={item.quantity} onInput={set('quantity')} aria-invalid={Boolean(errors[`items.${index}.quantity`])} />
+        </label>
+        <label>
+          Unidade
+          <input name={`item-${index}-unit`} value={item.unit} onInput={set('unit')} />
+        </label>
+      </div>
+      {errors[`items.${index}.quantity`] && <span class="field-error">{errors[`items.${index}.quantity`]}</span>}
+      <label>
+        Ação
+        <select name={`item-${index}-action`} value={item.action} onChange={set('action')}>
+          {Object.entries(ACTIONS).map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div class="row">
+        <label>
+          Código
+          <input name={`item-${index}-code`} value={item.code} onInput={set('code')} />
+        </label>
+        <label>
+          Custo unitário (R$)
+          <input name={`item-${index}-unit_cost`} inputMode="decimal" placeholder="0,00" value={item.unit_cost} onInput={set('unit_cost')} />
+        </label>
+      </div>
+      <label>
+        Fornecedor
+        <input name={`item-${index}-supplier`} value={item.supplier} onInput={set('supplier')} />
+      </label>
+      <button type="button" class="btn btn-small btn-ghost" onClick={onRemove}>
+        Remover item
+      </button>
+    </fieldset>
+  )
+}
+
+/**
+ * mode: {visitId} for a new occurrence, {seq} to correct an entry never sent, or
+ * {mutationId} to correct and resend one the server refused.
+ */
+export function OccurrenceForm({ visitId, seq, mutationId }) {
+  const editing = seq != null || mutationId != null
+  const draftKey = editing ? null : `draft:occurrence:${visitId}`
+  const source = useLive(async () => {
+    let entry = null
+    if (seq != null) entry = await db.outbox.get(seq)
+    if (mutationId != null) entry = await db.rejections.get(mutationId)
+    const appointmentId = visitId ?? entry?.args.appointment_id
+    const visit = appointmentId != null ? await db.appointments.get(appointmentId) : null
+    const catalogs = {}
+    for (const row of await db.catalog_entries.toArray()) (catalogs[row.kind] ||= []).push(row)
+    for (const list of Object.values(catalogs)) list.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    return { entry, visit, catalogs, draft: draftKey ? await getMeta(db, draftKey) : null }
+  }, [visitId, seq, mutationId])
+
+  const [form, setForm] = useState(null)
+  const [errors, setErrors] = useState({})
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState(null)
+  const photos = useLive(async () => (form ? (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean) : []), [form?.photo_ids.join()], [])
+  const fileInput = useRef(null)
+
+  // Start from the stored draft, the entry being corrected, or an empty form — once.
+  useEffect(() => {
+    if (!source || form) return
+    if (source.entry) setForm(fromArgs(source.entry.args, source.entry.blob_ids || []))
+    else setForm(source.draft || { ...EMPTY })
+  }, [source])
+
+  useEffect(() => holdUpdates(), [])
+
+  // Save the draft as the technician types (IndexedDB writes are cheap; losing text is not).
+  useEffect(() => {
+    if (form && draftKey) setMeta(db, draftKey, form)
+  }, [form])
+
+  const options = useMemo(() => {
+    const list = (kind) => (source?.catalogs[kind] || []).map((e) => [String(e.id), e.name])
+    return {
+      types: list('occurrence_types'),
+      statuses: list('occurrence_statuses'),
+      rooms: list('rooms'),
+      lines: list('product_lines'),
+      payers: Object.entries(PAYERS),
+    }
+  }, [source?.catalogs])
+
+  if (!source || !form) return <main />
+  if (!editing && !source.visit) {
+    return (
+      <main>
+        <p class="card">Esta visita não está mais na sua agenda.</p>
+      </main>
+    )
+  }
+  if (editing && !source.entry) {
+    return (
+      <main>
+        <p class="card">Esta pendência já foi resolvida.</p>
+        <a class="btn" href="/pendencias">
+          Voltar às pendências
+        </a>
+      </main>
+    )
+  }
+
+  const set = (field) => (value) => setForm((f) => ({ ...f, [field]: value }))
+  const input = (field) => (e) => set(field)(e.currentTarget.value)
+  const visit = source.visit
+  const storeId = visit?.store_id
+
+  async function addPhotos(event) {
+    const files = [...event.currentTarget.files].slice(0, MAX_PHOTOS - form.photo_ids.length)
+    event.currentTarget.value = ''
+    setMessage(files.length ? 'Processando fotos…' : null)
+    const ids = []
+    for (const file of files) {
+      try {
+        const { blob } = await compressPhoto(file)
+        const row = await blobRecord(blob, 'photo', storeId)
+        await db.blobs.put({ ...row, draft: true, uploaded: false })
+        ids.push(row.id)
+      } catch {
+        setMessage(`Não foi possível ler a foto ${file.name}. Tente outra.`)
+        return
+      }
+    }
+    setMessage(null)
+    setForm((f) => ({ ...f, photo_ids: [...f.photo_ids, ...ids] }))
+  }
+
+  async function removePhoto(id) {
+    setForm((f) => ({ ...f, photo_ids: f.photo_ids.filter((p) => p !== id) }))
+    await db.blobs.delete(id)
+  }
+
+  async function save(event) {
+    event.preventDefault()
+    const found = validate(form, { withSignature: !editing })
+    setErrors(found)
+    if (Object.keys(found).length) {
+      setMessage('Confira os campos destacados.')
+      return
+    }
+    setBusy(true)
+    if (editing) {
+      const args = toArgs(form, { ...source.entry.args })
+      if (seq != null) await editPending(db, seq, args)
+      else await resendRejection(db, mutationId, args)
+      sync.soon()
+      navigate('/pendencias')
+      return
+    }
+    const occurrenceId = crypto.randomUUID()
+    const args = toArgs(form, { id: occurrenceId, case_id: visit.case_id, appointment_id: visit.id })
+    const signature = form.signature ? await blobRecord(dataUrlToBlob(form.signature), 'signature', storeId) : null
+    await db.transaction('rw', ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES], async () => {
+      const blobs = (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean).map((b) => ({ ...b, draft: false }))
+      await record(db, 'occurrence.create.v1', args, { blobs })
+      if (signature) {
+        await record(
+          db,
+          'attachment.link.v1',
+          { attachment_id: signature.id, occurrence_id: occurrenceId, signer_name: form.signer_name.trim() },
+          { blobs: [signature] },
+        )
+      }
+      await db.meta.delete(draftKey)
+    })
+    sync.soon()
+    navigate(`/visita/${visit.id}`)
+  }
+
+  async function cancel() {
+    if (!editing && !confirm('Descartar esta ocorrência? O que foi preenchido será apagado.')) return
+    if (!editing) {
+      await db.blobs.bulkDelete(form.photo_ids)
+      await db.meta.delete(draftKey)
+    }
+    history.back()
+  }
+
+  const error = (field) => errors[field] && <span class="field-error">{errors[field]}</span>
+
+  return (
+    <main>
+      <h1 class="screen-title">{editing ? 'Corrigir ocorrência' : 'Nova ocorrência'}</h1>
+      {source.entry?.message && (
+        <p class="notice notice-error" role="alert">
+          O servidor recusou: {source.entry.message}
+        </p>
+      )}
+      <form class="form" onSubmit={save} noValidate>
+        <section class="card">
+          <Select label="Tipo de ocorrência" name="occurrence_type_id" required value={form.occurrence_type_id} options={options.types} onChange={set('occurrence_type_id')} error={errors.occurrence_type_id} />
+          <Select label="Modalidade (quem paga)" name="payer" required value={form.payer} options={options.payers} onChange={set('payer')} error={errors.payer} />
+          <label>
+            Pedido do fornecedor
+            <input name="supplier_order_number" value={form.supplier_order_number} onInput={input('supplier_order_number')} />
+          </label>
+          <Select label="Ambiente" name="room_id" value={form.room_id} options={options.rooms} onChange={set('room_id')} />
+          <Select label="Linha de produto" name="product_line_id" value={form.product_line_id} options={options.lines} onChange={set('product_line_id')} />
+          <Select label="Situação da ocorrência" name="status_id" value={form.status_id} options={options.statuses} onChange={set('status_id')} />
+          <label>
+            Previsão de correção
+            <input type="date" name="expected_fix_date" value={form.expected_fix_date} onInput={input('expected_fix_date')} />
+            <span class="muted small">Em branco: o prazo do caso.</span>
+          </label>
+          <label>
+            Relato
+            <textarea name="report" rows="4" value={form.report} onInput={input('report')} />
+          </label>
+          <fieldset class="choice" aria-invalid={Boolean(errors.resolved)}>
+            <legend>O problema foi resolvido? *</legend>
+            <label class="check">
+              <input type="radio" name="resolved" value="yes" checked={form.resolved === 'yes'} onChange={() => set('resolved')('yes')} />
+              Sim, resolvido
+            </label>
+            <label class="check">
+              <input type="radio" name="resolved" value="no" checked={form.resolved === 'no'} onChange={() => set('resolved')('no')} />
+              Não resolvido
+            </label>
+            {error('resolved')}
+          </fieldset>
+          {form.resolved === 'no' && (
+            <label>
+              Motivo de não ter resolvido *
+              <textarea name="unresolved_reason" rows="2" value={form.unresolved_reason} onInput={input('unresolved_reason')} aria-invalid={Boolean(errors.unresolved_reason)} />
+              {error('unresolved_reason')}
+            </label>
+          )}
+        </section>
+
+        <h2 class="section-title">Itens</h2>
+        {form.items.map((item, n) => (
+          <ItemEditor
+            key={item.id}
+            item={item}
+            index={n}
+            errors={errors}
+            onChange={(next) => setForm((f) => ({ ...f, items: f.items.map((i) => (i.id === next.id ? next : i)) }))}
+            onRemove={() => setForm((f) => ({ ...f, items: f.items.filter((i) => i.id !== item.id) }))}
+          />
+        ))}
+        <button type="button" class="btn btn-block" onClick={() => setForm((f) => ({ ...f, items: [...f.items, newItem()] }))}>
+          Adicionar item
+        </button>
+
+        <h2 class="section-title">Fotos</h2>
+        <div class="thumbs">
+          {photos.map((p, n) => (
+            <PhotoThumb key={p.id} blob={p.data} alt={`Foto ${n + 1}`} onRemove={editing ? null : () => removePhoto(p.id)} />
+          ))}
+        </div>
+        {!editing && form.photo_ids.length < MAX_PHOTOS && (
+          <label class="btn btn-block file-button">
+            Tirar ou escolher fotos
+            <input ref={fileInput} type="file" name="photos" accept="image/*" capture="environment" multiple onChange={addPhotos} />
+          </label>
+        )}
+
+        {!editing && (
+          <>
+            <h2 class="section-title">Assinatura do cliente</h2>
+            <section class="card">
+              <SignatureField value={form.signature} onChange={set('signature')} />
+              <label>
+                Nome de quem assinou
+                <input name="signer_name" value={form.signer_name} onInput={input('signer_name')} aria-invalid={Boolean(errors.signer_name)} />
+                {error('signer_name')}
+              </label>
+            </section>
+          </>
+        )}
+
+        {message && (
+          <p class="notice" role="alert">
+            {message}
+          </p>
+        )}
+        <div class="form-actions">
+          <button type="button" class="btn btn-ghost" onClick={cancel}>
+            Cancelar
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            {editing ? (mutationId != null ? 'Salvar e reenviar' : 'Salvar correção') : 'Salvar ocorrência'}
+          </button>
+        </div>
+        <p class="muted small">Tudo fica salvo no aparelho e é enviado quando houver conexão.</p>
+      </form>
+    </main>
+  )
+}

@@ -1,0 +1,1 @@
+"""The technician's app (the PWA built into `pwa/dist`), served by Flask next to the API."""

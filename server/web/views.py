@@ -1,0 +1,96 @@
+"""Serve the built PWA (`PWA_DIST`, by default `pwa/dist`).
+
+- `/` and every app route (`/agenda`, `/visita/12`…) answer the app shell `index.html`, so a
+  reload or a shared link opens the right screen; the page's router picks it.
+- `/sw.js` comes from the site root (a service worker controls only what is under its own path)
+  with `Cache-Control: no-cache`, so browsers look for a new version on every visit.
+- `/assets/*` carry a content hash in their names: cached for a year, `immutable`.
+- Anything else in the build (icons, the manifest) is served as a file; a missing file with an
+  extension is a 404, never the shell (a stale asset must not come back as HTML).
+- `/api/…` is never matched here: the API's own routes, and its 404s, stay as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, send_from_directory
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter
+
+blp = Blueprint("web", __name__)
+
+SHELL = "index.html"
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+class AppPathConverter(BaseConverter):
+    """Any path except the API's, so the app's catch-all never shadows `/api/*`."""
+
+    regex = r"(?!api(?:/|$))[^/].*?"
+    part_isolating = False
+    weight = 300  # after every more specific rule
+
+
+@blp.record_once
+def _add_converter(state: BlueprintSetupState) -> None:
+    """Recorded before the routes below, so the converter exists when their rules are added."""
+    state.app.url_map.converters["app_path"] = AppPathConverter
+
+
+def _dist() -> Path:
+    return Path(current_app.config["PWA_DIST"])
+
+
+def _file(path: str, cache_control: str) -> Response:
+    dist = _dist()
+    if not (dist / SHELL).is_file():
+        return Response(
+            "O aplicativo ainda não foi compilado: rode `make pwa` (ou `make run`).",
+            status=503,
+            mimetype="text/plain",
+            headers={"Cache-Control": "no-store"},
+        )
+    response = send_from_directory(dist, path, max_age=0)
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
+def _shell() -> Response:
+    return _file(SHELL, REVALIDATE)
+
+
+@blp.get("/")
+def index() -> Response:
+    return _shell()
+
+
+@blp.get("/sw.js")
+def service_worker() -> Response:
+    response = _file("sw.js", REVALIDATE)
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@blp.get("/manifest.webmanifest")
+def manifest() -> Response:
+    response = _file("manifest.webmanifest", REVALIDATE)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@blp.get("/assets/<path:name>")
+def assets(name: str) -> Response:
+    return _file(f"assets/{name}", IMMUTABLE)
+
+
+@blp.get("/<app_path:path>")
+def app_route(path: str) -> Any:
+    if (_dist() / path).is_file():
+        return _file(path, REVALIDATE)
+    if "." in path.rsplit("/", 1)[-1]:
+        raise NotFound()
+    return _shell()
