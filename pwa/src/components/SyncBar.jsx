@@ -45,12 +45,17 @@ export function SyncBar({ timeZone }) {
     <div class="syncbar" role="status" aria-live="polite">
       <div class="syncbar-info">
         {!online && <span class="badge badge-offline">Sem conexão</span>}
-        <a href="/pendencias" class={`badge ${counts.pending ? 'badge-pending' : 'badge-ok'}`} data-testid="pending-count">
-          {counts.pending ? plural(counts.pending, 'pendente', 'pendentes') : 'Tudo enviado'}
+        {/* The badge is small; the link around it is a full 44 px touch target. */}
+        <a href="/pendencias" class="badge-link">
+          <span class={`badge ${counts.pending ? 'badge-pending' : 'badge-ok'}`} data-testid="pending-count">
+            {counts.pending ? plural(counts.pending, 'pendente', 'pendentes') : 'Tudo enviado'}
+          </span>
         </a>
         {counts.rejected > 0 && (
-          <a href="/pendencias" class="badge badge-error">
-            {plural(counts.rejected, 'recusada', 'recusadas')}
+          <a href="/pendencias" class="badge-link">
+            <span class="badge badge-error" data-testid="rejected-count">
+              {plural(counts.rejected, 'recusada', 'recusadas')}
+            </span>
           </a>
         )}
         <span class="syncbar-when" data-testid="last-sync">
