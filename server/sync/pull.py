@@ -62,6 +62,7 @@ from sqlalchemy import (
     String,
     and_,
     cast,
+    exists,
     false,
     literal,
     or_,
@@ -166,6 +167,7 @@ class Scope:
     user: User
     store_ids: list[int]
     since: dict[int, int] | None  # None: a full snapshot
+    everything: bool = False  # a delta that re-sends every in-scope row (see `_delta`)
 
     def changed(self, model: type[StoreRecord]) -> ColumnElement[bool]:
         """Rows written after the cursor (store by store)."""
@@ -209,10 +211,19 @@ class Scope:
         )
 
     def sent_cases(self) -> Select[Any]:
-        """In-scope cases to send with their dependents: changed, or entered through a changed visit."""
+        """In-scope cases to send with their dependents: changed, entered through a changed visit,
+        or showing a customer or contract that changed (a case row embeds their names)."""
+        if self.since is None or self.everything:
+            return self.cases()
         entered = select(Appointment.case_id).where(Appointment.id.in_(self.appointments()), self.changed(Appointment))
         return select(ServiceCase.id).where(
-            ServiceCase.id.in_(self.cases()), or_(self.changed(ServiceCase), ServiceCase.id.in_(entered))
+            ServiceCase.id.in_(self.cases()),
+            or_(
+                self.changed(ServiceCase),
+                ServiceCase.id.in_(entered),
+                ServiceCase.customer_id.in_(select(Customer.id).where(self.changed(Customer))),
+                ServiceCase.contract_id.in_(select(Contract.id).where(self.changed(Contract))),
+            ),
         )
 
     def occurrences(self) -> Select[Any]:
@@ -262,7 +273,10 @@ class Scope:
             "cases": (select(ServiceCase).where(ServiceCase.id.in_(sent)).options(*CASE_LOAD), CaseOut()),
             "appointments": (
                 select(Appointment)
-                .where(Appointment.id.in_(scope_appointments), self.changed(Appointment))
+                .where(
+                    Appointment.id.in_(scope_appointments),
+                    or_(self.changed(Appointment), Appointment.case_id.in_(sent)),  # a visit embeds its case
+                )
                 .options(*APPOINTMENT_LOAD),
                 AppointmentOut(),
             ),
@@ -273,7 +287,7 @@ class Scope:
                     or_(self.changed(Occurrence), Occurrence.case_id.in_(sent)),
                 )
                 .options(*OCCURRENCE_LOAD, selectinload(Occurrence.case).selectinload(ServiceCase.store)),
-                OccurrenceOut(),
+                OccurrenceOut(exclude=("items", "attachments")),  # sent as tables of their own
             ),
             "occurrence_items": (
                 select(OccurrenceItem).where(
@@ -446,6 +460,10 @@ def _delta(user: User, cursor: Cursor, versions: dict[int, int], stamp: str) -> 
         # Nothing was written in the user's stores since the cursor: no table can have changed.
         return PullResult(Cursor(versions, int(time.time()), stamp).encode(), 0, reset=False, more=False)
     scope = Scope(user, list(versions), cursor.versions)
+    # Rows embed catalog names and the user's own name: when those change, re-send the scope.
+    scope.everything = stamp != cursor.user_stamp or bool(
+        db.session.scalar(select(exists().where(CatalogEntry.store_id.in_(versions), scope.changed(CatalogEntry))))
+    )
     changes: dict[str, dict[str, list[Any]]] = {}
     for table, (stmt, schema) in scope.upserts().items():
         rows = db.session.scalars(stmt).all()

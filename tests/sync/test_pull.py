@@ -96,7 +96,8 @@ def test_a_delta_with_nothing_changed_runs_at_most_six_statements(app: Flask, as
 
 
 def test_a_schedulers_address_edit_reaches_the_technician(app: Flask, as_scheduler, technician, case):
-    """PATCH /api/cases/<id> by the office shows up in the phone's next pull, and only the case."""
+    """PATCH /api/cases/<id> by the office shows up in the phone's next pull: the case, and the
+    visit that shows the case's address."""
     book_ok(as_scheduler, case, technician, "09:00", "10:00")
     phone = login(app, technician)
     client_id = uuid.uuid4()
@@ -108,7 +109,8 @@ def test_a_schedulers_address_edit_reaches_the_technician(app: Flask, as_schedul
     answer = pull(phone, client_id, cursor)
     assert answer["reset"] is False
     assert [row["service_address"]["number"] for row in answer["changes"]["cases"]["upsert"]] == ["2000"]
-    assert "appointments" not in answer["changes"]
+    [visit] = answer["changes"]["appointments"]["upsert"]
+    assert visit["case"]["service_address"]["number"] == "2000"
     assert pull(phone, client_id, answer["cursor"])["changes"] == {}
 
 
