@@ -4,7 +4,7 @@ import { test as base, chromium, expect, request } from '@playwright/test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.js'
-import { startServer } from './server.js'
+import { PATHS, startServer } from './server.js'
 
 export const PASSWORD = 'assistec-demo'
 export const TECHNICIAN = 'tecnico1@demo.assistec.com.br'
@@ -110,6 +110,7 @@ export async function logIn(page, email = TECHNICIAN) {
   // Offline later needs the app in the service worker's precache: wait until it is active.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => true))
   await expect(page.getByTestId('pending-count')).toHaveText('Tudo enviado')
+  await expect(page.getByTestId('last-sync')).toContainText('hoje às')
 }
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
@@ -133,4 +134,11 @@ export async function layoutProblems(page) {
     }
     return problems
   })
+}
+
+/** A 360×740 screenshot kept as a test artifact (test-results/screenshots/<name>.png). */
+export async function screenshot(page, name) {
+  const path = `${PATHS.root}/pwa/test-results/screenshots/${name}.png`
+  await page.screenshot({ path })
+  await test.info().attach(name, { path, contentType: 'image/png' })
 }

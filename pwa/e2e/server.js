@@ -1,7 +1,7 @@
 // The real back end for one test: a copy of the seeded database, its own uploads folder and a
 // free port; `flask run` from the project's venv, serving the built PWA (pwa/dist).
 import { spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,8 +52,12 @@ export async function startServer(name) {
   const env = flaskEnv({ database: `${dir}/app.db`, uploads: `${dir}/uploads`, port })
   const child = spawn(PATHS.flask, ['run', '--host', '127.0.0.1', '--port', String(port)], { cwd: root, env, stdio: 'pipe' })
   let log = ''
-  child.stdout.on('data', (d) => (log += d))
-  child.stderr.on('data', (d) => (log += d))
+  const keep = (d) => {
+    log += d
+    appendFileSync(`${dir}/flask.log`, d)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
   const url = `http://127.0.0.1:${port}`
   for (let i = 0; i < 150; i += 1) {
     try {

@@ -44,22 +44,24 @@ export function SyncBar({ timeZone }) {
   return (
     <div class="syncbar" role="status" aria-live="polite">
       <div class="syncbar-info">
-        {!online && <span class="badge badge-offline">Sem conexão</span>}
-        {/* The badge is small; the link around it is a full 44 px touch target. */}
-        <a href="/pendencias" class="badge-link">
-          <span class={`badge ${counts.pending ? 'badge-pending' : 'badge-ok'}`} data-testid="pending-count">
-            {counts.pending ? plural(counts.pending, 'pendente', 'pendentes') : 'Tudo enviado'}
-          </span>
-        </a>
-        {counts.rejected > 0 && (
+        <div class="syncbar-badges">
+          {!online && <span class="badge badge-offline">Sem conexão</span>}
+          {/* The badge is small; the link around it is a full 44 px touch target. */}
           <a href="/pendencias" class="badge-link">
-            <span class="badge badge-error" data-testid="rejected-count">
-              {plural(counts.rejected, 'recusada', 'recusadas')}
+            <span class={`badge ${counts.pending ? 'badge-pending' : 'badge-ok'}`} data-testid="pending-count">
+              {counts.pending ? plural(counts.pending, 'pendente', 'pendentes') : 'Tudo enviado'}
             </span>
           </a>
-        )}
+          {counts.rejected > 0 && (
+            <a href="/pendencias" class="badge-link">
+              <span class="badge badge-error" data-testid="rejected-count">
+                {plural(counts.rejected, 'recusada', 'recusadas')}
+              </span>
+            </a>
+          )}
+        </div>
         <span class="syncbar-when" data-testid="last-sync">
-          Sincronizado: {when}
+          Última sincronização: {when}
         </span>
       </div>
       <button type="button" class="btn btn-small" onClick={() => sync.sync()} disabled={state.syncing} data-testid="sync-button">
