@@ -348,3 +348,27 @@ def test_a_uniqueness_clash_is_retried_once_then_rejected_not_stalled(
     db.session.commit()
     [kept] = db.session.scalars(select(Rejection).where(Rejection.client_id == client_id)).all()
     assert kept.args == another["args"]
+
+
+def test_a_session_ended_while_offline_is_401_on_push_and_pull_and_applies_nothing(
+    app: Flask, technician: Any, case: Any
+) -> None:
+    """The password was changed elsewhere (every session ends): the phone's batch waits for a new login."""
+    phone = login(app, technician)
+    client_id = uuid.uuid4()
+    push_ok(phone, client_id, [])
+    technician.end_sessions()
+    db.session.commit()
+
+    response = send(phone, client_id, occurrence_batch(case, uuid.uuid4(), uuid.uuid4()))
+    assert response.status_code == 401 and response.content_type == "application/problem+json"
+    pulled = phone.post("/api/sync/pull", json={"protocol": 1, "schema_version": 1, "client_id": str(client_id)})
+    assert pulled.status_code == 401
+    assert count(Occurrence) == 0 and last_mutation_id(client_id) == 0
+
+    again = login(app, technician)  # the same device, after logging in again
+    assert statuses(push_ok(again, client_id, occurrence_batch(case, uuid.uuid4(), uuid.uuid4()))) == [
+        (1, "applied"),
+        (2, "applied"),
+        (3, "applied"),
+    ]
