@@ -4,6 +4,7 @@ import { test as base, chromium, expect, request } from '@playwright/test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.js'
+import { startNetwork } from './network.js'
 import { PATHS, startServer } from './server.js'
 
 export const PASSWORD = 'assistec-demo'
@@ -68,8 +69,14 @@ export const test = base.extend({
     await use(office)
     await office.dispose()
   },
+  /** The phone's way to the server (see network.js); the office talks to Flask directly. */
+  network: async ({ backend }, use) => {
+    const network = await startNetwork(backend.url)
+    await use(network)
+    await network.stop()
+  },
   /** launch({offline}) opens the technician's phone browser on one persistent profile. */
-  phone: async ({ backend }, use, testInfo) => {
+  phone: async ({ network }, use, testInfo) => {
     const profile = testInfo.outputPath('profile')
     mkdirSync(profile, { recursive: true })
     let context = null
@@ -78,7 +85,7 @@ export const test = base.extend({
         executablePath: CHROMIUM,
         args: CHROMIUM_ARGS,
         headless: true,
-        baseURL: backend.url,
+        baseURL: network.url,
         viewport: PHONE,
         deviceScaleFactor: 2,
         isMobile: true,

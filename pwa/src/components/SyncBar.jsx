@@ -38,7 +38,7 @@ export function SyncBar({ timeZone }) {
   const when = lastSync
     ? new Date(lastSync).toDateString() === today
       ? `hoje às ${formatTime(lastSync, timeZone)}`
-      : formatDateTime(lastSync, timeZone)
+      : `em ${formatDateTime(lastSync, timeZone)}`
     : 'ainda não'
 
   return (
@@ -61,7 +61,7 @@ export function SyncBar({ timeZone }) {
           )}
         </div>
         <span class="syncbar-when" data-testid="last-sync">
-          Última sincronização: {when}
+          Sincronizado {when}
         </span>
       </div>
       <button type="button" class="btn btn-small" onClick={() => sync.sync()} disabled={state.syncing} data-testid="sync-button">

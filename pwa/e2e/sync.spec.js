@@ -1,0 +1,81 @@
+// Sync under a bad network and office changes while the phone is offline (issue 6, e2e 3–5).
+import { expect, logIn, test, visitToday } from './fixtures.js'
+import { expectExactlyOnce, fileOccurrence } from './offline.spec.js'
+
+async function offlineVisit(page, context, visit, backend) {
+  await context.setOffline(true)
+  await page.locator(`a[href="/visita/${visit.id}"]`).click()
+  await page.getByRole('button', { name: 'Iniciar visita (check-in)' }).click()
+  await fileOccurrence(page, backend)
+  await page.getByRole('button', { name: 'Encerrar visita (check-out)' }).click()
+  await expect(page.getByTestId('pending-count')).toHaveText('4 pendentes')
+}
+
+test('503 on the first push, connection dropped after the second is applied: still exactly once', async ({ backend, network, office, phone }) => {
+  const visit = await visitToday(office)
+  const { context, page } = await phone.launch()
+  await logIn(page)
+  await offlineVisit(page, context, visit, backend)
+
+  network.fail('POST', '/api/sync/push', 'status503')
+  network.fail('POST', '/api/sync/push', 'dropAfterServer')
+  // Back online: the `online` event starts a sync (503), and the engine retries by itself after
+  // Retry-After (1 s): that push is applied by the server but its answer is lost.
+  await context.setOffline(false)
+  await expect.poll(() => network.count('POST /api/sync/push'), { timeout: 20_000 }).toBe(2)
+  await expect(page.getByTestId('pending-count')).toHaveText('4 pendentes')
+  await page.getByTestId('sync-button').click()
+  await expect(page.getByTestId('pending-count')).toHaveText('Tudo enviado')
+  expect(network.count('POST /api/sync/push')).toBe(3)
+  await expectExactlyOnce(office, visit)
+})
+
+test('a visit cancelled while the phone is offline: its occurrence is never silently gone', async ({ backend, office, phone }) => {
+  const visit = await visitToday(office)
+  const { context, page } = await phone.launch()
+  await logIn(page)
+  await context.setOffline(true)
+  await page.locator(`a[href="/visita/${visit.id}"]`).click()
+  await fileOccurrence(page, backend)
+
+  await office.post(`/api/appointments/${visit.id}/cancel`, { reason: 'Cliente viajou' })
+  await context.setOffline(false)
+  await page.getByTestId('sync-button').click()
+  await expect(page.getByTestId('last-sync')).toContainText('hoje às')
+  await expect(page.getByTestId('pending-count')).toHaveText('Tudo enviado')
+
+  const answer = await office.get(`/api/cases/${visit.case_id}/occurrences`)
+  const onServer = answer.items || answer
+  const filed = onServer.filter((o) => o.supplier_order_number === 'PF-7781')
+  if (filed.length === 0) {
+    // Refused: the technician sees it, with the server's reason, and can still act on it.
+    await page.getByRole('link', { name: 'Pendências' }).first().click()
+    const rejection = page.getByTestId('rejection')
+    await expect(rejection).toHaveCount(1)
+    await expect(rejection).toContainText('2 item(ns), 2 foto(s)')
+    await expect(rejection.locator('.notice-error')).not.toBeEmpty()
+    await expect(rejection.getByRole('link', { name: 'Corrigir e reenviar' })).toBeVisible()
+  } else {
+    expect(filed).toHaveLength(1)
+  }
+})
+
+test('a visit rescheduled by the office shows its new time after the next sync', async ({ office, phone }) => {
+  const visit = await visitToday(office)
+  const { page } = await phone.launch()
+  await logIn(page)
+  const card = page.locator(`a[href="/visita/${visit.id}"]`)
+  await expect(card).toContainText('07:00–08:30')
+
+  const day = visit.starts_at.slice(0, 10)
+  await office.patch(`/api/appointments/${visit.id}`, {
+    appointment_type_id: visit.appointment_type.id,
+    assignee_id: visit.assignee.id,
+    starts_at: `${day}T18:15:00`,
+    ends_at: `${day}T19:45:00`,
+    allow_overlap: true,
+  })
+  await page.getByTestId('sync-button').click()
+  await expect(card).toContainText('18:15–19:45')
+  await expect(card).toContainText('Reagendado')
+})
