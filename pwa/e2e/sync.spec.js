@@ -1,6 +1,6 @@
 // Sync under a bad network and office changes while the phone is offline (issue 6, e2e 3–5).
 import { expect, logIn, test, visitToday } from './fixtures.js'
-import { expectExactlyOnce, fileOccurrence } from './offline.spec.js'
+import { expectExactlyOnce, fileOccurrence } from './technician.js'
 
 async function offlineVisit(page, context, visit, backend) {
   await context.setOffline(true)
