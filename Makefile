@@ -7,8 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/assistec_test
 export FLASK_APP := server
+PWA := pwa
+NPM ?= npm
 
 .PHONY: install run test lint typecheck test-sqlite test-postgres clean
+
+.PHONY: pwa test-pwa test-e2e bench-pwa
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +21,33 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-run: install
+# The PWA (pwa/): exact versions from package-lock.json; no browser is ever downloaded
+# (the e2e tests drive Debian's /usr/bin/chromium).
+$(PWA)/node_modules/.installed: $(PWA)/package.json $(PWA)/package-lock.json
+	cd $(PWA) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	touch $@
+
+pwa: $(PWA)/node_modules/.installed
+	cd $(PWA) && $(NPM) run build
+
+test-pwa: $(PWA)/node_modules/.installed
+	@echo "== PWA unit tests (Vitest) =="
+	cd $(PWA) && $(NPM) test
+
+test-e2e: install pwa
+	@echo "== PWA end-to-end tests (Playwright, Chromium) =="
+	cd $(PWA) && $(NPM) run e2e
+
+bench-pwa: install pwa
+	cd $(PWA) && $(NPM) run bench
+
+run: install pwa
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "Assistec em http://$(HOST):$(PORT) — API em /api, documentação em http://$(HOST):$(PORT)/api/docs"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: lint typecheck test-sqlite test-postgres
+test: lint typecheck test-pwa test-sqlite test-postgres test-e2e
 
 lint: install
 	$(BIN)/ruff check server tests scripts migrations/env.py
@@ -44,6 +68,9 @@ test-postgres: install
 	  echo "WARNING: PostgreSQL unreachable — the PostgreSQL run was NOT done" >&2; exit 0; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest
+
+# `make bench` also prints the PWA's figures (the server's benchmarks join this target).
+bench: bench-pwa
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
