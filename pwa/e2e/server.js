@@ -1,7 +1,7 @@
 // The real back end for one test: a copy of the seeded database, its own uploads folder and a
 // free port; `flask run` from the project's venv, serving the built PWA (pwa/dist).
 import { spawn } from 'node:child_process'
-import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync, copyFileSync, cpSync, mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,7 +16,7 @@ export const PATHS = {
   template: `${root}/pwa/test-results/.e2e/template.db`,
 }
 
-export function flaskEnv({ database, uploads, port }) {
+export function flaskEnv({ database, uploads, port, dist = PATHS.dist }) {
   const env = { ...process.env }
   for (const key of ['TEST_DATABASE_URL', 'REDIS_URL', 'RATELIMIT_STORAGE_URI']) delete env[key]
   return {
@@ -26,7 +26,7 @@ export function flaskEnv({ database, uploads, port }) {
     SECRET_KEY: 'e2e-only-secret',
     DATABASE_URL: `sqlite:///${database}`,
     UPLOAD_FOLDER: uploads,
-    PWA_DIST: PATHS.dist,
+    PWA_DIST: dist,
     RATELIMIT_ENABLED: 'false',
     ...(port ? { PORT: String(port) } : {}),
   }
@@ -48,8 +48,10 @@ export async function startServer(name) {
   const dir = `${PATHS.work}/${name.replace(/[^a-z0-9]+/gi, '-')}-${process.pid}-${Date.now()}`
   mkdirSync(`${dir}/uploads`, { recursive: true })
   copyFileSync(PATHS.template, `${dir}/app.db`)
+  // Each test serves its own copy of the build, so one may publish a "new version" of it.
+  cpSync(PATHS.dist, `${dir}/dist`, { recursive: true })
   const port = await freePort()
-  const env = flaskEnv({ database: `${dir}/app.db`, uploads: `${dir}/uploads`, port })
+  const env = flaskEnv({ database: `${dir}/app.db`, uploads: `${dir}/uploads`, port, dist: `${dir}/dist` })
   const child = spawn(PATHS.flask, ['run', '--host', '127.0.0.1', '--port', String(port)], { cwd: root, env, stdio: 'pipe' })
   let log = ''
   const keep = (d) => {
@@ -62,7 +64,7 @@ export async function startServer(name) {
   for (let i = 0; i < 150; i += 1) {
     try {
       const response = await fetch(`${url}/api/auth/me`)
-      if (response.status === 401) return { url, dir, stop: () => child.kill('SIGTERM'), log: () => log }
+      if (response.status === 401) return { url, dir, dist: `${dir}/dist`, stop: () => child.kill('SIGTERM'), log: () => log }
     } catch {
       // not listening yet
     }

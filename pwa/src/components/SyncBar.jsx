@@ -64,8 +64,17 @@ export function SyncBar({ timeZone }) {
           Sincronizado {when}
         </span>
       </div>
-      <button type="button" class="btn btn-small" onClick={() => sync.sync()} disabled={state.syncing} data-testid="sync-button">
-        {state.syncing ? 'Sincronizando…' : 'Sincronizar'}
+      {/* An icon keeps the badges on one line at 360 px; the name is for screen readers. */}
+      <button
+        type="button"
+        class={`btn sync-button${state.syncing ? ' is-syncing' : ''}`}
+        onClick={() => sync.sync()}
+        disabled={state.syncing}
+        aria-label={state.syncing ? 'Sincronizando…' : 'Sincronizar agora'}
+        title="Sincronizar agora"
+        data-testid="sync-button"
+      >
+        <span aria-hidden="true">↻</span>
       </button>
       {state.error && <p class="syncbar-error">{state.error} Nova tentativa em instantes; nada foi perdido.</p>}
     </div>
