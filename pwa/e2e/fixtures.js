@@ -41,13 +41,19 @@ export function storeToday() {
  * The demo seeds visits from tomorrow on; the tests need one today. The office schedules it on
  * one of the technician's cases, as a scheduler would.
  */
-export async function visitToday(office, { hour = '07:00', endHour = '08:30' } = {}) {
+export async function visitToday(office, { hour = '07:00', endHour = '08:30', unassignedCase = false } = {}) {
   const technicians = await office.get('/api/users?role=technician')
   const technician = technicians.find((u) => u.email === TECHNICIAN)
   const agenda = await office.get(`/api/appointments?assignee=${technician.id}&limit=50`)
   const existing = agenda.items[0]
+  let caseId = existing.case_id
+  if (unassignedCase) {
+    // A case the technician reaches only through this visit: reassigning the visit takes it away.
+    const open = await office.get('/api/cases?status=open&limit=100')
+    caseId = open.items.find((c) => c.assignee === null).id
+  }
   const today = storeToday()
-  return office.post(`/api/cases/${existing.case_id}/appointments`, {
+  return office.post(`/api/cases/${caseId}/appointments`, {
     appointment_type_id: existing.appointment_type.id,
     assignee_id: technician.id,
     starts_at: `${today}T${hour}:00`,
@@ -95,9 +101,8 @@ export const test = base.extend({
         offline,
         serviceWorkers: 'allow',
       })
-      context.on('dialog', (dialog) => dialog.accept())
       const page = context.pages()[0] || (await context.newPage())
-      page.on('dialog', (dialog) => dialog.accept())
+      page.on('dialog', (dialog) => dialog.accept()) // "Descartar?" and the like: yes
       return { context, page }
     }
     await use({ launch, close: async () => context && (await context.close()) })

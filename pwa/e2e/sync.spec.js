@@ -79,3 +79,43 @@ test('a visit rescheduled by the office shows its new time after the next sync',
   await expect(card).toContainText('18:15–19:45')
   await expect(card).toContainText('Reagendado')
 })
+
+test('a visit reassigned while offline: the refused occurrence waits in Pendências until the technician decides', async ({ backend, office, phone }) => {
+  const visit = await visitToday(office, { unassignedCase: true })
+  const { context, page } = await phone.launch()
+  await logIn(page)
+  await context.setOffline(true)
+  await page.locator(`a[href="/visita/${visit.id}"]`).click()
+  await fileOccurrence(page, backend)
+
+  const technicians = await office.get('/api/users?role=technician')
+  const other = technicians.find((u) => u.id !== visit.assignee.id)
+  await office.patch(`/api/appointments/${visit.id}`, {
+    appointment_type_id: visit.appointment_type.id,
+    assignee_id: other.id,
+    starts_at: visit.starts_at,
+    ends_at: visit.ends_at,
+    allow_overlap: true,
+  })
+  await context.setOffline(false)
+  await page.getByTestId('sync-button').click()
+  await expect(page.getByTestId('rejected-count')).toHaveText(/recusad/)
+  await expect(page.locator(`a[href="/visita/${visit.id}"]`)).toHaveCount(0) // left the agenda
+
+  await page.getByRole('link', { name: 'Pendências' }).first().click()
+  const rejected = page.getByTestId('rejection').filter({ hasText: 'Nova ocorrência' })
+  await expect(rejected).toContainText('2 item(ns), 2 foto(s)')
+  await expect(rejected.locator('.notice-error')).not.toBeEmpty()
+  await rejected.getByRole('link', { name: 'Corrigir e reenviar' }).click()
+  await expect(page.getByText(/O servidor recusou:/)).toBeVisible()
+  await expect(page.getByLabel('Pedido do fornecedor')).toHaveValue('PF-7781')
+  await expect(page.getByLabel('Relato')).toHaveValue('Porta do roupeiro empenada; dobradiças com folga.')
+  await page.getByRole('link', { name: 'Pendências' }).first().click()
+
+  // Only an explicit choice removes it.
+  await page.reload()
+  await expect(page.getByTestId('rejection')).not.toHaveCount(0)
+  const count = await page.getByTestId('rejection').count()
+  await rejected.getByRole('button', { name: 'Descartar' }).click()
+  await expect(page.getByTestId('rejection')).toHaveCount(count - 1)
+})
