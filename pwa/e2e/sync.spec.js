@@ -119,3 +119,28 @@ test('a visit reassigned while offline: the refused occurrence waits in Pendênc
   await rejected.getByRole('button', { name: 'Descartar' }).click()
   await expect(page.getByTestId('rejection')).toHaveCount(count - 1)
 })
+
+test('an expired session keeps everything, asks to log in again, then sends it', async ({ backend, office, phone }) => {
+  const visit = await visitToday(office)
+  const { context, page } = await phone.launch()
+  await logIn(page)
+  await context.setOffline(true)
+  await page.locator(`a[href="/visita/${visit.id}"]`).click()
+  await page.getByRole('button', { name: 'Iniciar visita (check-in)' }).click()
+  await expect(page.getByTestId('pending-count')).toHaveText('1 pendente')
+
+  await context.clearCookies() // the session is gone (expired, or ended on the server)
+  await context.setOffline(false)
+  await page.getByTestId('sync-button').click()
+  const banner = page.getByRole('alert').filter({ hasText: 'Sua sessão expirou' })
+  await expect(banner).toBeVisible()
+  await expect(page.getByTestId('pending-count')).toHaveText('1 pendente')
+
+  await banner.getByRole('link', { name: 'Entrar' }).click()
+  await expect(page.getByLabel('E-mail')).toHaveValue('tecnico1@demo.assistec.com.br')
+  await page.getByLabel('Senha').fill('assistec-demo')
+  await page.getByRole('button', { name: 'Entrar' }).click()
+  await expect(page.getByRole('heading', { name: 'Pendências' })).toBeVisible()
+  await expect(page.getByTestId('pending-count')).toHaveText('Tudo enviado')
+  expect((await office.get(`/api/appointments/${visit.id}`)).status).toBe('in_progress')
+})

@@ -106,7 +106,7 @@ describe('outbox', () => {
     await t.db.cases.put({ id: 99, number: 'stale' })
     t.server.script.push({ match: (p) => p === '/api/sync/push', respond: () => Promise.reject(new TypeError('offline')) })
     await t.engine.sync()
-    const { applyPull } = await import('../src/data/sync.js')
+    const { applyPull } = await import('../src/data/apply-pull.js')
     await applyPull(t.db, { cursor: 'x', last_mutation_id: 0, reset: true, more: false, changes: { cases: { upsert: [CASE] } } })
     expect(await t.db.cases.get(99)).toBeUndefined()
     expect(await t.db.outbox.count()).toBe(1)
@@ -115,7 +115,7 @@ describe('outbox', () => {
   })
 
   it('a paged snapshot confirms nothing before its last page', async () => {
-    const { applyPull } = await import('../src/data/sync.js')
+    const { applyPull } = await import('../src/data/apply-pull.js')
     await record(t.db, 'appointment.check_in.v1', { appointment_id: 7, at: 'x' })
     await t.db.outbox.toCollection().modify({ mutation_id: 1 })
     await applyPull(t.db, { cursor: 'p1', last_mutation_id: 1, reset: true, more: true, changes: { cases: { upsert: [CASE] } } })

@@ -2,7 +2,7 @@
 // without the technician's explicit choice; the screens call these on a button press.
 import { RECORD_TABLES } from './db.js'
 import { record } from './mutations.js'
-import { rebase } from './sync.js'
+import { rebase } from './apply-pull.js'
 
 const TABLES = ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES]
 

@@ -4,118 +4,18 @@
 // - Outbox entries get their mutation id (1, 2, 3… per device) when first pushed, in outbox
 //   order, and keep it forever after: a retried push is recognised by the server as a duplicate.
 // - An entry leaves the outbox only when a pull answers last_mutation_id >= its id. The pull is
-//   what brings the resulting rows, so the screen never flickers back to the old state.
-// - Every pull first puts locally changed rows back to the server's version, applies the pull,
-//   then re-applies what is still in the outbox (rebase). `reset` clears the records, never the
-//   outbox, the rejections or the photos.
+//   what brings the resulting rows, so the screen never flickers back to the old state. How a
+//   pull is applied on top of local work: apply-pull.js.
 // - Photos are uploaded before the push that carries the mutation referencing them.
 // - 401 stops and keeps everything (needsLogin); 503 and network failures retry later.
 // - One tab syncs at a time (Web Locks); a request made during a sync runs once more after it.
-import { getMeta, RECORD_TABLES, setMeta } from './db.js'
-import { applyLocal } from './mutations.js'
+import { applyPull } from './apply-pull.js'
+import { getMeta, setMeta } from './db.js'
 import { ApiError, NetworkError } from './api.js'
 
 export const PROTOCOL = 1
 export const SCHEMA_VERSION = 1
 const BATCH = 500
-const ALL_TABLES = ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES]
-
-/** Undo local changes on the records: rows return to the server's version, phone-made rows go. */
-async function restoreServerRows(db) {
-  for (const name of RECORD_TABLES) {
-    const table = db.table(name)
-    for (const row of await table.where('_dirty').equals(1).toArray()) {
-      if (row._server) await table.put(row._server)
-      else await table.delete(row.id)
-    }
-  }
-}
-
-async function reapplyOutbox(db) {
-  for (const entry of await db.outbox.orderBy('seq').toArray()) await applyLocal(db, entry)
-}
-
-/** Recompute the local overlay from the outbox (after an edit or a discard in Pendências). */
-export function rebase(db) {
-  return db.transaction('rw', ALL_TABLES, async () => {
-    await restoreServerRows(db)
-    await reapplyOutbox(db)
-  })
-}
-
-/** A case that left the phone takes its occurrences, items and attachments with it. */
-async function dropCase(db, caseId) {
-  const occurrences = await db.occurrences.where('case_id').equals(caseId).primaryKeys()
-  for (const id of occurrences) {
-    await db.occurrence_items.where('occurrence_id').equals(id).delete()
-    await db.attachments.where('occurrence_id').equals(id).delete()
-  }
-  await db.occurrences.bulkDelete(occurrences)
-  await db.cases.delete(caseId)
-}
-
-export async function applyPull(db, answer) {
-  await db.transaction('rw', ALL_TABLES, async () => {
-    const continuing = await getMeta(db, 'paging', false)
-    if (answer.reset && !continuing) {
-      for (const name of RECORD_TABLES) await db.table(name).clear()
-    } else {
-      await restoreServerRows(db)
-    }
-    for (const [name, change] of Object.entries(answer.changes || {})) {
-      if (!RECORD_TABLES.includes(name)) continue // a newer server's table: ignored until we know it
-      for (const id of change.delete || []) {
-        if (name === 'cases') await dropCase(db, id)
-        else await db.table(name).delete(id)
-      }
-      if (change.upsert?.length) await db.table(name).bulkPut(change.upsert)
-    }
-    await setMeta(db, 'cursor', answer.cursor)
-    await setMeta(db, 'paging', Boolean(answer.more))
-    await keepRejections(db, answer.rejections || [])
-    if (!answer.more) await confirm(db, answer.last_mutation_id)
-    await reapplyOutbox(db)
-    if (!answer.more) await setMeta(db, 'last_sync_at', new Date().toISOString())
-  })
-}
-
-/** The server sends each rejection once: store it at once, with the photos of its entry. */
-async function keepRejections(db, rejections) {
-  for (const rejection of rejections) {
-    const entry = await db.outbox.where('mutation_id').equals(rejection.mutation_id).first()
-    await db.rejections.put({
-      ...rejection,
-      seq: entry?.seq ?? null,
-      blob_ids: entry?.blob_ids || [],
-      at: new Date().toISOString(),
-    })
-  }
-}
-
-/** Drop what the server confirms — after the last page, when every row it sends has arrived. */
-async function confirm(db, last) {
-  for (const entry of await db.outbox.where('mutation_id').belowOrEqual(last).toArray()) {
-    if (await db.rejections.get(entry.mutation_id)) {
-      // Rejected: it lives on in Pendências, photos included, until the technician decides.
-    } else if (entry.name === 'occurrence.create.v1' && !(await db.occurrences.get(entry.args.id))) {
-      // Counted as done, yet the occurrence did not come back: keep it for the technician
-      // rather than let it vanish (a visit cancelled meanwhile, a rejection lost in transit).
-      await db.rejections.put({
-        mutation_id: entry.mutation_id,
-        name: entry.name,
-        args: entry.args,
-        code: 'unconfirmed',
-        message: 'O servidor não confirmou esta ocorrência. Confira e reenvie.',
-        seq: entry.seq,
-        blob_ids: entry.blob_ids,
-        at: new Date().toISOString(),
-      })
-    } else {
-      await db.blobs.bulkDelete(entry.blob_ids || [])
-    }
-    await db.outbox.delete(entry.seq)
-  }
-}
 
 async function clientId(db) {
   let id = await getMeta(db, 'client_id')

@@ -4,173 +4,21 @@
 // so a reload, a crash or an app update never loses it. "Salvar" turns the draft into outbox
 // entries in one transaction: the occurrence with its items and photos, then the signature.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
+import { ItemEditor, Select } from '../components/OccurrenceFields.jsx'
 import { PhotoThumb } from '../components/PhotoThumb.jsx'
 import { SignatureField } from '../components/SignatureField.jsx'
 import { getMeta, RECORD_TABLES, setMeta } from '../data/db.js'
-import { ACTIONS, PAYERS } from '../data/labels.js'
+import { PAYERS } from '../data/labels.js'
 import { record } from '../data/mutations.js'
+import { EMPTY, fromArgs, newItem, toArgs, validate } from '../data/occurrence-form.js'
 import { editPending, resendRejection } from '../data/outbox.js'
 import { db, sync } from '../data/session.js'
-import { decimalForApi } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
 import { blobRecord, compressPhoto, dataUrlToBlob } from '../lib/photos.js'
 import { navigate } from '../lib/router.js'
 import { holdUpdates } from '../lib/update.js'
 
 const MAX_PHOTOS = 10
-const EMPTY = {
-  occurrence_type_id: '',
-  payer: '',
-  supplier_order_number: '',
-  room_id: '',
-  product_line_id: '',
-  status_id: '',
-  expected_fix_date: '',
-  report: '',
-  resolved: '',
-  unresolved_reason: '',
-  items: [],
-  photo_ids: [],
-  signature: null,
-  signer_name: '',
-}
-
-const newItem = () => ({ id: crypto.randomUUID(), description: '', code: '', quantity: '1', unit: 'un', action: 'replace', supplier: '', unit_cost: '' })
-
-/** The form's state from a stored mutation's arguments (editing in Pendências). */
-function fromArgs(args, blobIds) {
-  const text = (v) => (v == null ? '' : String(v))
-  return {
-    ...EMPTY,
-    ...Object.fromEntries(Object.keys(EMPTY).filter((k) => k in args).map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]])),
-    resolved: args.resolved ? 'yes' : 'no',
-    items: (args.items || []).map((i) => ({ ...newItem(), ...i, unit_cost: text(i.unit_cost).replace('.', ','), quantity: text(i.quantity).replace('.', ',') })),
-    photo_ids: blobIds,
-  }
-}
-
-function toArgs(form, base) {
-  const num = (v) => (v === '' || v == null ? null : Number(v))
-  const text = (v) => (v && v.trim() ? v.trim() : null)
-  const args = {
-    ...base,
-    occurrence_type_id: num(form.occurrence_type_id),
-    payer: form.payer,
-    supplier_order_number: text(form.supplier_order_number),
-    room_id: num(form.room_id),
-    product_line_id: num(form.product_line_id),
-    status_id: num(form.status_id),
-    report: text(form.report),
-    resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
-    items: form.items.map((i) => {
-      const item = {
-        id: i.id,
-        description: i.description.trim(),
-        code: text(i.code),
-        quantity: decimalForApi(i.quantity),
-        action: i.action,
-        supplier: text(i.supplier),
-        unit_cost: decimalForApi(i.unit_cost),
-      }
-      // "un" is the server's default; sent explicitly it currently trips a server bug (see README).
-      const unit = text(i.unit)
-      if (unit && unit !== 'un') item.unit = unit
-      return item
-    }),
-    attachment_ids: form.photo_ids,
-  }
-  if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date
-  else delete args.expected_fix_date
-  return args
-}
-
-function validate(form, { withSignature }) {
-  const errors = {}
-  if (!form.occurrence_type_id) errors.occurrence_type_id = 'Escolha o tipo da ocorrência.'
-  if (!form.payer) errors.payer = 'Escolha quem paga (modalidade).'
-  if (!form.resolved) errors.resolved = 'Informe se o problema foi resolvido.'
-  if (form.resolved === 'no' && !form.unresolved_reason.trim()) errors.unresolved_reason = 'Explique por que não foi resolvido.'
-  form.items.forEach((item, n) => {
-    if (!item.description.trim()) errors[`items.${n}.description`] = 'Descreva o item.'
-    const quantity = Number(decimalForApi(item.quantity))
-    if (!(quantity > 0)) errors[`items.${n}.quantity`] = 'A quantidade deve ser maior que zero.'
-  })
-  if (withSignature && form.signature && !form.signer_name.trim()) errors.signer_name = 'Informe o nome de quem assinou.'
-  return errors
-}
-
-function Select({ label, name, value, options, onChange, error, required }) {
-  return (
-    <label>
-      <span>
-        {label}
-        {required && <span aria-hidden="true"> *</span>}
-      </span>
-      <select name={name} value={value} onChange={(e) => onChange(e.currentTarget.value)} aria-invalid={Boolean(error)} required={required}>
-        <option value="">Selecione…</option>
-        {options.map(([id, text]) => (
-          <option key={id} value={id}>
-            {text}
-          </option>
-        ))}
-      </select>
-      {error && <span class="field-error">{error}</span>}
-    </label>
-  )
-}
-
-function ItemEditor({ item, index, errors, onChange, onRemove }) {
-  const set = (field) => (e) => onChange({ ...item, [field]: e.currentTarget.value })
-  return (
-    <fieldset class="item card" data-testid="item">
-      <legend>Item {index + 1}</legend>
-      <label>
-        Descrição *
-        <input name={`item-${index}-description`} value={item.description} onInput={set('description')} aria-invalid={Boolean(errors[`items.${index}.description`])} />
-        {errors[`items.${index}.description`] && <span class="field-error">{errors[`items.${index}.description`]}</span>}
-      </label>
-      <div class="row">
-        <label>
-          Quantidade *
-          <input name={`item-${index}-quantity`} inputMode="decimal" value={item.quantity} onInput={set('quantity')} aria-invalid={Boolean(errors[`items.${index}.quantity`])} />
-        </label>
-        <label>
-          Unidade
-          <input name={`item-${index}-unit`} value={item.unit} onInput={set('unit')} />
-        </label>
-      </div>
-      {errors[`items.${index}.quantity`] && <span class="field-error">{errors[`items.${index}.quantity`]}</span>}
-      <label>
-        Ação
-        <select name={`item-${index}-action`} value={item.action} onChange={set('action')}>
-          {Object.entries(ACTIONS).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div class="row">
-        <label>
-          Código
-          <input name={`item-${index}-code`} value={item.code} onInput={set('code')} />
-        </label>
-        <label>
-          Custo unitário (R$)
-          <input name={`item-${index}-unit_cost`} inputMode="decimal" placeholder="0,00" value={item.unit_cost} onInput={set('unit_cost')} />
-        </label>
-      </div>
-      <label>
-        Fornecedor
-        <input name={`item-${index}-supplier`} value={item.supplier} onInput={set('supplier')} />
-      </label>
-      <button type="button" class="btn btn-small btn-ghost" onClick={onRemove}>
-        Remover item
-      </button>
-    </fieldset>
-  )
-}
 
 /**
  * mode: {visitId} for a new occurrence, {seq} to correct an entry never sent, or
