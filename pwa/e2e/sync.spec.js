@@ -1,5 +1,5 @@
 // Sync under a bad network and office changes while the phone is offline (issue 6, e2e 3–5).
-import { expect, logIn, test, visitToday } from './fixtures.js'
+import { axeViolations, expect, layoutProblems, logIn, screenshot, test, visitToday } from './fixtures.js'
 import { expectExactlyOnce, fileOccurrence } from './technician.js'
 
 async function offlineVisit(page, context, visit, backend) {
@@ -106,6 +106,9 @@ test('a visit reassigned while offline: the refused occurrence waits in Pendênc
   const rejected = page.getByTestId('rejection').filter({ hasText: 'Nova ocorrência' })
   await expect(rejected).toContainText('2 item(ns), 2 foto(s)')
   await expect(rejected.locator('.notice-error')).not.toBeEmpty()
+  await screenshot(page, 'pendencias')
+  expect(await layoutProblems(page)).toEqual([])
+  expect(await axeViolations(page)).toEqual([])
   await rejected.getByRole('link', { name: 'Corrigir e reenviar' }).click()
   await expect(page.getByText(/O servidor recusou:/)).toBeVisible()
   await expect(page.getByLabel('Pedido do fornecedor')).toHaveValue('PF-7781')
@@ -138,6 +141,9 @@ test('an expired session keeps everything, asks to log in again, then sends it',
 
   await banner.getByRole('link', { name: 'Entrar' }).click()
   await expect(page.getByLabel('E-mail')).toHaveValue('tecnico1@demo.assistec.com.br')
+  await screenshot(page, 'login')
+  expect(await layoutProblems(page)).toEqual([])
+  expect(await axeViolations(page)).toEqual([])
   await page.getByLabel('Senha').fill('assistec-demo')
   await page.getByRole('button', { name: 'Entrar' }).click()
   await expect(page.getByRole('heading', { name: 'Pendências' })).toBeVisible()

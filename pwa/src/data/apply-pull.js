@@ -77,6 +77,7 @@ async function keepRejections(db, rejections) {
       ...rejection,
       seq: entry?.seq ?? null,
       blob_ids: entry?.blob_ids || [],
+      summary: entry?.summary ?? null,
       at: new Date().toISOString(),
     })
   }
@@ -98,6 +99,7 @@ async function confirm(db, last) {
         message: 'O servidor não confirmou esta ocorrência. Confira e reenvie.',
         seq: entry.seq,
         blob_ids: entry.blob_ids,
+        summary: entry.summary ?? null,
         at: new Date().toISOString(),
       })
     } else {

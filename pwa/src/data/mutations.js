@@ -9,8 +9,12 @@ import { ACTIONS, PAYERS, VISIT_STATUS } from './labels.js'
 
 const OUTBOX_TABLES = ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES]
 
-/** Record one mutation (and any photos it needs) atomically; returns its outbox entry. */
-export async function record(db, name, args, { blobs = [] } = {}) {
+/**
+ * Record one mutation (and any photos it needs) atomically; returns its outbox entry.
+ * `summary` (e.g. "AT-2026-00009 · Patrícia Nogueira Dias") names it in Pendências even after
+ * the visit has left the phone.
+ */
+export async function record(db, name, args, { blobs = [], summary = null } = {}) {
   if (!EFFECTS[name]) throw new Error(`Mutação desconhecida: ${name}`)
   return db.transaction('rw', OUTBOX_TABLES, async () => {
     for (const blob of blobs) await db.blobs.put({ ...blob, uploaded: false })
@@ -19,6 +23,7 @@ export async function record(db, name, args, { blobs = [] } = {}) {
       args,
       client_time: new Date().toISOString(),
       blob_ids: blobs.map((b) => b.id),
+      summary,
       mutation_id: null,
     }
     entry.seq = await db.outbox.add(entry)

@@ -38,7 +38,7 @@ export async function resendRejection(db, mutationId, args) {
     if (!rejection) return null
     const blobs = (await db.blobs.bulkGet(rejection.blob_ids || [])).filter(Boolean)
     await db.rejections.delete(mutationId)
-    return record(db, rejection.name, args ?? rejection.args, { blobs })
+    return record(db, rejection.name, args ?? rejection.args, { blobs, summary: rejection.summary })
   })
 }
 

@@ -139,16 +139,18 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
     }
     const occurrenceId = crypto.randomUUID()
     const args = toArgs(form, { id: occurrenceId, case_id: visit.case_id, appointment_id: visit.id })
+    const kase = (await db.cases.get(visit.case_id)) || visit.case
+    const summary = [kase?.number, kase?.customer?.name].filter(Boolean).join(' · ')
     const signature = form.signature ? await blobRecord(dataUrlToBlob(form.signature), 'signature', storeId) : null
     await db.transaction('rw', ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES], async () => {
       const blobs = (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean).map((b) => ({ ...b, draft: false }))
-      await record(db, 'occurrence.create.v1', args, { blobs })
+      await record(db, 'occurrence.create.v1', args, { blobs, summary })
       if (signature) {
         await record(
           db,
           'attachment.link.v1',
           { attachment_id: signature.id, occurrence_id: occurrenceId, signer_name: form.signer_name.trim() },
-          { blobs: [signature] },
+          { blobs: [signature], summary },
         )
       }
       await db.meta.delete(draftKey)

@@ -13,8 +13,11 @@ const NAMES = {
   'occurrence.update.v1': 'Alteração de ocorrência',
   'occurrence_item.upsert.v1': 'Item de ocorrência',
   'occurrence_item.delete.v1': 'Remoção de item',
-  'attachment.link.v1': 'Assinatura / foto',
+  'attachment.link.v1': 'Foto',
 }
+
+const title = (entry) =>
+  entry.name === 'attachment.link.v1' && entry.args.signer_name ? 'Assinatura do cliente' : NAMES[entry.name] || entry.name
 
 async function describe(entry) {
   const args = entry.args
@@ -25,7 +28,7 @@ async function describe(entry) {
     if (occurrence?.appointment_id) visit = await db.appointments.get(occurrence.appointment_id)
   }
   const kase = visit ? (await db.cases.get(visit.case_id)) || visit.case : args.case_id ? await db.cases.get(args.case_id) : null
-  const parts = [kase?.number, kase?.customer?.name].filter(Boolean)
+  const parts = kase ? [kase.number, kase.customer?.name].filter(Boolean) : [entry.summary].filter(Boolean)
   if (entry.name === 'occurrence.create.v1') {
     parts.push(`${(args.items || []).length} item(ns), ${(args.attachment_ids || []).length} foto(s)`)
   }
@@ -56,9 +59,20 @@ export function Pending({ timeZone }) {
         <ul class="plain">
           {data.rejections.map((r) => (
             <li class="card pending-item" key={r.mutation_id} data-testid="rejection">
-              <strong>{NAMES[r.name] || r.name}</strong>
+              <strong>{title(r)}</strong>
               <span class="muted small">{r.text}</span>
-              <p class="notice notice-error">{r.message}</p>
+              <div class="notice notice-error">
+                <p>{r.message}</p>
+                {r.errors && (
+                  <ul>
+                    {Object.values(r.errors)
+                      .flat()
+                      .map((text) => (
+                        <li key={text}>{text}</li>
+                      ))}
+                  </ul>
+                )}
+              </div>
               <div class="actions">
                 {r.name === 'occurrence.create.v1' ? (
                   <a class="btn btn-small" href={`/pendencias/recusada/${r.mutation_id}`}>
@@ -88,7 +102,7 @@ export function Pending({ timeZone }) {
         <ul class="plain">
           {data.outbox.map((e) => (
             <li class="card pending-item" key={e.seq} data-testid="pending">
-              <strong>{NAMES[e.name] || e.name}</strong>
+              <strong>{title(e)}</strong>
               <span class="muted small">{e.text}</span>
               <span class="muted small">
                 Registrado em {formatDateTime(e.client_time, timeZone)}

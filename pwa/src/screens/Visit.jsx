@@ -12,8 +12,8 @@ function nowIso() {
   return new Date().toISOString()
 }
 
-async function act(name, args) {
-  await record(db, name, args)
+async function act(name, args, summary) {
+  await record(db, name, args, { summary })
   sync.soon()
 }
 
@@ -38,14 +38,14 @@ function Contact({ customer }) {
   )
 }
 
-function Notes({ visit }) {
+function Notes({ visit, summary }) {
   const [text, setText] = useState(visit.notes || '')
   const [saved, setSaved] = useState(true)
   useEffect(() => {
     if (saved) setText(visit.notes || '')
   }, [visit.notes])
   const save = async () => {
-    await act('appointment.notes.v1', { appointment_id: visit.id, notes: text.trim() || null })
+    await act('appointment.notes.v1', { appointment_id: visit.id, notes: text.trim() || null }, summary)
     setSaved(true)
   }
   return (
@@ -98,6 +98,7 @@ export function Visit({ id, timeZone }) {
   }
   const { visit, kase, customer, contract, occurrences } = data
   const address = kase?.service_address
+  const summary = [kase?.number, customer?.name].filter(Boolean).join(' · ')
   const mapsUrl = `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(formatAddress(address))}`
 
   return (
@@ -117,12 +118,12 @@ export function Visit({ id, timeZone }) {
 
       <div class="actions actions-main">
         {CAN_CHECK_IN.has(visit.status) && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() })}>
+          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() }, summary)}>
             Iniciar visita (check-in)
           </button>
         )}
         {visit.status === 'in_progress' && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() })}>
+          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() }, summary)}>
             Encerrar visita (check-out)
           </button>
         )}
@@ -180,7 +181,7 @@ export function Visit({ id, timeZone }) {
         </ul>
       </section>
 
-      <Notes visit={visit} />
+      <Notes visit={visit} summary={summary} />
     </main>
   )
 }
