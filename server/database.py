@@ -100,12 +100,24 @@ class StoreRecord(Timestamped):
     """A record that belongs to one store, is versioned for sync and soft-deleted."""
 
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
-    version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)  # indexed with store_id: see index_versions
     deleted_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def index_versions() -> None:
+    """Index (store_id, version) on every synced table, once all models are imported.
+
+    A sync pull asks each table for "rows of store S with version > V": with this index that
+    reads only the rows written since, however large the store's history is."""
+    for synced in Base.metadata.tables.values():
+        if "version" in synced.c and "store_id" in synced.c:
+            name = f"ix_{synced.name}_store_version"
+            if name not in {index.name for index in synced.indexes}:
+                Index(name, synced.c.store_id, synced.c.version)
 
 
 def soft_delete(record: StoreRecord) -> None:

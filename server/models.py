@@ -11,10 +11,13 @@ from server.cases.models import CaseEvent, ServiceCase
 from server.catalogs.models import CatalogEntry
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
+from server.database import index_versions
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
 from server.stores.models import Store
 from server.sync.models import Rejection, SyncClient
+
+index_versions()
 
 __all__ = [
     "Appointment",

@@ -179,6 +179,18 @@ def test_items_are_added_edited_and_removed(as_technician: Any, case: Any) -> No
     assert tombstone is not None and tombstone.deleted_at is not None
 
 
+def test_an_item_keeps_the_unit_it_was_added_with(as_technician: Any, case: Any) -> None:
+    """`unit` defaults to "un"; a metre or a pair given at creation is kept."""
+    occurrence = as_technician.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id, items=[])).json
+    url = f"/api/occurrences/{occurrence['id']}/items"
+    metres = as_technician.post(
+        url, json={"description": "Fita de borda", "quantity": "3", "unit": "m", "action": "replace"}
+    )
+    plain = as_technician.post(url, json={"description": "Puxador", "quantity": "1", "action": "replace"})
+    assert (metres.status_code, plain.status_code) == (201, 201), (metres.json, plain.json)
+    assert (metres.json["unit"], plain.json["unit"]) == ("m", "un")
+
+
 def test_a_retried_item_add_is_the_same_item(as_technician: Any, case: Any) -> None:
     occurrence = as_technician.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id, items=[])).json
     item = {"id": str(uuid.uuid4()), "description": "Puxador", "quantity": "1", "action": "replace"}

@@ -145,7 +145,8 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
 
 
 def _new_item(occurrence: Occurrence, data: dict[str, Any]) -> OccurrenceItem:
-    item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, unit="un", **data)
+    fields = {**data, "unit": data.get("unit") or "un"}
+    item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, **fields)
     item.id = data.get("id") or uuid.uuid4()
     return item
 

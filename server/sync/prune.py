@@ -1,4 +1,4 @@
-"""`flask sync prune`: forget what no phone can still need (DESIGN §5, housekeeping).
+"""`flask sync prune`: forget what no phone can still need (DESIGN §5, housekeeping). Run daily.
 
 A cursor older than `SYNC_TOMBSTONE_DAYS` is answered with a reset, so a tombstone deleted
 before that many days ago has already reached every phone that can still ask for a delta: it
@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Table, delete, exists, not_
+from sqlalchemy import ColumnElement, Table, delete, exists, not_, text
 
 from server.database import Base, utcnow
 from server.extensions import db
@@ -53,4 +53,9 @@ def prune(now: datetime | None = None) -> dict[str, int]:
     if count:
         removed[Rejection.__tablename__] = count
     db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        # SQLite has no autovacuum to keep planner statistics: without them it reads a store's
+        # whole table for a technician's scope instead of their few rows.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return removed

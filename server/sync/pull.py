@@ -51,6 +51,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from flask import current_app
@@ -113,6 +114,9 @@ TABLES = (
     "attachments",
 )
 UUID_TABLES = {"occurrences", "occurrence_items", "attachments"}
+MATERIALIZE_LIMIT = 5000  # scope id sets up to this size are read once and sent back as lists
+
+Ids = list[int] | Select[Any]  # a scope's ids: read once, or (when many) a subquery
 
 
 # --- cursor -------------------------------------------------------------------------------
@@ -185,7 +189,15 @@ class Scope:
     def window_start(self) -> Any:
         return utcnow() - timedelta(days=current_app.config["SYNC_WINDOW_DAYS"])
 
-    def appointments(self) -> Select[Any]:
+    def _ids(self, stmt: Select[Any]) -> Ids:
+        """The statement's ids, read once: the scope's queries then filter by a short list instead of
+        re-running nested subqueries that the planner may drive from the store's whole table. A
+        large set (an office user of a big store) stays a subquery."""
+        rows = list(db.session.scalars(stmt.limit(MATERIALIZE_LIMIT + 1)))
+        return rows if len(rows) <= MATERIALIZE_LIMIT else stmt
+
+    @cached_property
+    def appointments(self) -> Ids:
         """Ids of the visits in scope now."""
         stmt = select(Appointment.id).where(
             Appointment.store_id.in_(self.store_ids),
@@ -197,45 +209,50 @@ class Scope:
             stmt = stmt.where(
                 Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value
             )
-        return stmt
+        return self._ids(stmt)
 
-    def cases(self) -> Select[Any]:
+    @cached_property
+    def cases(self) -> Ids:
         """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent ones."""
-        visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments()))
+        visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments))
         recent = or_(ServiceCase.status.not_in(FINISHED), ServiceCase.updated_at >= self.window_start())
         own = and_(ServiceCase.assignee_id == self.user.id, recent) if self.technician else recent
-        return select(ServiceCase.id).where(
-            ServiceCase.store_id.in_(self.store_ids),
-            ServiceCase.deleted_at.is_(None),
-            or_(ServiceCase.id.in_(visits), own),
+        return self._ids(
+            select(ServiceCase.id).where(
+                ServiceCase.store_id.in_(self.store_ids),
+                ServiceCase.deleted_at.is_(None),
+                or_(ServiceCase.id.in_(visits), own),
+            )
         )
 
-    def sent_cases(self) -> Select[Any]:
+    def sent_cases(self) -> Ids:
         """In-scope cases to send with their dependents: changed, entered through a changed visit,
         or showing a customer or contract that changed (a case row embeds their names)."""
         if self.since is None or self.everything:
-            return self.cases()
-        entered = select(Appointment.case_id).where(Appointment.id.in_(self.appointments()), self.changed(Appointment))
-        return select(ServiceCase.id).where(
-            ServiceCase.id.in_(self.cases()),
-            or_(
-                self.changed(ServiceCase),
-                ServiceCase.id.in_(entered),
-                ServiceCase.customer_id.in_(select(Customer.id).where(self.changed(Customer))),
-                ServiceCase.contract_id.in_(select(Contract.id).where(self.changed(Contract))),
-            ),
+            return self.cases
+        entered = select(Appointment.case_id).where(Appointment.id.in_(self.appointments), self.changed(Appointment))
+        return self._ids(
+            select(ServiceCase.id).where(
+                ServiceCase.id.in_(self.cases),
+                or_(
+                    self.changed(ServiceCase),
+                    ServiceCase.id.in_(entered),
+                    ServiceCase.customer_id.in_(select(Customer.id).where(self.changed(Customer))),
+                    ServiceCase.contract_id.in_(select(Contract.id).where(self.changed(Contract))),
+                ),
+            )
         )
 
     def occurrences(self) -> Select[Any]:
-        return select(Occurrence.id).where(Occurrence.case_id.in_(self.cases()), Occurrence.deleted_at.is_(None))
+        return select(Occurrence.id).where(Occurrence.case_id.in_(self.cases), Occurrence.deleted_at.is_(None))
 
     def upserts(self) -> dict[str, tuple[Select[Any], Schema]]:
         """Per table: the rows to send, and the schema that shows them."""
         sent = self.sent_cases()
-        in_scope_cases = self.cases()
+        in_scope_cases = self.cases
         in_scope_occurrences = self.occurrences()
         sent_occurrences = select(Occurrence.id).where(Occurrence.case_id.in_(sent))
-        scope_appointments = self.appointments()
+        scope_appointments = self.appointments
         return {
             "catalog_entries": (
                 select(CatalogEntry).where(
@@ -323,7 +340,8 @@ class Scope:
                 model.store_id.in_(self.store_ids), model.deleted_at.is_not(None), self.changed(model), *extra
             )
 
-        own_visit = (Appointment.assignee_id == self.user.id,) if self.technician else ()
+        # `+ 0`: keep the planner on (store_id, version) rather than all of this technician's visits.
+        own_visit = (Appointment.assignee_id + 0 == self.user.id,) if self.technician else ()
         parts = [
             tombstones("catalog_entries", CatalogEntry),
             select(literal("catalog_entries", String), cast(CatalogEntry.id, String)).where(
@@ -351,12 +369,12 @@ class Scope:
         )
         parts.append(
             select(literal("appointments", String), cast(Appointment.id, String)).where(
-                Appointment.id.in_(exits), Appointment.id.not_in(self.appointments())
+                Appointment.id.in_(exits), Appointment.id.not_in(self.appointments)
             )
         )
         parts.append(
             select(literal("cases", String), cast(Appointment.case_id, String)).where(
-                Appointment.id.in_(exits), Appointment.case_id.not_in(self.cases())
+                Appointment.id.in_(exits), Appointment.case_id.not_in(self.cases)
             )
         )
         return union_all(*parts)

@@ -13,6 +13,7 @@ database (fixtures are per test, not per example) without seeing each other's ef
 from __future__ import annotations
 
 import copy
+import os
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -120,7 +121,7 @@ def pull_all(phone: Any, client_id: uuid.UUID, replica: dict[str, dict[str, Any]
 
 
 @settings(
-    max_examples=25,
+    max_examples=int(os.environ.get("SYNC_PROPERTY_EXAMPLES", "25")),  # more for a longer search
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -1,0 +1,25 @@
+"""The benchmark still runs (tiny sizes, no timing asserted: figures are `make bench`'s job)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_sync_benchmark_runs_and_prints_every_figure() -> None:
+    args = ["--appointments", "40", "--factor", "3", "--scope", "80", "--push", "10", "--runs", "2"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.sync", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for line in (
+        "delta pull, nothing changed:",
+        "delta pull, one visit changed:",
+        "SQL statements of a delta pull: nothing changed 5 at 1× / 5 at 3×",
+        "initial pull of a technician with",
+        "push 10 mutations: one batch",
+    ):
+        assert line in done.stdout, done.stdout
