@@ -250,3 +250,28 @@ describe('two tabs', () => {
     expect(await t.db.outbox.count()).toBe(0)
   })
 })
+
+describe('pruning', () => {
+  it('lets visits older than the window and long-finished cases go, keeping pending work', async () => {
+    const { pruneOld } = await import('../src/data/apply-pull.js')
+    const day = 86400000
+    const now = Date.parse('2026-11-28T12:00:00Z')
+    const iso = (ms) => new Date(ms).toISOString()
+    await t.db.appointments.bulkPut([
+      { id: 100, case_id: 50, ends_at: iso(now - 40 * day) },
+      { id: 101, case_id: 51, ends_at: iso(now - 40 * day), _dirty: 1 }, // a check-in not sent yet
+      { id: 102, case_id: 52, ends_at: iso(now - 2 * day) },
+    ])
+    await t.db.cases.bulkPut([
+      { id: 50, status: 'closed', updated_at: iso(now - 35 * day) },
+      { id: 53, status: 'open', updated_at: iso(now - 90 * day) }, // assigned and still open: kept
+    ])
+    await t.db.occurrences.put({ id: 'o50', case_id: 50 })
+    await pruneOld(t.db, now)
+    expect((await t.db.appointments.toArray()).map((v) => v.id).sort()).toEqual([101, 102, 7])
+    expect(await t.db.cases.get(50)).toBeUndefined()
+    expect(await t.db.occurrences.get('o50')).toBeUndefined()
+    expect(await t.db.cases.get(53)).toBeTruthy()
+  })
+})
+

@@ -63,10 +63,31 @@ export async function applyPull(db, answer) {
     await setMeta(db, 'cursor', answer.cursor)
     await setMeta(db, 'paging', Boolean(answer.more))
     await keepRejections(db, answer.rejections || [])
-    if (!answer.more) await confirm(db, answer.last_mutation_id)
+    if (!answer.more) {
+      await confirm(db, answer.last_mutation_id)
+      await pruneOld(db)
+    }
     await reapplyOutbox(db)
     if (!answer.more) await setMeta(db, 'last_sync_at', new Date().toISOString())
   })
+}
+
+// The server's sync window (SYNC_WINDOW_DAYS, 30 by default): older visits no longer change
+// and are not deleted by the server; the phone lets them go by date (DESIGN §5).
+export const WINDOW_DAYS = 30
+const FINISHED = new Set(['closed', 'cancelled'])
+
+/** Drop visits older than the window, and finished cases without a visit left on the phone. */
+export async function pruneOld(db, now = Date.now()) {
+  const limit = now - WINDOW_DAYS * 86400000
+  const old = (await db.appointments.toArray()).filter((v) => !v._dirty && Date.parse(v.ends_at) < limit)
+  await db.appointments.bulkDelete(old.map((v) => v.id))
+  const visited = new Set((await db.appointments.toArray()).map((v) => v.case_id))
+  for (const kase of await db.cases.toArray()) {
+    if (!kase._dirty && !visited.has(kase.id) && FINISHED.has(kase.status) && Date.parse(kase.updated_at) < limit) {
+      await dropCase(db, kase.id)
+    }
+  }
 }
 
 /** The server sends each rejection once: store it at once, with the photos of its entry. */
