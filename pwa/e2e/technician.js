@@ -28,11 +28,12 @@ export async function fileOccurrence(page, backend, { screenshots = false } = {}
   await page.getByLabel('Motivo de não ter resolvido').fill('Aguardando porta nova da fábrica.')
   for (const [n, item] of [
     ['0', { description: 'Porta 40x210 MDF branco', quantity: '1', action: 'Substituir' }],
-    ['1', { description: 'Dobradiça 35 mm com amortecedor', quantity: '4', action: 'Substituir', cost: '12,90' }],
+    ['1', { description: 'Dobradiça 35 mm com amortecedor', quantity: '2', unit: 'par', action: 'Substituir', cost: '12,90' }],
   ]) {
     await page.getByRole('button', { name: 'Adicionar item' }).click()
     await page.locator(`[name="item-${n}-description"]`).fill(item.description)
     await page.locator(`[name="item-${n}-quantity"]`).fill(item.quantity)
+    if (item.unit) await page.locator(`[name="item-${n}-unit"]`).fill(item.unit)
     await page.locator(`[name="item-${n}-action"]`).selectOption({ label: item.action })
     if (item.cost) await page.locator(`[name="item-${n}-unit_cost"]`).fill(item.cost)
   }
@@ -52,9 +53,9 @@ export async function expectExactlyOnce(office, visit) {
   const [occurrence] = mine
   expect(occurrence.supplier_order_number).toBe('PF-7781')
   expect(occurrence.resolved).toBe(false)
-  expect(occurrence.items.map((i) => [i.description, i.quantity])).toEqual([
-    ['Porta 40x210 MDF branco', '1.000'],
-    ['Dobradiça 35 mm com amortecedor', '4.000'],
+  expect(occurrence.items.map((i) => [i.description, i.quantity, i.unit, i.unit_cost])).toEqual([
+    ['Porta 40x210 MDF branco', '1.000', 'un', null],
+    ['Dobradiça 35 mm com amortecedor', '2.000', 'par', '12.90'],
   ])
   const photos = occurrence.attachments.filter((a) => a.kind === 'photo')
   const signatures = occurrence.attachments.filter((a) => a.kind === 'signature')

@@ -30,7 +30,7 @@ describe('occurrence form', () => {
       attachment_ids: ['p1'],
     })
     expect(args.items).toEqual([
-      { id: 'i1', description: 'Dobradiça', code: null, quantity: '2.5', action: 'replace', supplier: null, unit_cost: '1234.50' },
+      { id: 'i1', description: 'Dobradiça', code: null, quantity: '2.5', unit: 'un', action: 'replace', supplier: null, unit_cost: '1234.50' },
     ])
     expect('expected_fix_date' in args).toBe(false) // blank: the server uses the case's deadline
   })

@@ -48,21 +48,16 @@ export function toArgs(form, base) {
     report: text(form.report),
     resolved: form.resolved === 'yes',
     unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
-    items: form.items.map((i) => {
-      const item = {
-        id: i.id,
-        description: i.description.trim(),
-        code: text(i.code),
-        quantity: decimalForApi(i.quantity),
-        action: i.action,
-        supplier: text(i.supplier),
-        unit_cost: decimalForApi(i.unit_cost),
-      }
-      // "un" is the server's default; sent explicitly it currently trips a server bug (see README).
-      const unit = text(i.unit)
-      if (unit && unit !== 'un') item.unit = unit
-      return item
-    }),
+    items: form.items.map((i) => ({
+      id: i.id,
+      description: i.description.trim(),
+      code: text(i.code),
+      quantity: decimalForApi(i.quantity),
+      unit: text(i.unit) || 'un',
+      action: i.action,
+      supplier: text(i.supplier),
+      unit_cost: decimalForApi(i.unit_cost),
+    })),
     attachment_ids: form.photo_ids,
   }
   if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date
