@@ -26,7 +26,10 @@ cases open or changed within the window plus the cases of visits in the window.
 **Entering the scope.** A delta sends a case, with its customer, contract, occurrences, items and
 attachments, when the case changed or when one of the user's in-scope visits of it changed (a new
 or reassigned visit): a record entering the scope arrives whole even when its own version is old.
-Over-sending (any visit edit re-sends its case) is harmless: an upsert is idempotent.
+Over-sending (any visit edit re-sends its case) is harmless: an upsert is idempotent. Rows embed
+related names (a visit its case, customer and address; a case its customer and contract; many
+rows catalog names), so a case is re-sent when its customer or contract changed, a visit when its
+case is sent, and the whole scope when a catalog entry or the user's own record changed.
 
 **Deletes.** Tombstones (`deleted_at` set) changed since the cursor, of the user's stores (a
 technician's visit tombstones only when the visit is theirs), and deactivated catalog entries. An
@@ -37,8 +40,10 @@ An id both upserted and deleted in one answer is only upserted (a visit reassign
 Visits that age out of the window and cases closed long ago are not deleted: the phone prunes by
 date, and a reset clears them.
 
-Queries: a fixed number per pull whatever the data size — one per table (plus the loader queries
-of rows actually sent), one for every delete, one for the versions, one for rejections.
+Queries: when no store of the user has a new version, the answer comes from the versions alone
+(five statements in all, none on the synced tables). Otherwise a fixed number whatever the data
+size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
+actually sent), one for every delete, one for rejections.
 """
 
 from __future__ import annotations

@@ -124,6 +124,7 @@ def pull_all(phone: Any, client_id: uuid.UUID, replica: dict[str, dict[str, Any]
     max_examples=int(os.environ.get("SYNC_PROPERTY_EXAMPLES", "25")),  # more for a longer search
     deadline=None,
     database=None,
+    derandomize=bool(os.environ.get("CI")),  # CI replays the same examples; a developer's run explores
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(history=histories())
