@@ -514,10 +514,11 @@ VISIT_SLOTS = (time(8, 30), time(10, 30), time(14, 0), time(16, 0))  # 1h30 each
 
 
 def schedule_visits(store: Store, cases: list[ServiceCase], technicians: list[User], scheduler: User) -> int:
-    """A visit in the coming working days for every scheduled case, without double-booking anyone."""
+    """A visit for every scheduled case, today (so the agenda a technician opens is not empty, even
+    on a weekend) and in the coming working days, without double-booking anyone."""
     vistoria = catalog_ids(store, CatalogKind.APPOINTMENT_TYPES)["Vistoria"]
     today = utcnow().astimezone(ZoneInfo(TIMEZONE)).date()
-    days = [today + timedelta(days=n) for n in range(1, 15) if (today + timedelta(days=n)).weekday() < 5]
+    days = [today] + [today + timedelta(days=n) for n in range(1, 15) if (today + timedelta(days=n)).weekday() < 5]
     slots = iter([(day, slot) for day in days for slot in VISIT_SLOTS])
     scheduled = [case for case in cases if case.status == CaseStatus.SCHEDULED.value]
     for index, case in enumerate(scheduled):

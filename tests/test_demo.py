@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -140,14 +141,20 @@ def test_seeding_twice_changes_nothing(runner: Any) -> None:
 
 
 def test_each_scheduled_case_has_an_upcoming_visit_on_a_technicians_agenda(app: Flask, runner: Any) -> None:
-    """The technicians open the app to a filled agenda: a future visit per scheduled case."""
+    """The technicians open the app to a filled agenda: a visit per scheduled case, from today on,
+    and each technician has visits today."""
     from server.appointments.models import Appointment
 
     seed_demo(runner)
     scheduled = set(db.session.scalars(select(ServiceCase.id).where(ServiceCase.status == CaseStatus.SCHEDULED)))
     visits = db.session.scalars(select(Appointment)).all()
     assert scheduled and {visit.case_id for visit in visits} == scheduled
-    assert all(visit.starts_at > utcnow() for visit in visits)
+    local = ZoneInfo("America/Sao_Paulo")
+    today = utcnow().astimezone(local).date()
+    assert all(visit.starts_at.astimezone(local).date() >= today for visit in visits)
+    on_today = {visit.assignee_id for visit in visits if visit.starts_at.astimezone(local).date() == today}
+    technicians = db.session.scalars(select(User.id).where(User.role == "technician")).all()
+    assert on_today == set(technicians)
     client = app.test_client()
     login = client.post("/api/auth/login", json={"email": "tecnico1@demo.assistec.com.br", "password": PASSWORD})
     assert login.status_code == 200

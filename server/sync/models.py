@@ -27,7 +27,8 @@ class SyncClient(Base):
 class Rejection(Base):
     """A mutation the server refused for good: kept with its arguments so nothing typed is lost.
 
-    The client's next pull shows it once (`delivered_at`); the technician fixes and resends it.
+    Pulls carry it until one arrives with a cursor past it (`delivered_at`): the technician sees
+    it once even if an answer is lost, then fixes and resends it, or discards it.
     """
 
     __tablename__ = "sync_rejections"

@@ -2,9 +2,11 @@
 
 **Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
 "v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,
-`"p": [table index, last id]`. A record changed since the cursor has `version > v[store_id]`
-(a store missing from `v` counts as 0). The new cursor holds the stores' versions read inside the
-same snapshot as the rows, so a write committed later has a higher version and is sent next time.
+`"p": [table index, last id]`, and `"r"`: the highest mutation id whose rejection the phone was
+sent (a rejection is sent again until a pull arrives with a cursor past it, so a lost answer
+loses no rejection). A record changed since the cursor has `version > v[store_id]`
+(a store missing from `v` counts as 0). The new cursor holds the stores' versions read as the pull
+began, before its snapshot: a write committed later has a higher version and is sent next time.
 
 **Reset.** A missing or unreadable cursor, one from another schema version, or one issued longer
 ago than `SYNC_TOMBSTONE_DAYS` (its tombstones may be pruned by now) answers `reset: true` with a
@@ -133,6 +135,7 @@ class Cursor:
     issued_at: int
     user_stamp: str | None = None
     page: tuple[int, Any] | None = None  # (index in TABLES, last primary key sent) while paging
+    rejected: int = 0  # the highest mutation id whose rejection this answer carried (or earlier ones)
 
     def encode(self) -> str:
         data: dict[str, Any] = {
@@ -140,10 +143,25 @@ class Cursor:
             "t": self.issued_at,
             "v": {str(k): v for k, v in self.versions.items()},
             "u": self.user_stamp,
+            "r": self.rejected,
         }
         if self.page is not None:
             data["p"] = [self.page[0], self.page[1]]
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _load(raw: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+
+
+def acknowledged_rejections(raw: str | None) -> int:
+    """The rejection watermark of a cursor the phone sends back, even a stale one: the phone got
+    (and keeps in Pendências) every rejection up to it."""
+    try:
+        value = _load(raw).get("r", 0) if raw else 0
+        return value if isinstance(value, int) else 0
+    except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeDecodeError):
+        return 0
 
 
 def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
@@ -151,7 +169,7 @@ def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
     if not raw:
         return None
     try:
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        data = _load(raw)
         if not isinstance(data, dict) or data.get("s") != schema_version:
             return None
         issued_at = int(data["t"])
@@ -390,12 +408,16 @@ class Scope:
 
 @dataclass
 class PullResult:
-    cursor: str
-    last_mutation_id: int
+    next: Cursor
     reset: bool
     more: bool
     changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    last_mutation_id: int = 0
     rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def cursor(self) -> str:
+        return self.next.encode()
 
 
 def _begin_snapshot() -> None:
@@ -417,27 +439,21 @@ def _as_id(table: str, raw: str) -> Any:
     return str(uuid.UUID(raw)) if table in UUID_TABLES else int(raw)
 
 
-def _take_rejections(client_id: uuid.UUID) -> list[dict[str, Any]]:
+def _rejections(client_id: uuid.UUID, acknowledged: int) -> list[Rejection]:
+    """The device's rejections it has not confirmed; those up to `acknowledged` are marked delivered.
+
+    An answer can be lost on the way: a rejection is sent again until a later pull's cursor shows
+    the phone applied an answer that carried it, so the technician sees it once and never loses it.
+    """
     rows: Sequence[Rejection] = db.session.scalars(
         select(Rejection)
         .where(Rejection.client_id == client_id, Rejection.delivered_at.is_(None))
         .order_by(Rejection.mutation_id)
     ).all()
-    if rows:
-        db.session.execute(
-            update(Rejection).where(Rejection.id.in_([row.id for row in rows])).values(delivered_at=utcnow())
-        )
-    return [
-        {
-            "mutation_id": row.mutation_id,
-            "name": row.name,
-            "args": row.args,
-            "code": row.code,
-            "message": row.message,
-            "errors": row.errors,
-        }
-        for row in rows
-    ]
+    seen = [row.id for row in rows if row.mutation_id <= acknowledged]
+    if seen:
+        db.session.execute(update(Rejection).where(Rejection.id.in_(seen)).values(delivered_at=utcnow()))
+    return [row for row in rows if row.mutation_id > acknowledged]
 
 
 def _touch_client(user: User, client_id: uuid.UUID, schema_version: int) -> int:
@@ -473,7 +489,13 @@ def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str 
     else:
         result = _snapshot(user, cursor, versions, stamp)
     result.last_mutation_id = last_mutation_id
-    result.rejections = _take_rejections(client_id)
+    acknowledged = acknowledged_rejections(raw_cursor)
+    fresh = _rejections(client_id, acknowledged)
+    result.rejections = [
+        {key: getattr(row, key) for key in ("mutation_id", "name", "args", "code", "message", "errors")}
+        for row in fresh
+    ]
+    result.next.rejected = max([acknowledged, *(row.mutation_id for row in fresh)])
     db.session.commit()
     return result
 
@@ -481,7 +503,7 @@ def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str 
 def _delta(user: User, cursor: Cursor, versions: dict[int, int], stamp: str) -> PullResult:
     if versions == cursor.versions and stamp == cursor.user_stamp:
         # Nothing was written in the user's stores since the cursor: no table can have changed.
-        return PullResult(Cursor(versions, int(time.time()), stamp).encode(), 0, reset=False, more=False)
+        return PullResult(Cursor(versions, int(time.time()), stamp), reset=False, more=False)
     scope = Scope(user, list(versions), cursor.versions)
     # Rows embed catalog names and the user's own name: when those change, re-send the scope.
     scope.everything = stamp != cursor.user_stamp or bool(
@@ -502,8 +524,7 @@ def _delta(user: User, cursor: Cursor, versions: dict[int, int], stamp: str) -> 
         entry = changes.setdefault(table, {"upsert": [], "delete": []})
         if record_id not in entry["delete"]:
             entry["delete"].append(record_id)
-    new = Cursor(versions, int(time.time()), stamp)
-    return PullResult(new.encode(), 0, reset=False, more=False, changes=changes)
+    return PullResult(Cursor(versions, int(time.time()), stamp), reset=False, more=False, changes=changes)
 
 
 def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp: str) -> PullResult:
@@ -538,8 +559,7 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
             return _page(base, issued, stamp, changes, index, str(last) if table in UUID_TABLES else last, reset)
         changes[table]["upsert"] = schema.dump(rows, many=True)
         budget -= len(rows)
-    new = Cursor(base, issued, stamp)
-    return PullResult(new.encode(), 0, reset=reset, more=False, changes=_compact(changes))
+    return PullResult(Cursor(base, issued, stamp), reset=reset, more=False, changes=_compact(changes))
 
 
 def _page(
@@ -551,8 +571,7 @@ def _page(
     last: Any,
     reset: bool,
 ) -> PullResult:
-    new = Cursor(base, issued, stamp, (index, last))
-    return PullResult(new.encode(), 0, reset=reset, more=True, changes=_compact(changes))
+    return PullResult(Cursor(base, issued, stamp, (index, last)), reset=reset, more=True, changes=_compact(changes))
 
 
 def _compact(changes: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, list[Any]]]:

@@ -7,7 +7,8 @@ stops the batch (a gap). A permanent failure (a 4xx problem) is rolled back and 
 rejection, with the arguments, in a transaction that advances `last` too. A transient failure
 (the database is unavailable, a deadlock, a lock timeout) is rolled back and answers 503 with
 Retry-After; what this batch already committed stays, and comes back as duplicates on retry.
-A uniqueness clash is retried once, then rejected as a conflict.
+A uniqueness clash is retried once, then rejected as a conflict; any other unexpected error (a
+bug) is logged and rejected too, so that one mutation cannot block a device's outbox for good.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -26,6 +28,7 @@ from server.sync import handlers
 from server.sync.models import Rejection, SyncClient
 
 RETRY_AFTER_SECONDS = 5
+UNEXPECTED = "Erro inesperado no servidor ao aplicar esta alteração. Ela ficou guardada: reenvie mais tarde."
 CLASH = "Já existe um registro com estes dados no servidor. Confira e reenvie, ou descarte a alteração."
 
 
@@ -125,6 +128,15 @@ def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any], attempts
         if attempts > 1:
             return _apply(actor, client_id, mutation, attempts - 1)
         return _rejection(client_id, mutation, Conflict(CLASH))
+    except DBAPIError:
+        db.session.rollback()
+        raise  # transient: the batch answers 503 and the phone sends it again
+    except Exception:
+        # A bug must not stall the device's outbox behind this mutation forever: keep it as a
+        # rejection (arguments included) that the technician can resend once it is fixed.
+        db.session.rollback()
+        current_app.logger.exception("sync mutation %s (id %s) failed", mutation["name"], mutation["id"])
+        return _rejection(client_id, mutation, Problem(500, UNEXPECTED, slug="server-error"))
     except BaseException:
         db.session.rollback()
         raise

@@ -193,8 +193,9 @@ def test_a_pull_during_an_open_write_does_not_skip_it(app: Flask, technician, ca
         assert "cases" not in during["changes"]
 
 
-def test_rejections_are_shown_once(app: Flask, technician):
-    """An undelivered rejection comes in the next pull, and never again."""
+def test_rejections_are_shown_once_even_when_an_answer_is_lost(app: Flask, technician):
+    """A rejection comes in the next pull; again if that answer was lost (the phone pulls with its
+    old cursor); never once the phone pulls with a cursor that came with it, even a stale one."""
     phone = login(app, technician)
     client_id = uuid.uuid4()
     cursor = pull(phone, client_id)["cursor"]
@@ -221,7 +222,13 @@ def test_rejections_are_shown_once(app: Flask, technician):
             "errors": None,
         }
     ]
+    lost = pull(phone, client_id, cursor)
+    assert [r["mutation_id"] for r in lost["rejections"]] == [3]
     assert pull(phone, client_id, answer["cursor"])["rejections"] == []
+    assert pull(phone, client_id, lost["cursor"])["rejections"] == []
+    db.session.commit()
+    assert db.session.scalar(select(Rejection.delivered_at)) is not None
+    assert pull(phone, client_id)["rejections"] == []  # a reset does not bring it back either
 
 
 def test_the_client_is_registered_to_its_first_user(app: Flask, technician, other_technician):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -142,21 +143,25 @@ def test_a_batch_out_of_order_stops_at_the_gap_then_applies_in_order(as_technici
     assert db.session.scalar(select(func.count()).select_from(OccurrenceItem)) == 1  # one tombstone
 
 
+class ProcessDied(BaseException):
+    """The worker is killed (not an error the app handles): no answer reaches the phone."""
+
+
 def test_a_crash_after_the_commit_and_before_the_answer_is_applied_once(
     as_technician: Any, case: Any, monkeypatch: Any
 ) -> None:
-    """The server dies after committing mutation 1 (the client sees a 500); the retried batch
+    """The server dies after committing mutation 1 (the phone gets no answer); the retried batch
     finds it done and applies the rest."""
     client_id, occurrence_id, item_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     batch = occurrence_batch(case, occurrence_id, item_id)
 
     def crash(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("the process died after the commit")
+        raise ProcessDied
 
     with monkeypatch.context() as patched:  # create_occurrence re-reads the record after committing
         patched.setattr(occurrence_service, "load_occurrence", crash)
-        response = send(as_technician, client_id, batch)
-    assert response.status_code == 500
+        with pytest.raises(ProcessDied):
+            send(as_technician, client_id, batch)
     assert count(Occurrence) == 1 and count(OccurrenceItem) == 0
     assert last_mutation_id(client_id) == 1
 
@@ -372,3 +377,24 @@ def test_a_session_ended_while_offline_is_401_on_push_and_pull_and_applies_nothi
         (2, "applied"),
         (3, "applied"),
     ]
+
+
+def test_a_server_bug_in_one_mutation_is_rejected_and_the_outbox_goes_on(
+    as_technician: Any, case: Any, monkeypatch: Any
+) -> None:
+    """An unexpected error is not retried forever: that mutation is kept as a rejection, the next applies."""
+    client_id, occurrence_id, item_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    batch = occurrence_batch(case, occurrence_id, item_id)
+
+    def bug(actor: Any, args: dict[str, Any]) -> None:
+        raise KeyError("unit")
+
+    with monkeypatch.context() as patched:
+        patched.setitem(handlers.HANDLERS, "occurrence_item.upsert.v1", bug)
+        body = push_ok(as_technician, client_id, batch)
+    assert statuses(body) == [(1, "applied"), (2, "rejected"), (3, "applied")]
+    assert body["results"][1]["code"] == "server-error" and "reenvie" in body["results"][1]["message"]
+    assert last_mutation_id(client_id) == 3 and count(OccurrenceItem) == 0
+    db.session.commit()
+    [kept] = db.session.scalars(select(Rejection).where(Rejection.client_id == client_id)).all()
+    assert kept.mutation_id == 2 and kept.args == batch[1]["args"]
