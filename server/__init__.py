@@ -19,6 +19,7 @@ from server.config import embedded_secret, load_settings  # noqa: E402
 from server.database import configure_engine  # noqa: E402
 from server.errors import register_error_handlers  # noqa: E402
 from server.extensions import api, csrf, db, limiter, login_manager, migrate  # noqa: E402
+from server.jobs import configure_jobs  # noqa: E402
 from server.security import register_security_headers  # noqa: E402
 
 
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     _register_blueprints(app)
+    configure_jobs(app)
     _register_docs_assets(app)
 
     from server.cli import register_commands
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.catalogs.views import blp as catalogs_blp
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
+    from server.documents.views import blp as documents_blp
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
     from server.stores.views import blp as stores_blp
@@ -117,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         orders_blp,
         appointments_blp,
         calendar_blp,
+        documents_blp,
         sync_blp,
     ):
         api.register_blueprint(blueprint)

@@ -87,6 +87,23 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SYNC_WINDOW_DAYS": int(os.environ.get("SYNC_WINDOW_DAYS", "30")),
         "SYNC_TOMBSTONE_DAYS": int(os.environ.get("SYNC_TOMBSTONE_DAYS", "90")),
         "SYNC_PAGE_SIZE": int(os.environ.get("SYNC_PAGE_SIZE", "2000")),
+        # Background jobs (server.jobs): Huey on Redis with REDIS_URL, else a SQLite file
+        # (HUEY_SQLITE_PATH, default <instance>/huey.db); JOBS_IMMEDIATE runs them in the caller.
+        "REDIS_URL": redis_url,
+        "HUEY_SQLITE_PATH": os.environ.get("HUEY_SQLITE_PATH") or None,
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", False) if "JOBS_IMMEDIATE" in os.environ else None,
+        # E-mail (server.documents.mail): SMTP when SMTP_HOST is set, else .eml files in MAIL_FOLDER.
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Assistec <nao-responda@assistec.local>"),
+        "MAIL_FOLDER": os.environ.get("MAIL_FOLDER") or None,
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "587")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", True),
+        "SMTP_TLS_VERIFY": _bool("SMTP_TLS_VERIFY", True),
+        "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "20")),
+        "EMAIL_RETRIES": int(os.environ.get("EMAIL_RETRIES", "5")),
+        "EMAIL_RETRY_DELAY": float(os.environ.get("EMAIL_RETRY_DELAY", "30")),
         # The built PWA (`make pwa`): index.html, sw.js, manifest and hashed assets.
         "PWA_DIST": os.environ.get("PWA_DIST") or str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
         "PAGE_LIMIT_DEFAULT": 50,

@@ -12,6 +12,7 @@ from server.catalogs.models import CatalogEntry
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
 from server.database import index_versions
+from server.documents.models import DocumentEmail, PrintLayout
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
 from server.stores.models import Store
@@ -29,9 +30,11 @@ __all__ = [
     "Contract",
     "ContractItem",
     "Customer",
+    "DocumentEmail",
     "Occurrence",
     "OccurrenceItem",
     "PartsOrder",
+    "PrintLayout",
     "Rejection",
     "ServiceCase",
     "Store",

@@ -34,6 +34,7 @@ class Endpoint:
     # A valid body (or a function of the ids giving one), so that only authorization can fail.
     body: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
     once: bool = False  # the first success uses the record up (generating orders takes the free items)
+    query: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # query string, from the ids
 
     @property
     def consumes(self) -> bool:
@@ -61,6 +62,15 @@ def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
 
 
 ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
+
+
+def layout_body(ids: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "store_id": ids["store_id"],
+        "kind": "service_request",
+        "name": "Layout",
+        "html": "<p>{{ case.number }}</p>",
+    }
 
 
 def sync_body() -> dict[str, Any]:
@@ -144,6 +154,28 @@ ENDPOINTS = [
     # A fresh device per call: a client_id belongs to the first user who uses it.
     Endpoint("POST", "/api/sync/push", ALL, lambda ids: {**sync_body(), "mutations": []}),
     Endpoint("POST", "/api/sync/pull", ALL, lambda ids: {**sync_body(), "cursor": None}),
+    Endpoint("GET", "/api/layouts", {ADMIN}),
+    Endpoint("POST", "/api/layouts", {ADMIN}, lambda ids: layout_body(ids)),
+    Endpoint("GET", "/api/layouts/<int:layout_id>", {ADMIN}),
+    Endpoint("PATCH", "/api/layouts/<int:layout_id>", {ADMIN}, {"name": "Layout revisado"}),
+    Endpoint("DELETE", "/api/layouts/<int:layout_id>", {ADMIN}),  # the default: 409
+    Endpoint("GET", "/api/layouts/<int:layout_id>/preview.pdf", {ADMIN}),
+    Endpoint("GET", "/api/cases/<int:case_id>/documents", ALL),
+    # document_kind is the visit report: a technician may print (and e-mail) those of their visits.
+    Endpoint(
+        "GET",
+        "/api/cases/<int:case_id>/documents/<document_kind>.pdf",
+        ALL,
+        query=lambda ids: {"appointment_id": ids["appointment_id"]},
+    ),
+    Endpoint(
+        "POST",
+        "/api/cases/<int:case_id>/documents/<document_kind>/email",
+        ALL,
+        lambda ids: {"appointment_id": ids["appointment_id"], "recipients": ["cliente@example.com"]},
+    ),
+    Endpoint("GET", "/api/cases/<int:case_id>/documents/emails/<uuid:email_id>", ALL),
+    Endpoint("GET", "/api/mail/outbox", {ADMIN}),
     Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),
     Endpoint("DELETE", "/api/calendar/token", {ADMIN, TECHNICIAN}),
 ]
@@ -164,6 +196,7 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
     from server.appointments.service import create_appointment
     from server.attachments.service import upload_attachment
     from server.catalogs.models import CatalogEntry
+    from server.documents.models import DocumentEmail, PrintLayout
     from server.extensions import db
     from server.occurrences.service import create_occurrence
     from server.orders.service import generate_orders
@@ -201,6 +234,19 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
         order_id=order.id,
         appointment_id=appointment.id,
     )
+    email = DocumentEmail(  # a row, not queue_email(): rendering a PDF for every test is slow
+        store_id=store.id,
+        case_id=case.id,
+        kind="visit_report",
+        recipients=["c@x.com"],
+        subject="Relatório",
+        message="Segue.",
+        message_id=f"<{uuid.uuid4()}@assistec>",
+    )
+    db.session.add(email)
+    db.session.commit()
+    layout_id = db.session.scalar(select(PrintLayout.id).where(PrintLayout.store_id == store.id).limit(1))
+    ids.update(document_kind="visit_report", email_id=email.id, layout_id=layout_id)
     photo = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(photo, "JPEG")
     digest = hashlib.sha256(photo.getvalue()).hexdigest()
@@ -220,7 +266,8 @@ def world(app: Flask, store: Any, other_store: Any, admin: Any, scheduler: Any, 
 
 
 def _call(client: Any, endpoint: Endpoint, ids: dict[str, Any]) -> Any:
-    return client.open(endpoint.url(ids), method=endpoint.method, json=endpoint.payload(ids))
+    query = endpoint.query(ids) if endpoint.query else None
+    return client.open(endpoint.url(ids), method=endpoint.method, json=endpoint.payload(ids), query_string=query)
 
 
 def test_the_table_names_every_api_route(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Stores: creating one seeds its catalogs and makes its creator a member."""
+"""Stores: creating one seeds its catalogs and print layouts and makes its creator a member."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ def create_store(data: dict[str, Any], creator: User | None = None) -> Store:
     db.session.add(store)
     db.session.flush()
     seed_catalogs(store)
+    from server.documents.service import default_layouts
+
+    default_layouts(store, creator)
     if creator is not None:
         creator.stores.append(store)
     db.session.commit()

@@ -1,0 +1,230 @@
+# ruff: noqa: E501  (HTML and CSS of the default layouts: long lines read better than split ones)
+"""The layouts every store starts with: A4, pt-BR, system fonts only (DejaVu), nothing from the network."""
+
+from __future__ import annotations
+
+from server.documents.models import DocumentKind
+
+CSS = """
+@page {
+  size: A4;
+  margin: 16mm 14mm 18mm 14mm;
+  @bottom-left { content: "{{footer}}"; font: 7.5pt "DejaVu Sans", sans-serif; color: #666; }
+  @bottom-right { content: "Página " counter(page) " de " counter(pages); font: 7.5pt "DejaVu Sans", sans-serif; color: #666; }
+}
+* { box-sizing: border-box; }
+body { font: 9.5pt/1.4 "DejaVu Sans", sans-serif; color: #1d232b; margin: 0; }
+header.doc { display: flex; justify-content: space-between; align-items: flex-start;
+  border-bottom: 2px solid #1f4e79; padding-bottom: 6pt; margin-bottom: 10pt; }
+header.doc .store { font-size: 8pt; color: #444; }
+header.doc .store strong { display: block; font-size: 12pt; color: #1f4e79; }
+header.doc .store { flex: 1; padding-right: 8pt; }
+header.doc .title { text-align: right; white-space: nowrap; }
+header.doc .title h1 { font-size: 14pt; margin: 0; color: #1f4e79; }
+header.doc .title .number { font-size: 12pt; font-weight: bold; }
+section { margin-bottom: 9pt; page-break-inside: avoid; }
+h2 { font-size: 9.5pt; letter-spacing: .02em; color: #fff; background: #1f4e79;
+  padding: 2.5pt 5pt; margin: 0 0 4pt 0; }
+h3 { font-size: 9.5pt; margin: 6pt 0 3pt 0; }
+table { width: 100%; border-collapse: collapse; }
+table.fields td { padding: 2pt 4pt; vertical-align: top; border-bottom: .5pt solid #d5dbe3; }
+table.fields td.label { width: 24%; color: #555; font-size: 8pt; }
+table.items th { background: #e8eef5; font-size: 8pt; text-align: left; padding: 3pt 4pt; }
+table.items td { padding: 3pt 4pt; border-bottom: .5pt solid #d5dbe3; }
+table.items td.num, table.items th.num { text-align: right; white-space: nowrap; }
+.box { border: .8pt solid #9aa7b5; padding: 5pt 6pt; min-height: 28pt; white-space: pre-wrap; }
+.muted { color: #666; font-size: 8pt; }
+.photos img { height: 32mm; margin: 0 3pt 3pt 0; border: .5pt solid #ccc; }
+.signatures { display: flex; justify-content: space-between; margin-top: 26pt; }
+.signatures div { width: 46%; text-align: center; border-top: .8pt solid #333; padding-top: 3pt; font-size: 8.5pt; }
+.signature-image { height: 22mm; display: block; margin: 0 auto 2pt auto; }
+.total td { font-weight: bold; }
+""".replace("{{footer}}", "Documento gerado pelo Assistec")
+
+HEADER = """
+<header class="doc">
+  <div class="store">
+    {% if store.logo %}<img src="{{ store.logo }}" style="height: 14mm">{% endif %}
+    <strong>{{ store.name }}</strong>
+    {% if store.cnpj %}CNPJ {{ store.cnpj }}<br>{% endif %}
+    {{ store.address.line }}{% if store.address.cep %} — CEP&nbsp;{{ store.address.cep }}{% endif %}<br>
+    {{ store.phone }}{% if store.phone and store.email %} · {% endif %}{{ store.email }}
+  </div>
+  <div class="title">
+    <h1>{{ title }}</h1>
+    <div class="number">{{ case.number }}</div>
+    <div class="muted">Emitido em {{ generated_at }}</div>
+  </div>
+</header>
+"""
+
+CUSTOMER = """
+<section>
+  <h2>Cliente</h2>
+  <table class="fields">
+    <tr><td class="label">Nome</td><td>{{ customer.name }}</td></tr>
+    {% if customer.document %}<tr><td class="label">{{ customer.document_label }}</td><td>{{ customer.document }}</td></tr>{% endif %}
+    <tr><td class="label">Telefones</td><td>{{ customer.phones | join(" · ") }}</td></tr>
+    {% if customer.email %}<tr><td class="label">E-mail</td><td>{{ customer.email }}</td></tr>{% endif %}
+    <tr><td class="label">Endereço do atendimento</td><td>{{ case.service_address.line }}{% if case.service_address.cep %} — CEP&nbsp;{{ case.service_address.cep }}{% endif %}</td></tr>
+    {% if contract %}<tr><td class="label">Contrato</td><td>{{ contract.number }}{% if contract.delivery_on %} — entregue em {{ contract.delivery_on }}{% endif %}</td></tr>{% endif %}
+  </table>
+</section>
+"""
+
+ITEMS = """
+<table class="items">
+  <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Ação</th><th>Fornecedor</th></tr>
+  {% for item in occurrence.items %}
+  <tr><td>{{ item.description }}</td><td>{{ item.code }}</td><td class="num">{{ item.quantity }} {{ item.unit }}</td>
+      <td>{{ item.action }}</td><td>{{ item.supplier }}</td></tr>
+  {% endfor %}
+</table>
+"""
+
+OCCURRENCES = (
+    """
+{% if occurrences %}
+<section>
+  <h2>Ocorrências</h2>
+  {% for occurrence in occurrences %}
+  <h3>{{ loop.index }}. {{ occurrence.type }} — {{ occurrence.payer }}</h3>
+  <table class="fields">
+    <tr><td class="label">Ambiente / Linha</td><td>{{ occurrence.room }}{% if occurrence.product_line %} / {{ occurrence.product_line }}{% endif %}</td></tr>
+    <tr><td class="label">Situação</td><td>{{ occurrence.resolution }}{% if occurrence.status %} ({{ occurrence.status }}){% endif %}{% if occurrence.unresolved_reason %}: {{ occurrence.unresolved_reason }}{% endif %}</td></tr>
+    <tr><td class="label">Previsão de correção</td><td>{{ occurrence.expected_fix_on }}</td></tr>
+    {% if occurrence.supplier_order_number %}<tr><td class="label">Pedido do fornecedor</td><td>{{ occurrence.supplier_order_number }}</td></tr>{% endif %}
+    {% if occurrence.report %}<tr><td class="label">Relato</td><td>{{ occurrence.report }}</td></tr>{% endif %}
+  </table>
+  {% if occurrence.items %}"""
+    + ITEMS
+    + """{% endif %}
+  {% if show_photos and occurrence.photos %}
+  <div class="photos">{% for photo in occurrence.photos %}<img src="{{ photo.src }}" alt="{{ photo.caption }}">{% endfor %}</div>
+  {% endif %}
+  {% endfor %}
+</section>
+{% endif %}
+"""
+)
+
+SERVICE_REQUEST = (
+    HEADER
+    + CUSTOMER
+    + """
+<section>
+  <h2>Assistência</h2>
+  <table class="fields">
+    <tr><td class="label">Abertura</td><td>{{ case.opened_on }}</td></tr>
+    <tr><td class="label">Prazo (CDC art. 18)</td><td>{{ case.due_on }} — {{ case.deadline_days }} dias</td></tr>
+    <tr><td class="label">Situação</td><td>{{ case.status }}</td></tr>
+  </table>
+</section>
+<section>
+  <h2>Situação Alegada</h2>
+  <div class="box">{{ case.reported_issue }}</div>
+</section>
+{% if visits %}
+<section>
+  <h2>Visitas</h2>
+  <table class="items">
+    <tr><th>Data</th><th>Horário</th><th>Tipo</th><th>Técnico</th><th>Situação</th></tr>
+    {% for visit in visits %}
+    <tr><td>{{ visit.date }}</td><td>{{ visit.starts }}–{{ visit.ends }}</td><td>{{ visit.type }}</td>
+        <td>{{ visit.technician }}</td><td>{{ visit.status }}</td></tr>
+    {% endfor %}
+  </table>
+</section>
+{% endif %}
+"""
+    + OCCURRENCES.replace("{% if show_photos", "{% if false")
+    + """
+<p class="muted">Prazo legal para o reparo conforme o Código de Defesa do Consumidor (Lei 8.078/1990, art. 18 §1º).</p>
+<div class="signatures">
+  <div>{{ store.name }}</div>
+  <div>{{ customer.name }}<br><span class="muted">Cliente</span></div>
+</div>
+"""
+)
+
+VISIT_REPORT = (
+    HEADER
+    + CUSTOMER
+    + """
+<section>
+  <h2>Visita</h2>
+  <table class="fields">
+    <tr><td class="label">Data</td><td>{{ visit.date }}, {{ visit.starts }}–{{ visit.ends }}</td></tr>
+    <tr><td class="label">Chegada / saída</td><td>{{ visit.checked_in }}{% if visit.checked_out %} — {{ visit.checked_out }}{% endif %}</td></tr>
+    <tr><td class="label">Técnico</td><td>{{ visit.technician }}</td></tr>
+    <tr><td class="label">Tipo</td><td>{{ visit.type }}</td></tr>
+    {% if visit.notes %}<tr><td class="label">Observação</td><td>{{ visit.notes }}</td></tr>{% endif %}
+  </table>
+</section>
+<section>
+  <h2>Situação Alegada</h2>
+  <div class="box">{{ case.reported_issue }}</div>
+</section>
+"""
+    + OCCURRENCES.replace("{% if show_photos", "{% if true")
+    + """
+<div class="signatures">
+  <div>{{ visit.technician }}<br><span class="muted">Técnico</span></div>
+  <div>
+    {% if signature %}<img class="signature-image" src="{{ signature.src }}" alt="Assinatura">{% endif %}
+    {{ signature.name if signature and signature.name else customer.name }}<br><span class="muted">Cliente</span>
+  </div>
+</div>
+"""
+)
+
+PARTS_ORDER = (
+    HEADER
+    + """
+<section>
+  <h2>Pedido de peças {{ order.number }}</h2>
+  <table class="fields">
+    <tr><td class="label">Fornecedor</td><td>{{ order.supplier }}</td></tr>
+    <tr><td class="label">Modalidade</td><td>{{ order.payer }}</td></tr>
+    <tr><td class="label">Situação</td><td>{{ order.status }}</td></tr>
+    <tr><td class="label">Data do pedido</td><td>{{ order.created_on }}</td></tr>
+    {% if order.notes %}<tr><td class="label">Observação</td><td>{{ order.notes }}</td></tr>{% endif %}
+  </table>
+</section>
+"""
+    + CUSTOMER
+    + """
+<section>
+  <h2>Situação Alegada</h2>
+  <div class="box">{{ case.reported_issue }}</div>
+</section>
+<section>
+  <h2>Itens</h2>
+  <table class="items">
+    <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Ação</th><th class="num">Custo unit.</th><th class="num">Total</th></tr>
+    {% for item in order.items %}
+    <tr><td>{{ item.description }}</td><td>{{ item.code }}</td><td class="num">{{ item.quantity }} {{ item.unit }}</td>
+        <td>{{ item.action }}</td><td class="num">{{ item.unit_cost }}</td><td class="num">{{ item.total }}</td></tr>
+    {% endfor %}
+    <tr class="total"><td colspan="5">Total{% if order.items_without_cost %} ({{ order.items_without_cost }} item(ns) sem custo){% endif %}</td><td class="num">{{ order.total }}</td></tr>
+  </table>
+</section>
+"""
+    + OCCURRENCES.replace("{% if show_photos", "{% if false")
+    + """
+<div class="signatures">
+  <div>{{ store.name }}<br><span class="muted">Solicitante</span></div>
+  <div>{{ order.supplier }}<br><span class="muted">Fornecedor</span></div>
+</div>
+"""
+)
+
+DEFAULTS: dict[DocumentKind, tuple[str, str]] = {
+    DocumentKind.SERVICE_REQUEST: ("Solicitação de Assistência (padrão)", SERVICE_REQUEST),
+    DocumentKind.VISIT_REPORT: ("Relatório de Visita (padrão)", VISIT_REPORT),
+    DocumentKind.PARTS_ORDER: ("Pedido de Peças (padrão)", PARTS_ORDER),
+}
+
+
+def wrap(body: str) -> str:
+    return '<!DOCTYPE html>\n<html lang="pt-BR"><head><meta charset="utf-8"></head><body>' + body + "</body></html>\n"
