@@ -866,3 +866,15 @@ def test_an_id_used_in_another_store_is_409_and_untouched(
         assert response.json["type"].endswith("/attachment-id-taken")
     assert (uploads / str(store.id) / str(attachment_id)).read_bytes() == stored
     assert len(files_in(uploads)) == 2
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_is_imported(
+    as_technician: ApiClient, uploads: Path, monkeypatch: Any
+) -> None:
+    """WeasyPrint switches Pillow to accepting truncated images on import; uploads must not follow."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what `import weasyprint` does
+    response = put(as_technician, jpeg((400, 300), "red", quality=95)[:1500])
+    assert response.status_code == 415, response.json
+    assert files_in(uploads) == []

@@ -12,7 +12,7 @@ import struct
 from dataclasses import dataclass
 from io import BytesIO
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from server.attachments.models import AttachmentKind
 from server.errors import Problem
@@ -90,7 +90,10 @@ def _decode(data: bytes) -> Image.Image:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still covers MAX_SIDE: a
             # 48 MP photo then needs a quarter of the memory and time.
             image.draft(image.mode, (MAX_SIDE, MAX_SIDE))
-        image.load()  # a truncated file fails here
+        # A truncated file fails here, unless Pillow's process-wide LOAD_TRUNCATED_IMAGES is on:
+        # WeasyPrint turns it on when imported (for the documents), so uploads turn it off again.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        image.load()
     except Image.DecompressionBombError:
         raise too_many_pixels() from None
     except _DECODE_ERRORS:
