@@ -21,10 +21,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-# The PWA (pwa/): exact versions from package-lock.json; no browser is ever downloaded
-# (the e2e tests drive Debian's /usr/bin/chromium).
+# The PWA (pwa/): exact versions from package-lock.json. No browser is ever downloaded: the e2e
+# tests and bench-pwa drive Debian's /usr/bin/chromium through Playwright for Python.
 $(PWA)/node_modules/.installed: $(PWA)/package.json $(PWA)/package-lock.json
-	cd $(PWA) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	cd $(PWA) && $(NPM) ci --no-audit --no-fund
 	touch $@
 
 pwa: $(PWA)/node_modules/.installed
@@ -34,12 +34,13 @@ test-pwa: $(PWA)/node_modules/.installed
 	@echo "== PWA unit tests (Vitest) =="
 	cd $(PWA) && $(NPM) test
 
+# Marked `e2e` and left out of the plain pytest runs (pyproject's addopts).
 test-e2e: install pwa
-	@echo "== PWA end-to-end tests (Playwright, Chromium) =="
-	cd $(PWA) && $(NPM) run e2e
+	@echo "== PWA end-to-end tests (pytest + Playwright, Chromium) =="
+	$(BIN)/pytest -m e2e tests/e2e
 
 bench-pwa: install pwa
-	cd $(PWA) && $(NPM) run bench
+	$(BIN)/python -m scripts.bench_pwa
 
 run: install pwa
 	$(BIN)/flask db upgrade
