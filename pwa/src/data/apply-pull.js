@@ -4,7 +4,8 @@
 // - `reset` clears the records, never the outbox, the rejections or the photos;
 // - an outbox entry leaves only when a pull answers last_mutation_id >= its id, and only after
 //   the last page of the answer, when every row it brings has arrived;
-// - rejections are kept as they arrive (the server sends each one once).
+// - rejections are kept as they arrive, by mutation id, in the same transaction as the new
+//   cursor: the server sends one again until a pull comes with a cursor that followed it.
 import { getMeta, RECORD_TABLES, setMeta } from './db.js'
 import { applyLocal } from './mutations.js'
 
@@ -90,7 +91,7 @@ export async function pruneOld(db, now = Date.now()) {
   }
 }
 
-/** The server sends each rejection once: store it at once, with the photos of its entry. */
+/** Store each rejection at once, with the photos of its entry (a repeat replaces itself). */
 async function keepRejections(db, rejections) {
   for (const rejection of rejections) {
     const entry = await db.outbox.where('mutation_id').equals(rejection.mutation_id).first()
