@@ -46,7 +46,8 @@ run: install pwa
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "Assistec em http://$(HOST):$(PORT) — API em /api, documentação em http://$(HOST):$(PORT)/api/docs"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@echo "Web (gunicorn) e fila de tarefas (Huey: e-mails) juntos, pelo Procfile (honcho)."
+	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker
 
 test: lint typecheck test-pwa test-sqlite test-postgres test-e2e
 
