@@ -74,6 +74,7 @@ test-postgres: install
 # Timing goals live here, not in the tests: prints measured figures and ratios from one run.
 bench: install bench-pwa
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m scripts.bench_documents
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,29 +14,30 @@ CSS = """
 }
 * { box-sizing: border-box; }
 body { font: 9.5pt/1.4 "DejaVu Sans", sans-serif; color: #1d232b; margin: 0; }
-header.doc { display: flex; justify-content: space-between; align-items: flex-start;
-  border-bottom: 2px solid #1f4e79; padding-bottom: 6pt; margin-bottom: 10pt; }
+header.doc { border-bottom: 2px solid #1f4e79; padding-bottom: 6pt; margin-bottom: 10pt; overflow: hidden; }
 header.doc .store { font-size: 8pt; color: #444; }
 header.doc .store strong { display: block; font-size: 12pt; color: #1f4e79; }
-header.doc .store { flex: 1; padding-right: 8pt; }
-header.doc .title { text-align: right; white-space: nowrap; }
+header.doc .store { float: left; width: 60%; }
+header.doc .title { float: right; width: 40%; text-align: right; }
 header.doc .title h1 { font-size: 14pt; margin: 0; color: #1f4e79; }
 header.doc .title .number { font-size: 12pt; font-weight: bold; }
 section { margin-bottom: 9pt; page-break-inside: avoid; }
 h2 { font-size: 9.5pt; letter-spacing: .02em; color: #fff; background: #1f4e79;
   padding: 2.5pt 5pt; margin: 0 0 4pt 0; }
 h3 { font-size: 9.5pt; margin: 6pt 0 3pt 0; }
-table { width: 100%; border-collapse: collapse; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.fields td { padding: 2pt 4pt; vertical-align: top; border-bottom: .5pt solid #d5dbe3; }
-table.fields td.label { width: 24%; color: #555; font-size: 8pt; }
+table.fields td.label { width: 26%; color: #555; font-size: 8pt; }
+.signatures > div + div { float: right; }
+table.items th:first-child { width: 36%; }
 table.items th { background: #e8eef5; font-size: 8pt; text-align: left; padding: 3pt 4pt; }
 table.items td { padding: 3pt 4pt; border-bottom: .5pt solid #d5dbe3; }
 table.items td.num, table.items th.num { text-align: right; white-space: nowrap; }
 .box { border: .8pt solid #9aa7b5; padding: 5pt 6pt; min-height: 28pt; white-space: pre-wrap; }
 .muted { color: #666; font-size: 8pt; }
 .photos img { height: 32mm; margin: 0 3pt 3pt 0; border: .5pt solid #ccc; }
-.signatures { display: flex; justify-content: space-between; margin-top: 26pt; }
-.signatures div { width: 46%; text-align: center; border-top: .8pt solid #333; padding-top: 3pt; font-size: 8.5pt; }
+.signatures { margin-top: 26pt; overflow: hidden; }
+.signatures > div { float: left; width: 46%; text-align: center; border-top: .8pt solid #333; padding-top: 3pt; font-size: 8.5pt; }
 .signature-image { height: 22mm; display: block; margin: 0 auto 2pt auto; }
 .total td { font-weight: bold; }
 """.replace("{{footer}}", "Documento gerado pelo Assistec")
