@@ -17,9 +17,9 @@ body { font: 9.5pt/1.4 "DejaVu Sans", sans-serif; color: #1d232b; margin: 0; }
 header.doc { border-bottom: 2px solid #1f4e79; padding-bottom: 6pt; margin-bottom: 10pt; overflow: hidden; }
 header.doc .store { font-size: 8pt; color: #444; }
 header.doc .store strong { display: block; font-size: 12pt; color: #1f4e79; }
-header.doc .store { float: left; width: 60%; }
-header.doc .title { float: right; width: 40%; text-align: right; }
-header.doc .title h1 { font-size: 14pt; margin: 0; color: #1f4e79; }
+header.doc .store { float: left; width: 54%; }
+header.doc .title { float: right; width: 46%; text-align: right; }
+header.doc .title h1 { font-size: 13pt; margin: 0; color: #1f4e79; }
 header.doc .title .number { font-size: 12pt; font-weight: bold; }
 section { margin-bottom: 9pt; page-break-inside: avoid; }
 h2 { font-size: 9.5pt; letter-spacing: .02em; color: #fff; background: #1f4e79;
@@ -28,7 +28,6 @@ h3 { font-size: 9.5pt; margin: 6pt 0 3pt 0; }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.fields td { padding: 2pt 4pt; vertical-align: top; border-bottom: .5pt solid #d5dbe3; }
 table.fields td.label { width: 26%; color: #555; font-size: 8pt; }
-.signatures > div + div { float: right; }
 table.items th:first-child { width: 36%; }
 table.items th { background: #e8eef5; font-size: 8pt; text-align: left; padding: 3pt 4pt; }
 table.items td { padding: 3pt 4pt; border-bottom: .5pt solid #d5dbe3; }
@@ -36,9 +35,12 @@ table.items td.num, table.items th.num { text-align: right; white-space: nowrap;
 .box { border: .8pt solid #9aa7b5; padding: 5pt 6pt; min-height: 28pt; white-space: pre-wrap; }
 .muted { color: #666; font-size: 8pt; }
 .photos img { height: 32mm; margin: 0 3pt 3pt 0; border: .5pt solid #ccc; }
-.signatures { margin-top: 26pt; overflow: hidden; }
-.signatures > div { float: left; width: 46%; text-align: center; border-top: .8pt solid #333; padding-top: 3pt; font-size: 8.5pt; }
-.signature-image { height: 22mm; display: block; margin: 0 auto 2pt auto; }
+.signatures { margin-top: 10pt; overflow: hidden; page-break-inside: avoid; }
+.signatures > div { float: left; width: 46%; text-align: center; font-size: 8.5pt; }
+.signatures > div + div { float: right; }
+.signatures .space { height: 24mm; overflow: hidden; }
+.signatures .line { border-top: .8pt solid #333; padding-top: 3pt; }
+.signature-image { height: 22mm; display: block; margin: 0 auto; }
 .total td { font-weight: bold; }
 """.replace("{{footer}}", "Documento gerado pelo Assistec")
 
@@ -142,8 +144,8 @@ SERVICE_REQUEST = (
     + """
 <p class="muted">Prazo legal para o reparo conforme o Código de Defesa do Consumidor (Lei 8.078/1990, art. 18 §1º).</p>
 <div class="signatures">
-  <div>{{ store.name }}</div>
-  <div>{{ customer.name }}<br><span class="muted">Cliente</span></div>
+  <div><div class="space"></div><div class="line">{{ store.name }}</div></div>
+  <div><div class="space"></div><div class="line">{{ customer.name }}<br><span class="muted">Cliente</span></div></div>
 </div>
 """
 )
@@ -170,10 +172,10 @@ VISIT_REPORT = (
     + OCCURRENCES.replace("{% if show_photos", "{% if true")
     + """
 <div class="signatures">
-  <div>{{ visit.technician }}<br><span class="muted">Técnico</span></div>
+  <div><div class="space"></div><div class="line">{{ visit.technician }}<br><span class="muted">Técnico</span></div></div>
   <div>
-    {% if signature %}<img class="signature-image" src="{{ signature.src }}" alt="Assinatura">{% endif %}
-    {{ signature.name if signature and signature.name else customer.name }}<br><span class="muted">Cliente</span>
+    <div class="space">{% if signature %}<img class="signature-image" src="{{ signature.src }}" alt="Assinatura do cliente">{% endif %}</div>
+    <div class="line">{{ signature.name if signature and signature.name else customer.name }}<br><span class="muted">Cliente</span></div>
   </div>
 </div>
 """
@@ -214,8 +216,8 @@ PARTS_ORDER = (
     + OCCURRENCES.replace("{% if show_photos", "{% if false")
     + """
 <div class="signatures">
-  <div>{{ store.name }}<br><span class="muted">Solicitante</span></div>
-  <div>{{ order.supplier }}<br><span class="muted">Fornecedor</span></div>
+  <div><div class="space"></div><div class="line">{{ store.name }}<br><span class="muted">Solicitante</span></div></div>
+  <div><div class="space"></div><div class="line">{{ order.supplier }}<br><span class="muted">Fornecedor</span></div></div>
 </div>
 """
 )
