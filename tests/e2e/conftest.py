@@ -9,9 +9,8 @@ with `make test-e2e` (builds the PWA, then `pytest -m e2e tests/e2e`).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Playwright, expect, sync_playwright
@@ -67,7 +66,9 @@ def phone(playwright: Playwright, backend: Backend, network: Network, tmp_path: 
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[Any]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failed test's report carries the end of its Flask log."""
     report = yield
     if report.failed:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import APIRequestContext, BrowserContext, Page, Playwright
+from playwright.sync_api import APIRequestContext, BrowserContext, Page, Playwright, ViewportSize
 
 from .network import Network
 
@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
 
 PASSWORD = "assistec-demo"
 TECHNICIAN = "tecnico1@demo.assistec.com.br"
@@ -247,7 +247,7 @@ def launch_phone(playwright: Playwright, profile: Path, base_url: str, offline: 
         args=CHROMIUM_ARGS,
         headless=True,
         base_url=base_url,
-        viewport=PHONE,  # type: ignore[arg-type]
+        viewport=PHONE,
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
