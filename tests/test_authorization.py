@@ -64,13 +64,9 @@ def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
 ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
 
 
-def layout_body(ids: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "store_id": ids["store_id"],
-        "kind": "service_request",
-        "name": "Layout",
-        "html": "<p>{{ case.number }}</p>",
-    }
+def layout_body(ids: dict[str, Any], name: bool = True) -> dict[str, Any]:
+    body = {"store_id": ids["store_id"], "kind": "service_request", "html": "<p>{{ case.number }}</p>"}
+    return {**body, "name": "Layout"} if name else body
 
 
 def sync_body() -> dict[str, Any]:
@@ -156,6 +152,7 @@ ENDPOINTS = [
     Endpoint("POST", "/api/sync/pull", ALL, lambda ids: {**sync_body(), "cursor": None}),
     Endpoint("GET", "/api/layouts", {ADMIN}),
     Endpoint("POST", "/api/layouts", {ADMIN}, lambda ids: layout_body(ids)),
+    Endpoint("POST", "/api/layouts/preview.pdf", {ADMIN}, lambda ids: layout_body(ids, name=False)),
     Endpoint("GET", "/api/layouts/<int:layout_id>", {ADMIN}),
     Endpoint("PATCH", "/api/layouts/<int:layout_id>", {ADMIN}, {"name": "Layout revisado"}),
     Endpoint("DELETE", "/api/layouts/<int:layout_id>", {ADMIN}),  # the default: 409

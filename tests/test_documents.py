@@ -289,6 +289,17 @@ def test_admin_adds_a_layout_makes_it_default_and_previews_it(as_admin: ApiClien
     assert as_admin.get(f"/api/layouts/{old['id']}").status_code == 404
 
 
+def test_a_draft_is_previewed_before_it_is_saved(as_admin: ApiClient, store: Store, other_store: Store) -> None:
+    draft = {"store_id": store.id, "kind": "parts_order", "html": "<p>{{ order.number }} {{ order.total }}</p>"}
+    text = pdf_text(as_admin.post("/api/layouts/preview.pdf", json=draft))
+    assert "PD-2026-00001 R$ 37,80" in text
+    response = as_admin.post("/api/layouts/preview.pdf", json={**draft, "html": "{{ order.__class__ }}"})
+    assert response.status_code == 422
+    response = as_admin.post("/api/layouts/preview.pdf", json={**draft, "store_id": other_store.id})
+    assert response.status_code == 404
+    assert len(as_admin.get("/api/layouts?kind=parts_order").json) == 1  # nothing saved
+
+
 def test_default_layouts_preview_with_sample_data(as_admin: ApiClient) -> None:
     for layout in as_admin.get("/api/layouts").json:
         text = pdf_text(as_admin.get(f"/api/layouts/{layout['id']}/preview.pdf"))

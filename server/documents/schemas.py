@@ -24,6 +24,13 @@ class LayoutIn(Strict):
     is_default = fields.Boolean(load_default=False)
 
 
+class LayoutPreviewIn(Strict):
+    store_id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Tipo de documento inválido."))
+    html = fields.String(required=True, validate=validate.Length(min=1, max=HTML_MAX))
+    css = fields.String(validate=validate.Length(max=HTML_MAX), load_default="")
+
+
 class LayoutUpdate(Strict):
     name = Text(120)
     html = fields.String(validate=validate.Length(min=1, max=HTML_MAX))

@@ -140,6 +140,14 @@ def preview(layout: PrintLayout) -> bytes:
     return render_pdf(layout.html, layout.css, sample, DocumentFetcher(layout.store_id, set()))
 
 
+def preview_draft(user: User, data: dict[str, Any]) -> bytes:
+    """A layout being edited, rendered with sample data before it is saved (same checks as saving)."""
+    store = require_member(user, data["store_id"])
+    _check(data["kind"], data["html"])
+    sample = docdata.sample_data(KIND_LABELS[DocumentKind(data["kind"])])
+    return render_pdf(data["html"], data["css"], sample, DocumentFetcher(store.id, set()))
+
+
 # --- documents of a case ------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from server.documents.schemas import (
     LayoutArgs,
     LayoutIn,
     LayoutOut,
+    LayoutPreviewIn,
     LayoutUpdate,
     OutboxEntry,
 )
@@ -65,6 +66,16 @@ def list_layouts(args: dict[str, Any]) -> list[PrintLayout]:
 def create_layout(data: dict[str, Any]) -> PrintLayout:
     """Add a layout: a Jinja template (sandboxed, autoescaped) checked now with sample data (422 if it fails)."""
     return service.create_layout(me(), data)
+
+
+@blp.post("/layouts/preview.pdf")
+@roles(Role.ADMIN)
+@blp.arguments(LayoutPreviewIn)
+@blp.response(200, description="The draft rendered with sample data")
+@blp.doc(responses=PDF)
+def preview_draft(data: dict[str, Any]) -> Response:
+    """A layout being edited (not saved), rendered with sample data; 422 as when saving it."""
+    return _pdf(service.preview_draft(me(), data), "previa-layout.pdf")
 
 
 @blp.get("/layouts/<int:layout_id>")
