@@ -145,8 +145,9 @@ def pdf_text(response: Any) -> str:
 
 
 def pdf_images(response: Any) -> list[Any]:
+    """The document's distinct images (weasyprint shares one resource dictionary among pages)."""
     reader = PdfReader(io.BytesIO(response.data))
-    return [img for page in reader.pages for img in page.images]
+    return list({img.name: img for page in reader.pages for img in page.images}.values())
 
 
 def pdf_url(world: dict[str, Any], kind: str, **query: Any) -> str:
@@ -443,3 +444,29 @@ def test_case_timeline_unchanged_by_printing(as_scheduler: ApiClient, world: dic
     before = db.session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1))
     as_scheduler.get(pdf_url(world, "service_request"))
     assert db.session.scalar(select(CaseEvent.id).order_by(CaseEvent.id.desc()).limit(1)) == before
+
+
+def test_the_stores_logo_is_on_its_documents(
+    app: Flask, as_admin: ApiClient, store: Store, other_store: Store, world: dict[str, Any]
+) -> None:
+    logo = io.BytesIO()
+    Image.new("RGBA", (300, 100), (31, 78, 121, 255)).save(logo, "PNG")
+    logo_id = uuid.uuid4()
+    response = as_admin.put(
+        f"/api/attachments/{logo_id}?kind=signature&store_id={store.id}",
+        data=logo.getvalue(),
+        headers={"X-Content-SHA256": hashlib.sha256(logo.getvalue()).hexdigest(), "Content-Type": "image/png"},
+    )
+    assert response.status_code == 200, response.json
+    response = as_admin.patch(f"/api/stores/{store.id}", json={"logo_id": str(logo_id)})
+    assert response.status_code == 200 and response.json["logo_id"] == str(logo_id)
+    response = as_admin.get(pdf_url(world, "service_request"))
+    assert [Image.open(io.BytesIO(img.data)).size for img in pdf_images(response)] == [(300, 100)]
+    layout = as_admin.get("/api/layouts?kind=service_request").json[0]
+    preview = as_admin.get(f"/api/layouts/{layout['id']}/preview.pdf")
+    assert len(pdf_images(preview)) == 1
+    # Another store's image cannot become our logo (nor an id that is no image at all).
+    theirs = attach(make_user(Role.ADMIN, [other_store]), logo.getvalue(), kind="signature", store_id=other_store.id)
+    for wrong in (theirs, uuid.uuid4()):
+        response = as_admin.patch(f"/api/stores/{store.id}", json={"logo_id": str(wrong)})
+        assert response.status_code == 422 and "logo_id" in response.json["errors"]

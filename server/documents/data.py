@@ -102,7 +102,7 @@ def store_data(store: Store) -> Data:
         "phone": phone(store.phone) if store.phone else "",
         "email": store.email or "",
         "address": address(store.address),
-        "logo": None,  # stores have no logo yet: layouts show the name
+        "logo": "assistec:logo" if store.logo_id else None,
     }
 
 

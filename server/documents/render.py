@@ -9,7 +9,8 @@ Three walls keep an admin's layout from reaching what it should not:
 * The data is plain dicts, lists and strings built here (`server.documents.data`), never ORM
   objects: there is nothing behind them to walk to.
 * Images and stylesheets come through `DocumentFetcher`, which serves only `assistec:` URLs —
-  the project's static files and the case's own attachments (by id, read from storage) — and
+  the store's logo, the project's static files and the case's own attachments (by id, read from
+  storage) — and
   `data:` URLs. `file://`, `http(s)://` (any host) and another store's attachment are refused
   and listed in `refused`.
 """
@@ -104,12 +105,13 @@ def render_html(html: str, data: Mapping[str, Any]) -> str:
 
 
 class DocumentFetcher(URLFetcher):
-    """Serves `assistec:static/<file>` and `assistec:attachment/<uuid>` (or `thumbnail/<uuid>`) of
-    the allowed attachments, and `data:` URLs; refuses everything else."""
+    """Serves `assistec:logo` (the store's), `assistec:static/<file>`, `assistec:attachment/<uuid>`
+    (or `thumbnail/<uuid>`) of the allowed attachments, and `data:` URLs; refuses everything else."""
 
-    def __init__(self, store_id: int, attachments: set[uuid.UUID]) -> None:
+    def __init__(self, store_id: int, attachments: set[uuid.UUID], logo: uuid.UUID | None = None) -> None:
         super().__init__(timeout=1, allowed_protocols=["data"], allow_redirects=False)
         self.store_id = store_id
+        self.logo = logo
         self.attachments = attachments
         self.refused: list[str] = []
 
@@ -125,6 +127,9 @@ class DocumentFetcher(URLFetcher):
 
     def _local(self, path: str) -> URLFetcherResponse | None:
         where, _, name = path.partition("/")
+        if where == "logo" and not name and self.logo is not None:
+            file = storage.file_path(self.store_id, self.logo)
+            return URLFetcherResponse(SCHEME + path, file.read_bytes()) if file.is_file() else None
         if where == "static":
             candidate = (STATIC / name).resolve()
             if candidate.parent == STATIC and candidate.is_file() and candidate.suffix in STATIC_TYPES:

@@ -135,17 +135,25 @@ def delete_layout(layout: PrintLayout) -> None:
     db.session.commit()
 
 
+def _sample(store: Store, kind: str) -> tuple[dict[str, Any], DocumentFetcher]:
+    """Made-up data, with the store's own logo when it has one."""
+    sample = docdata.sample_data(KIND_LABELS[DocumentKind(kind)])
+    if store.logo_id is not None:
+        sample["store"]["logo"] = "assistec:logo"
+    return sample, DocumentFetcher(store.id, set(), store.logo_id)
+
+
 def preview(layout: PrintLayout) -> bytes:
-    sample = docdata.sample_data(layout.kind_label)
-    return render_pdf(layout.html, layout.css, sample, DocumentFetcher(layout.store_id, set()))
+    sample, fetcher = _sample(db.session.get_one(Store, layout.store_id), layout.kind)
+    return render_pdf(layout.html, layout.css, sample, fetcher)
 
 
 def preview_draft(user: User, data: dict[str, Any]) -> bytes:
     """A layout being edited, rendered with sample data before it is saved (same checks as saving)."""
     store = require_member(user, data["store_id"])
     _check(data["kind"], data["html"])
-    sample = docdata.sample_data(KIND_LABELS[DocumentKind(data["kind"])])
-    return render_pdf(data["html"], data["css"], sample, DocumentFetcher(store.id, set()))
+    sample, fetcher = _sample(store, data["kind"])
+    return render_pdf(data["html"], data["css"], sample, fetcher)
 
 
 # --- documents of a case ------------------------------------------------------------------
@@ -238,7 +246,7 @@ def build_document(
 
 def render_with_layout(case: ServiceCase, kind: str, layout_id: int | None, document: docdata.Document) -> Rendered:
     layout = _layout_for(case, kind, layout_id)
-    fetcher = DocumentFetcher(case.store_id, document.attachments)
+    fetcher = DocumentFetcher(case.store_id, document.attachments, case.store.logo_id)
     pdf = render_pdf(layout.html, layout.css, document.data, fetcher)
     if fetcher.refused:
         current_app.logger.warning("layout %s asked for refused URLs: %s", layout.id, fetcher.refused[:5])

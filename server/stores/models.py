@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, String
@@ -25,6 +26,9 @@ class Store(Timestamped, Base):
     address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
     repair_deadline_days: Mapped[int] = mapped_column(default=DEFAULT_REPAIR_DEADLINE_DAYS)
+    # The logo printed on documents: an image uploaded as an attachment of this store (no foreign
+    # key: attachments already point at stores, and the logo is checked when it is set).
+    logo_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     # Written only by SQL UPDATEs that lock this row (server.database, server.stores.numbering).
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     case_number_year: Mapped[int] = mapped_column(default=0)

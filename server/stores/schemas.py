@@ -18,6 +18,13 @@ class StoreIn(Strict):
         validate=validate.Range(7, 180, error="O prazo deve ficar entre 7 e 180 dias (CDC, art. 18)."),
         metadata={"description": "Repair deadline in days (CDC art. 18): 30 unless agreed, 7–180"},
     )
+    logo_id = fields.UUID(
+        allow_none=True,
+        metadata={
+            "description": "Logo on the documents: an image uploaded first with "
+            "PUT /api/attachments/<uuid>?kind=signature&store_id=<id> (PNG keeps transparency)"
+        },
+    )
 
 
 class StoreOut(Strict):
@@ -29,4 +36,5 @@ class StoreOut(Strict):
     address = fields.Nested(AddressSchema, allow_none=True)
     timezone = fields.String()
     repair_deadline_days = fields.Integer()
+    logo_id = fields.UUID(allow_none=True)
     created_at = fields.DateTime()
