@@ -319,6 +319,12 @@ def test_default_layouts_preview_with_sample_data(as_admin: ApiClient) -> None:
         "{{ self.__init__.__globals__ }}",
         "{{ customer['__class__'] }}",
         "{{ (customer | attr('__class__')) }}",
+        # Memory and time bombs: refused, not run.
+        "{{ 'x' * 1000000000 }}",
+        "{{ [1] * 1000000000 }}",
+        "{{ 2 ** 1000000000 }}",
+        "{{ '%999999999d' % 1 }}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
     ],
 )
 def test_template_escapes_are_refused_at_save_time(as_admin: ApiClient, store: Store, html: str) -> None:

@@ -48,9 +48,30 @@ class DocumentUndefined(Undefined):
     __getitem__ = __getattr__
 
 
+MAX_RANGE = 1000  # a document never needs longer loops than its data; range() beyond this is refused
+MAX_REPEAT = 1000  # 'x' * n, [..] * n
+DROPPED_FILTERS = ("format", "center", "indent", "wordwrap")  # sizes taken from the template: memory bombs
+
+
 class DocumentEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, where a key of the data wins over a dict's method (`occurrence.items` is the
-    occurrence's items, not `dict.items`)."""
+    occurrence's items, not `dict.items`), underscores are refused outright, and the cheap ways to
+    exhaust memory or time (`range(10**5)` nested, `'x' * 10**9`, `2 ** 10**9`, `'%9999999d' % 1`)
+    fail instead of running."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%":
+            raise SecurityError("o operador % não é permitido em layouts")
+        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+        if operator == "**" and not (numbers and abs(right) <= 64 and abs(left) <= 10**6):
+            raise SecurityError("potência grande demais")
+        if operator == "*" and not numbers:
+            count = right if isinstance(right, int) else left if isinstance(left, int) else None
+            if count is None or count > MAX_REPEAT:
+                raise SecurityError("repetição grande demais")
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute.startswith("_"):
@@ -70,9 +91,19 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         raise SecurityError(f"acesso a {attribute!r} não é permitido")
 
 
+def _range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() com mais de {MAX_RANGE} itens não é permitido")
+    return numbers
+
+
 _ENV = DocumentEnvironment(autoescape=True, undefined=DocumentUndefined)
 for _name in ("lipsum", "cycler", "joiner"):  # nothing a document needs
     _ENV.globals.pop(_name, None)
+_ENV.globals["range"] = _range
+for _name in DROPPED_FILTERS:
+    _ENV.filters.pop(_name, None)
 
 
 def check_template(html: str, sample: Mapping[str, Any]) -> None:
@@ -88,9 +119,13 @@ def _render_checked(html: str, data: Mapping[str, Any], detail: str) -> str:
             {"html": [f"Erro de sintaxe no modelo (linha {error.lineno}): {error.message}"]},
             detail,
         ) from None
-    except SecurityError:
+    except SecurityError as error:
         raise ValidationFailed(
-            {"html": ["O modelo tenta acessar algo não permitido (atributos internos ou métodos que alteram dados)."]},
+            {
+                "html": [
+                    f"O modelo usa algo não permitido em layouts ({error}): só os dados do documento podem ser lidos."
+                ]
+            },
             detail,
         ) from None
     except TemplateError as error:
