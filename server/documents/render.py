@@ -17,13 +17,14 @@ Three walls keep an admin's layout from reaching what it should not:
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import weasyprint  # type: ignore[import-untyped]
-from jinja2 import TemplateError, TemplateSyntaxError, Undefined
+from jinja2 import Template, TemplateError, TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
@@ -111,9 +112,15 @@ def check_template(html: str, sample: Mapping[str, Any]) -> None:
     _render_checked(html, sample, "O layout não pôde ser salvo.")
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(html: str) -> Template:
+    """Compiling takes longer than rendering: layouts are compiled once per process."""
+    return _ENV.from_string(html)
+
+
 def _render_checked(html: str, data: Mapping[str, Any], detail: str) -> str:
     try:
-        return _ENV.from_string(html).render(**data)
+        return _compiled(html).render(**data)
     except TemplateSyntaxError as error:
         raise ValidationFailed(
             {"html": [f"Erro de sintaxe no modelo (linha {error.lineno}): {error.message}"]},
