@@ -107,7 +107,9 @@ def apply_answer(replica: dict[str, dict[str, Any]], answer: dict[str, Any]) -> 
         for row in entry_["upsert"]:
             rows[str(row["id"])] = row
         for key in entry_["delete"]:
-            rows.pop(str(key), None)
+            rows.pop(str(key), None)  # an id the phone never had (created and deleted in between): no-op
+        if not rows:
+            del replica[table]  # an empty table is no table: the comparison must not see the difference
 
 
 def pull_all(phone: Any, client_id: uuid.UUID, replica: dict[str, dict[str, Any]], cursor: str | None) -> str:
