@@ -313,6 +313,18 @@ def sample_data(title: str) -> Data:
         "city": "São Paulo",
         "state": "SP",
     }
+    visit = {
+        "date": "02/12/2026",
+        "starts": "09:00",
+        "ends": "10:00",
+        "checked_in": "02/12/2026 09:05",
+        "checked_out": "02/12/2026 09:55",
+        "technician": "Técnico de Exemplo",
+        "type": "Vistoria",
+        "status": "Concluído",
+        "subject": "Vistoria do roupeiro",
+        "notes": "Cliente acompanhou a visita.",
+    }
     return {
         "title": title,
         "generated_at": "28/11/2026 10:30",
@@ -342,32 +354,8 @@ def sample_data(title: str) -> Data:
             "address": place,
         },
         "contract": {"number": "C-1001", "delivery_on": "10/10/2026", "delivery_address": place},
-        "visits": [
-            {
-                "date": "02/12/2026",
-                "starts": "09:00",
-                "ends": "10:00",
-                "checked_in": "02/12/2026 09:05",
-                "checked_out": "02/12/2026 09:55",
-                "technician": "Técnico de Exemplo",
-                "type": "Vistoria",
-                "status": "Concluído",
-                "subject": "Vistoria do roupeiro",
-                "notes": "",
-            }
-        ],
-        "visit": {
-            "date": "02/12/2026",
-            "starts": "09:00",
-            "ends": "10:00",
-            "checked_in": "02/12/2026 09:05",
-            "checked_out": "02/12/2026 09:55",
-            "technician": "Técnico de Exemplo",
-            "type": "Vistoria",
-            "status": "Concluído",
-            "subject": "Vistoria do roupeiro",
-            "notes": "Cliente acompanhou a visita.",
-        },
+        "visits": [{**visit, "notes": ""}],
+        "visit": visit,
         "occurrences": [
             {
                 "type": "Regulagem/ferragens",

@@ -75,6 +75,12 @@ CUSTOMER = """
 </section>
 """
 
+REPORTED_ISSUE = """<section>
+  <h2>Situação Alegada</h2>
+  <div class="box">{{ case.reported_issue }}</div>
+</section>
+"""
+
 ITEMS = """
 <table class="items">
   <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Ação</th><th>Fornecedor</th></tr>
@@ -123,11 +129,9 @@ SERVICE_REQUEST = (
     <tr><td class="label">Situação</td><td>{{ case.status }}</td></tr>
   </table>
 </section>
-<section>
-  <h2>Situação Alegada</h2>
-  <div class="box">{{ case.reported_issue }}</div>
-</section>
-{% if visits %}
+"""
+    + REPORTED_ISSUE
+    + """{% if visits %}
 <section>
   <h2>Visitas</h2>
   <table class="items">
@@ -164,11 +168,8 @@ VISIT_REPORT = (
     {% if visit.notes %}<tr><td class="label">Observação</td><td>{{ visit.notes }}</td></tr>{% endif %}
   </table>
 </section>
-<section>
-  <h2>Situação Alegada</h2>
-  <div class="box">{{ case.reported_issue }}</div>
-</section>
 """
+    + REPORTED_ISSUE
     + OCCURRENCES.replace("{% if show_photos", "{% if true")
     + """
 <div class="signatures">
@@ -196,12 +197,9 @@ PARTS_ORDER = (
 </section>
 """
     + CUSTOMER
-    + """
-<section>
-  <h2>Situação Alegada</h2>
-  <div class="box">{{ case.reported_issue }}</div>
-</section>
-<section>
+    + "\n"
+    + REPORTED_ISSUE
+    + """<section>
   <h2>Itens</h2>
   <table class="items">
     <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Ação</th><th class="num">Custo unit.</th><th class="num">Total</th></tr>
