@@ -10,9 +10,7 @@ export FLASK_APP := server
 PWA := pwa
 NPM ?= npm
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean
-
-.PHONY: pwa test-pwa test-e2e bench-pwa
+.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
