@@ -1,6 +1,13 @@
 """Render time of a Solicitação de Assistência with the store's default layout, against weasyprint
 rendering the same text as bare HTML, measured in one run (`make bench`; goal: ratio ≤ 1.5).
 
+The issue's baseline is the document's words in one unstyled paragraph. A second baseline keeps
+the document's lines, each its own unstyled paragraph: weasyprint's cost follows the number of
+boxes it lays out, so this one shows how much of the gap the layout's styling adds on top of
+merely having the text in separate lines. Font subsetting uses HarfBuzz when Debian's
+libharfbuzz-subset0 is installed (`.ci/run` installs it); without it weasyprint falls back to
+fontTools and every render, of either kind, takes about three times as long.
+
 Runs on a fresh SQLite database in a temporary folder: a store, a customer with a contract, a case
 with two occurrences of three items each. Each figure is the median of ROUNDS renders after a
 warm-up; the document's time includes reading the case from the database.
@@ -8,6 +15,7 @@ warm-up; the document's time includes reading the case from the database.
 
 from __future__ import annotations
 
+import ctypes.util
 import html
 import re
 import statistics
@@ -56,6 +64,11 @@ def medians(first: Callable[[], object], second: Callable[[], object]) -> tuple[
             action()
             bucket.append(time.perf_counter() - start)
     return statistics.median(times[0]), statistics.median(times[1])
+
+
+def harfbuzz_subset() -> bool:
+    """Whether weasyprint can subset fonts with HarfBuzz (Debian's libharfbuzz-subset0)."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None
 
 
 def main() -> None:
@@ -114,6 +127,10 @@ def main() -> None:
             filled = render_html(layout.html, document.data)
             words = " ".join(html.escape(html.unescape(part)) for part in re.sub(r"<[^>]+>", " ", filled).split())
             bare = f"<html><body><p>{words}</p></body></html>"
+            # Block-level tags end a line; every other tag is dropped.
+            text = re.sub(r"<[^>]+>", " ", re.sub(r"</?(?:tr|br|div|p|h[1-6]|section|header)\b[^>]*>", "\n", filled))
+            lines = (" ".join(html.escape(html.unescape(part)) for part in line.split()) for line in text.splitlines())
+            by_line = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines if line) + "</body></html>"
 
             def full() -> object:
                 return render_document(user, case, "service_request", {})
@@ -121,11 +138,18 @@ def main() -> None:
             def plain() -> object:
                 return weasyprint.HTML(string=bare).write_pdf()
 
+            def plain_lines() -> object:
+                return weasyprint.HTML(string=by_line).write_pdf()
+
             document_time, bare_time = medians(full, plain)
+            _, lines_time = medians(full, plain_lines)
     print("Documentos (weasyprint), mediana de", ROUNDS, "renderizações:")
     print(f"  Solicitação de Assistência, layout padrão (com leitura do banco): {document_time * 1000:7.1f} ms")
     print(f"  o mesmo texto em HTML sem estilo:                                 {bare_time * 1000:7.1f} ms")
     print(f"  razão: {document_time / bare_time:.2f} (meta ≤ 1,5)")
+    print(f"  o mesmo texto, uma linha por parágrafo sem estilo:                 {lines_time * 1000:7.1f} ms")
+    print(f"  razão contra as linhas: {document_time / lines_time:.2f}")
+    print(f"  subconjunto de fontes por HarfBuzz: {'sim' if harfbuzz_subset() else 'não (fontTools, ~3× mais lento)'}")
 
 
 if __name__ == "__main__":
