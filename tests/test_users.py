@@ -312,9 +312,18 @@ def test_patch_store_ids_keeps_memberships_the_admin_cannot_see(app, store, othe
     response = client.patch(f"/api/users/{user.id}", json={"store_ids": [store_c.id]})
     assert response.status_code == 200, response.json
     assert sorted(_stored(user.id).store_ids) == sorted([other_store.id, store_c.id])
-    returned = [s["id"] for s in response.json["stores"]]
-    assert store_c.id in returned
-    assert store.id not in returned
+    assert [s["id"] for s in response.json["stores"]] == [store_c.id]
+
+
+def test_a_shared_user_shows_only_the_stores_the_caller_shares(app, as_scheduler, store, other_store):
+    """A technician who also works for another store: the scheduler sees only their own store in
+    the user's `stores`, on the list and on the user; the technician sees both on /me."""
+    user = make_user(Role.TECHNICIAN, [store, other_store], "tec.shared@assistec.test")
+    listed = next(u for u in as_scheduler.get("/api/users").json if u["id"] == user.id)
+    assert [s["id"] for s in listed["stores"]] == [store.id]
+    assert [s["id"] for s in as_scheduler.get(f"/api/users/{user.id}").json["stores"]] == [store.id]
+    own = login(app, user).get("/api/auth/me").json
+    assert sorted(s["id"] for s in own["stores"]) == sorted([store.id, other_store.id])
 
 
 def test_patch_store_ids_with_a_foreign_store_is_rejected(as_admin, technician, store, other_store):

@@ -1,8 +1,10 @@
 from typing import Any
 
+from flask import has_request_context
+from flask_login import current_user
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
-from server.auth.models import Role
+from server.auth.models import Role, User
 from server.common import brazil
 from server.common.schemas import Normalized, Strict, Text
 
@@ -35,10 +37,22 @@ class UserOut(Strict):
     role = fields.String()
     phone = fields.String(allow_none=True)
     active = fields.Boolean()
-    stores = fields.List(fields.Nested(StoreRef))
+    stores = fields.Method("_stores", metadata={"description": "The user's stores that the caller also belongs to"})
+
+    def _stores(self, user: User) -> list[dict[str, Any]]:
+        """A user shared with another store shows only the stores the caller shares: a scheduler of
+        one store must not learn which other stores employ the same technician."""
+        caller = current_user if has_request_context() else None
+        shown = user.stores
+        if caller is not None and caller.is_authenticated and caller.id != user.id:
+            shared = set(caller.store_ids)
+            shown = [store for store in user.stores if store.id in shared]
+        dumped: list[dict[str, Any]] = StoreRef(many=True).dump(shown)
+        return dumped
 
 
 class MeOut(UserOut):
+    stores = fields.List(fields.Nested(StoreRef))  # type: ignore[assignment]  # one's own: all
     csrf_token = fields.String(metadata={"description": "Send it as X-CSRF-Token on every write"})
 
 
