@@ -1,5 +1,5 @@
 // Build of the technician's app. The service worker is our own (src/sw.js, injectManifest):
-// Workbox only fills in the precache list of the hashed build; push handlers come later.
+// Workbox only fills in the precache list of the hashed build; push handlers: src/sw-push.js.
 import preact from '@preact/preset-vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'

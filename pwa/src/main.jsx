@@ -2,18 +2,27 @@
 import { render } from 'preact'
 import { App } from './app.jsx'
 import { getMeta } from './data/db.js'
-import { db, sync } from './data/session.js'
+import { refreshPush } from './data/push-subscription.js'
+import { api, db, sync } from './data/session.js'
+import { listenToServiceWorker } from './lib/sw-messages.js'
 import { registerServiceWorker } from './lib/update.js'
 import './styles.css'
 
 render(<App />, document.getElementById('app'))
 registerServiceWorker()
 
+async function loggedIn() {
+  return Boolean(await getMeta(db, 'user')) && !(await getMeta(db, 'signed_out', false))
+}
+
 async function syncIfLoggedIn() {
-  if ((await getMeta(db, 'user')) && !(await getMeta(db, 'signed_out', false))) sync.sync()
+  if (await loggedIn()) sync.sync()
 }
 
 syncIfLoggedIn()
+listenToServiceWorker({ onSync: syncIfLoggedIn })
+// A subscription the browser rotated while the app was closed reaches the server now.
+loggedIn().then((yes) => yes && refreshPush({ api, db }).catch(() => {}))
 window.addEventListener('online', () => {
   sync.setOffline(false)
   syncIfLoggedIn()

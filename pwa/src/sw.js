@@ -1,7 +1,8 @@
 // The service worker: serves the app shell and its hashed assets from a versioned precache, so
 // the app opens with no signal. Only same-origin GETs of the build are answered here; /api is
-// never cached (the data lives in IndexedDB and moves through the sync engine).
-// Push and notificationclick handlers will join this file.
+// never cached (the data lives in IndexedDB and moves through the sync engine). Push
+// notifications: sw-push.js.
+import './sw-push.js'
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'

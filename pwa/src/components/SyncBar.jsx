@@ -12,7 +12,7 @@ export function useSyncState() {
   return state
 }
 
-function useOnline() {
+export function useOnline() {
   const [online, setOnline] = useState(navigator.onLine)
   useEffect(() => {
     const update = () => setOnline(navigator.onLine)

@@ -61,5 +61,6 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
     get: (path) => request('GET', path),
     post: (path, json) => request('POST', path, { json }),
     put: (path, body, headers) => request('PUT', path, { body, headers }),
+    del: (path, json) => request('DELETE', path, { json }),
   }
 }

@@ -5,6 +5,7 @@
 // signal comes back. A 401 never wipes anything; it only asks for the password again.
 import { getMeta, openDatabase, RECORD_TABLES, setMeta } from './db.js'
 import { ApiError, createApi } from './api.js'
+import { dropPush, refreshPush } from './push-subscription.js'
 import { createSync } from './sync.js'
 
 export const db = openDatabase()
@@ -50,10 +51,14 @@ export async function login(email, password, remember) {
   // Ask the browser not to evict IndexedDB under storage pressure: it holds unsent work.
   navigator.storage?.persist?.().catch(() => {})
   sync.loggedIn()
+  // Only where permission was given before: asking is left to "Ativar notificações".
+  refreshPush({ api, db, force: true }).catch(() => {})
   return profile
 }
 
 export async function logout() {
+  // Before the session ends: deleting the subscription needs it.
+  await dropPush({ api }).catch(() => {})
   try {
     await api.post('/api/auth/logout', {})
   } catch {

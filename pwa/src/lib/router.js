@@ -35,7 +35,7 @@ export function match(pattern, path) {
 /** Links that navigate without reloading the page (and still work as links: long-press, new tab). */
 export function onLinkClick(event) {
   const anchor = event.target.closest('a[href^="/"]')
-  if (!anchor || event.ctrlKey || event.metaKey || event.shiftKey || anchor.target) return
+  if (!anchor || event.ctrlKey || event.metaKey || event.shiftKey || anchor.target || anchor.hasAttribute('download')) return
   event.preventDefault()
   navigate(anchor.getAttribute('href'))
 }

@@ -1,6 +1,7 @@
 // Minha agenda: today's and the coming days' visits, grouped by day in the store's timezone.
 import { useRef, useState } from 'preact/hooks'
 import { InstallHint } from '../components/Banners.jsx'
+import { NotificationsCard } from '../components/NotificationsCard.jsx'
 import { db, sync } from '../data/session.js'
 import { dayKey, dayTitle, formatTime } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
@@ -97,6 +98,7 @@ export function Agenda({ timeZone }) {
           </ul>
         </section>
       ))}
+      {visits && <NotificationsCard />}
     </main>
   )
 }

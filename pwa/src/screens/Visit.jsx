@@ -1,5 +1,6 @@
 // Visita: everything the technician needs at the customer's door, and the check-in/check-out.
 import { useEffect, useState } from 'preact/hooks'
+import { VisitReport } from '../components/VisitReport.jsx'
 import { record } from '../data/mutations.js'
 import { db, sync } from '../data/session.js'
 import { formatAddress, formatDate, formatDateTime, formatPhone, formatTime, internationalPhone } from '../lib/format.js'
@@ -135,6 +136,7 @@ export function Visit({ id, timeZone }) {
       </div>
       {visit.checked_in_at && <p class="muted small">Check-in: {formatDateTime(visit.checked_in_at, timeZone)}</p>}
       {visit.checked_out_at && <p class="muted small">Check-out: {formatDateTime(visit.checked_out_at, timeZone)}</p>}
+      <VisitReport visit={visit} occurrences={occurrences} />
 
       <section class="card">
         <h2>Situação Alegada</h2>
