@@ -175,6 +175,7 @@ ENDPOINTS = [
     Endpoint("GET", "/api/mail/outbox", {ADMIN}),
     Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),
     Endpoint("DELETE", "/api/calendar/token", {ADMIN, TECHNICIAN}),
+    Endpoint("GET", "/api/dashboard", OFFICE),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]
 PUBLIC_RULES = {
