@@ -35,7 +35,19 @@ def web(app: Flask, dist: Path) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.mark.parametrize("path", ["/", "/agenda", "/visita/12", "/visita/12/ocorrencia", "/pendencias", "/apis"])
+OFFICE_ROUTES = [
+    "/escritorio",
+    "/escritorio/assistencias",
+    "/escritorio/assistencias?situacao=open,pending&atrasadas=1&q=porta",
+    "/escritorio/assistencias/nova",
+    "/escritorio/assistencias/42",
+    "/escritorio/assistencias/42/historico",
+]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/agenda", "/visita/12", "/visita/12/ocorrencia", "/pendencias", "/apis", *OFFICE_ROUTES]
+)
 def test_app_routes_answer_the_shell(web: FlaskClient, path: str) -> None:
     response = web.get(path)
     assert response.status_code == 200
