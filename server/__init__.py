@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.documents.views import blp as documents_blp
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
+    from server.push.views import blp as push_blp
     from server.stores.views import blp as stores_blp
     from server.sync.views import blp as sync_blp
     from server.web.views import blp as web_blp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         calendar_blp,
         documents_blp,
         sync_blp,
+        push_blp,
         dashboard_blp,
     ):
         api.register_blueprint(blueprint)

@@ -104,6 +104,16 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SMTP_TIMEOUT": float(os.environ.get("SMTP_TIMEOUT", "20")),
         "EMAIL_RETRIES": int(os.environ.get("EMAIL_RETRIES", "5")),
         "EMAIL_RETRY_DELAY": float(os.environ.get("EMAIL_RETRY_DELAY", "30")),
+        # Push (server.push): VAPID key pair from VAPID_PRIVATE_KEY, else generated into
+        # instance/vapid_private.pem; the JWT's contact defaults to MAIL_FROM's address.
+        # PUSH_ALLOW_LOOPBACK (tests only) lets endpoints be http(s)://127.0.0.1.
+        "VAPID_PRIVATE_KEY": os.environ.get("VAPID_PRIVATE_KEY") or None,
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT")
+        or "mailto:" + _address(os.environ.get("MAIL_FROM", "nao-responda@assistec.local")),
+        "PUSH_ALLOW_LOOPBACK": _bool("PUSH_ALLOW_LOOPBACK", False) and not production,
+        "PUSH_RETRIES": int(os.environ.get("PUSH_RETRIES", "5")),
+        "PUSH_RETRY_DELAY": float(os.environ.get("PUSH_RETRY_DELAY", "30")),
+        "PUSH_TIMEOUT": float(os.environ.get("PUSH_TIMEOUT", "10")),
         # The built PWA (`make pwa`): index.html, sw.js, manifest and hashed assets.
         "PWA_DIST": os.environ.get("PWA_DIST") or str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
         "PAGE_LIMIT_DEFAULT": 50,
@@ -117,6 +127,11 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
     }
+
+
+def _address(mailbox: str) -> str:
+    """The bare address of "Name <address>"."""
+    return mailbox.rsplit("<", 1)[-1].rstrip("> ").strip()
 
 
 def _normalize_database_url(url: str) -> str:

@@ -15,6 +15,7 @@ from server.database import index_versions
 from server.documents.models import DocumentEmail, PrintLayout
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
+from server.push.models import PushDelivery, PushNotification, PushSubscription
 from server.stores.models import Store
 from server.sync.models import Rejection, SyncClient
 
@@ -35,6 +36,9 @@ __all__ = [
     "OccurrenceItem",
     "PartsOrder",
     "PrintLayout",
+    "PushDelivery",
+    "PushNotification",
+    "PushSubscription",
     "Rejection",
     "ServiceCase",
     "Store",

@@ -6,6 +6,7 @@ from server.jobs import huey, use_worker_app
 app = create_app()
 use_worker_app(app)
 
-import server.documents.tasks  # noqa: E402, F401  (registers the tasks)
+import server.documents.tasks  # noqa: E402  (registers the tasks)
+import server.push.tasks  # noqa: E402, F401
 
 __all__ = ["huey"]

@@ -73,6 +73,11 @@ def sync_body() -> dict[str, Any]:
     return {"protocol": 1, "schema_version": 1, "client_id": str(uuid.uuid4())}
 
 
+def push_subscription_body() -> dict[str, Any]:
+    keys = {"p256dh": "B" + "A" * 86, "auth": "A" * 22}  # 65 and 16 bytes in base64url
+    return {"endpoint": "https://fcm.googleapis.com/fcm/send/x", "keys": keys}
+
+
 def appointment_body(ids: dict[str, Any]) -> dict[str, Any]:
     return {
         "appointment_type_id": ids["appointment_type_id"],
@@ -175,6 +180,10 @@ ENDPOINTS = [
     Endpoint("GET", "/api/mail/outbox", {ADMIN}),
     Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),
     Endpoint("DELETE", "/api/calendar/token", {ADMIN, TECHNICIAN}),
+    Endpoint("GET", "/api/push/vapid-key", ALL),
+    Endpoint("POST", "/api/push/subscriptions", ALL, lambda ids: push_subscription_body()),
+    Endpoint("DELETE", "/api/push/subscriptions", ALL, {"endpoint": "https://fcm.googleapis.com/fcm/send/x"}),
+    Endpoint("GET", "/api/appointments/<int:appointment_id>/notifications", OFFICE),
     Endpoint("GET", "/api/dashboard", OFFICE),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]

@@ -11,7 +11,9 @@ the store's row lock (`bump_store_version`) *before* it reads what it checks, so
 booking one technician's slot queue and the second sees the first one's visit.
 
 A visit that leaves a technician's scope (reassigned away, cancelled) leaves an `AppointmentExit`
-for that technician, which the sync pull turns into a delete on their phone. The case follows its
+for that technician, which the sync pull turns into a delete on their phone. Booking, moving,
+reassigning and cancelling also leave push notices (`server.push`) for the technicians affected,
+sent after the commit. The case follows its
 visits: the first live visit moves an open case to scheduled, a check-in moves it to in service,
 and cancelling the last live visit of a scheduled case moves it back to open.
 """
@@ -42,6 +44,8 @@ from server.common.pagination import Page, paginate
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.extensions import db
+from server.push.models import NotificationKind
+from server.push.service import notify_visit
 
 S = AppointmentStatus
 TRANSITIONS: dict[AppointmentStatus, set[AppointmentStatus]] = {
@@ -314,6 +318,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
     )
     if case.status == CaseStatus.OPEN.value:
         _follow_case(case, actor, CaseStatus.SCHEDULED, "Situação atualizada pelo agendamento da visita.")
+    notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
     db.session.commit()
     return load_appointment(actor, appointment.id)
 
@@ -372,6 +377,7 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
         appointment.allow_overlap = allow_overlap
 
     wrote = False
+    known_starts = appointment.starts_at  # what the previous technician was told
     if moved:
         times = {
             "starts_at": {"from": _iso(appointment.starts_at, tz), "to": _iso(starts_at, tz)},
@@ -403,6 +409,11 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
     if changes:
         record_event(case, actor, "appointment_updated", {"appointment_id": appointment.id, **changes})
         wrote = True
+    if reassigned:
+        notify_visit(appointment, previous.id, NotificationKind.REASSIGNED_AWAY, actor, starts_at=known_starts)
+        notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
+    elif moved:
+        notify_visit(appointment, assignee.id, NotificationKind.RESCHEDULED, actor)
     if wrote or db.session.is_modified(appointment):
         db.session.commit()
     else:
@@ -446,6 +457,7 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
         )
         if db.session.scalar(others.limit(1)) is None:
             _follow_case(case, actor, CaseStatus.OPEN, "Situação atualizada: nenhuma visita agendada.")
+    notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
     db.session.commit()
     return load_appointment(actor, appointment.id)
 
