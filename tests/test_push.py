@@ -440,6 +440,28 @@ def test_each_change_reaches_the_affected_technicians_signed_and_encrypted(
     assert delivery["device"].startswith("Mozilla/5.0")
 
 
+def test_a_cancelled_case_tells_the_technicians_of_its_coming_visits(
+    push_service: PushService,
+    as_scheduler: ApiClient,
+    as_technician: ApiClient,
+    as_other_technician: ApiClient,
+    technician: User,
+    other_technician: User,
+    case: Any,
+) -> None:
+    tiago, otavio = Device(push_service.endpoint("tiago")), Device(push_service.endpoint("otavio"))
+    subscribe(as_technician, tiago)
+    subscribe(as_other_technician, otavio)
+    coming = book(as_scheduler, case, technician)["id"]
+    started = book(as_scheduler, case, other_technician, "11:00", "12:00")["id"]
+    assert as_scheduler.post(f"/api/appointments/{started}/check-in", json={}).status_code == 200
+    response = as_scheduler.post(f"/api/cases/{case.id}/cancel", json={"reason": "Cliente desistiu."})
+    assert response.status_code == 200, response.json
+    notice = tiago.decrypt(push_service.to("tiago")[-1])
+    assert (notice["kind"], notice["appointment_id"]) == ("cancelled", coming)
+    assert len(push_service.to("otavio")) == 1  # the visit under way: only its booking
+
+
 def test_two_quick_changes_reach_the_device_under_one_topic(
     push_service: PushService, as_scheduler: ApiClient, as_technician: ApiClient, technician: User, case: Any
 ) -> None:

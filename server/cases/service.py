@@ -21,6 +21,7 @@ from server.customers.service import build_customer, search_condition
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
+from server.push.service import notify_case_finished
 from server.stores.models import Store
 from server.stores.numbering import Numbered, next_number
 
@@ -293,6 +294,8 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     changes = _diff(before, _snapshot(case))
     if changes:
         record_event(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
+    if "status" in changes and case.status in FINISHED:
+        notify_case_finished(case, actor)
     db.session.commit()
     return load_case(actor, case.id)
 

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 
 KEY_FILE = "vapid_private.pem"
+_warned: list[bool] = []  # the production warning, once per process
 
 
 def b64url(data: bytes) -> str:
@@ -73,7 +74,14 @@ def _load(setting: str | None, instance_path: str) -> ec.EllipticCurvePrivateKey
 
 
 def private_key() -> ec.EllipticCurvePrivateKey:
-    return _load(current_app.config.get("VAPID_PRIVATE_KEY"), current_app.instance_path)
+    setting = current_app.config.get("VAPID_PRIVATE_KEY")
+    if not setting and current_app.config.get("ENV_NAME") == "production" and not _warned:
+        _warned.append(True)
+        current_app.logger.warning(
+            "VAPID_PRIVATE_KEY is not set: using instance/%s; every web and worker machine must share one key",
+            KEY_FILE,
+        )
+    return _load(setting, current_app.instance_path)
 
 
 def private_key_pem() -> bytes:

@@ -7,7 +7,9 @@ endpoint is one device. The endpoint must pass the SSRF guard (`server.push.guar
 Notices are written in the same transaction as the change of the visit (a rollback takes them
 away), one per technician affected and one delivery row per subscription of theirs; the ids go
 to `session.info` and are handed to the Huey job only after the commit (`after_commit` below),
-never inside the request's transaction. A technician's own actions notify nobody.
+never inside the request's transaction. A technician's own actions notify nobody. Besides the
+visit's own changes (`server.appointments.service`), a case cancelled or closed notifies the
+technicians of its coming visits (`server.cases.service`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server.appointments.models import Appointment
+from server.appointments.models import Appointment, AppointmentStatus
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.customers.models import Customer
@@ -36,6 +38,11 @@ from server.stores.models import Store
 from server.sync.models import SyncClient
 
 _PENDING_KEY = "assistec.push_deliveries"
+NOT_STARTED = (
+    AppointmentStatus.SCHEDULED.value,
+    AppointmentStatus.CONFIRMED.value,
+    AppointmentStatus.RESCHEDULED.value,
+)
 
 
 # --- subscriptions ------------------------------------------------------------------------
@@ -144,6 +151,19 @@ def notify_visit(
     db.session.add_all(deliveries)
     db.session.flush()
     db.session.info.setdefault(_PENDING_KEY, []).extend(delivery.id for delivery in deliveries)
+
+
+def notify_case_finished(case: ServiceCase, actor: User | None) -> None:
+    """A case cancelled or closed takes its coming visits with it (a check-in is refused from
+    then on), so each technician with a visit not yet started is told it is cancelled."""
+    coming = select(Appointment).where(
+        Appointment.case_id == case.id,
+        Appointment.deleted_at.is_(None),
+        Appointment.status.in_(NOT_STARTED),
+        Appointment.ends_at > utcnow(),
+    )
+    for appointment in db.session.scalars(coming.order_by(Appointment.id)):
+        notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
 
 
 def payload_bytes(payload: dict[str, Any]) -> bytes:
