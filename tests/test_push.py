@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from server.appointments.models import Appointment
 from server.auth.models import Role, User
 from server.extensions import db
-from server.jobs import huey
+from server.jobs import configure_jobs, huey
 from server.push import guard, messages
 from server.push.models import DeliveryStatus, NotificationKind, PushDelivery, PushNotification, PushSubscription
 from server.push.service import notify_visit
@@ -520,6 +520,30 @@ def test_notices_leave_only_after_the_commit_and_never_after_a_rollback(
     assert len(push_service.to("a")) == 1
     db.session.commit()
     assert len(push_service.to("a")) == 2
+
+
+def test_with_a_real_queue_the_request_only_enqueues_and_the_worker_sends(
+    app: Flask,
+    tmp_path: Path,
+    push_service: PushService,
+    as_scheduler: ApiClient,
+    as_technician: ApiClient,
+    technician: User,
+    case: Any,
+) -> None:
+    device = Device(push_service.endpoint("a"))
+    subscribe(as_technician, device)
+    app.config.update(JOBS_IMMEDIATE=False, HUEY_SQLITE_PATH=str(tmp_path / "huey.db"))
+    configure_jobs(app)
+    try:
+        book(as_scheduler, case, technician)
+        assert push_service.received == [] and huey.pending_count() == 1
+        task = huey.dequeue()
+        huey.execute(task)  # what the consumer does
+        assert device.decrypt(push_service.to("a")[0])["kind"] == "assigned"
+    finally:
+        app.config["JOBS_IMMEDIATE"] = True
+        configure_jobs(app)
 
 
 # --- what the push service answers --------------------------------------------------------
