@@ -26,7 +26,7 @@ function fakeSubscription(endpoint, key) {
   }
 }
 
-function fakeBrowser({ permission = 'default', answer = 'granted', existing = null, failSubscribe = false, ...rest } = {}) {
+function fakeBrowser({ permission = 'default', answer = 'granted', existing = null, failSubscribe = false, slow = null, ...rest } = {}) {
   const calls = { permission: 0, subscribe: [] }
   let n = 0
   const pushManager = {
@@ -37,6 +37,7 @@ function fakeBrowser({ permission = 'default', answer = 'granted', existing = nu
     async subscribe(options) {
       calls.subscribe.push(options)
       if (failSubscribe) throw new DOMException('Registration failed - push service not available', 'AbortError')
+      if (slow) await slow
       this.current = fakeSubscription(`https://push.example/sub/${++n}`, options.applicationServerKey)
       return this.current
     },
@@ -138,6 +139,19 @@ describe('enablePush (the tap on "Ativar notificações")', () => {
     expect(two).toEqual({ state: 'granted', error: 'Endereço de notificação recusado.' })
     expect(await getMeta(db, 'push_endpoint')).toBeNull()
   })
+
+  it('tells the technician when the push service does not answer, and finishes if it answers later', async () => {
+    let answer
+    const { env } = fakeBrowser({ permission: 'granted', slow: new Promise((resolve) => (answer = resolve)) })
+    const server = fakeServer()
+    const result = await enablePush({ api: server.api, db, env, patience: 5 })
+    expect(result.state).toBe('granted')
+    expect(result.error).toMatch(/não respondeu/)
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    answer()
+    expect(await result.pending).toBe(true)
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+  })
 })
 
 describe('refreshPush (login and start)', () => {
@@ -166,11 +180,15 @@ describe('refreshPush (login and start)', () => {
     const old = fakeSubscription('https://push.example/old', OLD_KEY)
     const { env, calls } = fakeBrowser({ permission: 'granted', existing: old })
     await setMeta(db, 'push_endpoint', 'https://push.example/old')
+    await setMeta(db, 'client_id', '6f1c2a3e-0d4b-4e59-9a7e-2b8c1d0e4f55')
     const server = fakeServer()
     expect(await refreshPush({ api: server.api, db, env, force: true })).toBe(true)
     expect(old.unsubscribed).toBe(true)
     expect(calls.subscribe).toHaveLength(1)
-    expect(server.requests.find((r) => r.method === 'POST').body.endpoint).toBe('https://push.example/sub/1')
+    expect(server.requests.find((r) => r.method === 'POST').body).toMatchObject({
+      endpoint: 'https://push.example/sub/1',
+      client_id: '6f1c2a3e-0d4b-4e59-9a7e-2b8c1d0e4f55',
+    })
   })
 })
 

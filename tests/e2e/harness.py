@@ -46,6 +46,7 @@ PHONE: ViewportSize = {"width": 360, "height": 740}
 PASSWORD = "assistec-demo"
 TECHNICIAN = "tecnico1@demo.assistec.com.br"
 SCHEDULER = "atendimento@demo.assistec.com.br"
+ADMIN = "admin@demo.assistec.com.br"
 STORE_TZ = ZoneInfo("America/Sao_Paulo")  # the demo store's clock
 
 
@@ -68,6 +69,12 @@ def flask_env(database: Path, uploads: Path, dist: Path = DIST) -> dict[str, str
         UPLOAD_FOLDER=str(uploads),
         PWA_DIST=str(dist),
         RATELIMIT_ENABLED="false",
+        # No Huey consumer runs here: jobs (e-mail, push) run inside the request, and the .eml
+        # files land in this test's own folder, where GET /api/mail/outbox finds them.
+        JOBS_IMMEDIATE="true",
+        MAIL_FOLDER=str(database.parent / "mail"),
+        # A test's own push endpoint listens on 127.0.0.1 (see test_push.py).
+        PUSH_ALLOW_LOOPBACK="true",
     )
     return env
 
@@ -178,13 +185,14 @@ class ApiError(AssertionError):
 
 
 class Office:
-    """The office, through the REST API as the demo scheduler (what its screens will call)."""
+    """The office, through the REST API as the demo scheduler (what its screens will call), or as
+    another of the demo's users (`email`)."""
 
-    def __init__(self, playwright: Playwright, base_url: str) -> None:
+    def __init__(self, playwright: Playwright, base_url: str, email: str = SCHEDULER) -> None:
         self.context: APIRequestContext = playwright.request.new_context(base_url=base_url)
-        login = self.context.post("/api/auth/login", data={"email": SCHEDULER, "password": PASSWORD})
+        login = self.context.post("/api/auth/login", data={"email": email, "password": PASSWORD})
         if login.status != 200:
-            raise ApiError(f"scheduler login: {login.status} {login.text()}")
+            raise ApiError(f"{email} login: {login.status} {login.text()}")
         self.headers = {"X-CSRF-Token": login.json()["csrf_token"]}
 
     def call(self, method: str, path: str, data: Any = None) -> Any:

@@ -30,6 +30,11 @@ export function NotificationsCard({ env = browserPush() }) {
     setState(result.state)
     setError(result.error || null)
     setBusy(false)
+    result.pending?.then((subscribed) => {
+      if (!subscribed) return
+      setState('on')
+      setError(null)
+    })
   }
 
   return (
@@ -43,7 +48,7 @@ export function NotificationsCard({ env = browserPush() }) {
       )}
       {['default', 'denied', 'granted'].includes(state) && (
         <button type="button" class="btn" onClick={enable} disabled={busy}>
-          Ativar notificações
+          {busy ? 'Ativando…' : 'Ativar notificações'}
         </button>
       )}
     </section>

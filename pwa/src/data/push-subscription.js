@@ -46,7 +46,9 @@ async function subscribeAndSend({ api, db, env, registration }) {
     subscription = null
   }
   subscription ??= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
-  await api.post('/api/push/subscriptions', subscriptionBody(subscription, env.userAgent))
+  // The device's sync id, once it has one, lets the office tell this phone's deliveries apart.
+  const clientId = await getMeta(db, 'client_id')
+  await api.post('/api/push/subscriptions', { ...subscriptionBody(subscription, env.userAgent), ...(clientId && { client_id: clientId }) })
   await setMeta(db, 'push_endpoint', subscription.endpoint)
   return subscription
 }
@@ -58,17 +60,31 @@ export async function isSubscribed(env) {
   return Boolean(registration && (await registration.pushManager.getSubscription()))
 }
 
-/** From the "Ativar notificações" tap: ask, subscribe, tell the server. Returns {state, error?}. */
-export async function enablePush({ api, db, env = browserPush() }) {
+const SLOW =
+  'O serviço de notificações do navegador não respondeu. A inscrição termina sozinha se ele responder; se não, tente de novo mais tarde.'
+
+class Slow extends Error {}
+
+/**
+ * From the "Ativar notificações" tap: ask, subscribe, tell the server. Returns {state, error?,
+ * pending?}. A browser that cannot reach its push service never settles `subscribe()`: after
+ * `patience` ms the technician is told so, and `pending` says whether it finished after all.
+ */
+export async function enablePush({ api, db, env = browserPush(), patience = 10_000 }) {
   const state = pushState(env)
   if (state === 'unsupported' || state === 'ios-install') return { state }
   const permission = state === 'granted' ? state : await env.Notification.requestPermission()
   if (permission !== 'granted') return { state: permission }
+  const done = env.serviceWorker.ready.then((registration) => subscribeAndSend({ api, db, env, registration }))
+  let timer
   try {
-    await subscribeAndSend({ api, db, env, registration: await env.serviceWorker.ready })
+    await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Slow()), patience)))])
     return { state: 'on' }
   } catch (error) {
+    if (error instanceof Slow) return { state: 'granted', error: SLOW, pending: done.then(() => true, () => false) }
     return { state: 'granted', error: pushErrorMessage(error) }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
