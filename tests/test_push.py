@@ -601,6 +601,10 @@ def test_429_is_retried_after_retry_after_not_at_once(
     [delivery] = deliveries()
     assert (delivery.status, delivery.http_status, delivery.attempts) == ("sent", 201, 2)
     assert _scheduled() == []
+    failures, last_success = db.session.execute(
+        select(PushSubscription.failure_count, PushSubscription.last_success_at)
+    ).one()
+    assert failures == 0 and last_success is not None  # the 429 counted once, the success reset it
 
 
 def test_5xx_is_retried_with_backoff_until_the_retries_run_out(
@@ -626,6 +630,7 @@ def test_5xx_is_retried_with_backoff_until_the_retries_run_out(
     assert len(push_service.to("a")) == 3 and _scheduled() == []
     [delivery] = deliveries()
     assert (delivery.status, delivery.http_status, delivery.attempts) == ("failed", 502, 3)
+    assert db.session.scalar(select(PushSubscription.failure_count)) == 3  # kept: a later success resets it
 
 
 def test_other_client_errors_fail_at_once(

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import requests
 from flask import current_app
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -105,22 +105,23 @@ def _newer_notice(notification: PushNotification) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def _post(subscription: PushSubscription, notification: PushNotification, now: datetime) -> requests.Response:
+def _post(target: dict[str, Any], payload: dict[str, Any], topic: str, now: datetime) -> requests.Response:
+    """POST the notice; `target` is the subscription as pywebpush takes it (endpoint and keys)."""
     config = current_app.config
     claims = {  # a fresh dict per send: pywebpush writes into the one it is given
         "sub": config["VAPID_SUBJECT"],
-        "aud": origin(subscription.endpoint),
+        "aud": origin(target["endpoint"]),
         "exp": int((now + JWT_LIFETIME).timestamp()),
     }
     with _NoRedirects() as session:
         response: requests.Response = webpush(
-            {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
-            payload_bytes(notification.payload).decode(),
+            target,
+            payload_bytes(payload).decode(),
             vapid_private_key=_vapid(),
             vapid_claims=claims,
             content_encoding="aes128gcm",
             ttl=TTL_SECONDS,
-            headers={"Urgency": "high", "Topic": notification.topic},
+            headers={"Urgency": "high", "Topic": topic},
             timeout=float(config["PUSH_TIMEOUT"]),
             requests_session=session,
         )
@@ -131,6 +132,10 @@ def _vapid() -> Any:
     from py_vapid import Vapid  # type: ignore[import-untyped]
 
     return Vapid(private_key=keys.private_key())
+
+
+def _update_subscription(subscription_id: int, **values: Any) -> None:
+    db.session.execute(update(PushSubscription).where(PushSubscription.id == subscription_id).values(**values))
 
 
 def deliver(delivery_id: int, now: datetime | None = None) -> float | None:
@@ -160,13 +165,16 @@ def deliver(delivery_id: int, now: datetime | None = None) -> float | None:
         _finish(delivery, DeliveryStatus.FAILED, None, f"Endereço recusado: {error}")
         return None
 
+    # Read before the commit: no transaction (nor SQLite lock) stays open while the push service answers.
+    target = {"endpoint": subscription.endpoint, "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
+    payload, topic, subscription_id = notification.payload, notification.topic, subscription.id
     delivery.attempts += 1
     db.session.commit()
     status: int | None = None
     wait: float | None = None
     reason = ""
     try:
-        response = _post(subscription, notification, now)
+        response = _post(target, payload, topic, now)
         status = response.status_code
     except WebPushException as error:
         status = error.status_code
@@ -177,16 +185,16 @@ def deliver(delivery_id: int, now: datetime | None = None) -> float | None:
 
     if status is not None and 200 <= status < 300:
         delivery.sent_at = now
-        subscription.last_success_at = now
-        subscription.failure_count = 0
+        # Statements, not the ORM object: the user may have unsubscribed while we were sending.
+        _update_subscription(subscription_id, last_success_at=now, failure_count=0)
         _finish(delivery, DeliveryStatus.SENT, status, None)
         return None
     if status in (404, 410):
         delivery.subscription_id = None
-        db.session.execute(delete(PushSubscription).where(PushSubscription.id == subscription.id))
+        db.session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
         _finish(delivery, DeliveryStatus.GONE, status, "O navegador cancelou a inscrição.")
         return None
-    subscription.failure_count += 1
+    _update_subscription(subscription_id, failure_count=PushSubscription.failure_count + 1)
     retryable = status is None or status == 429 or status >= 500
     retries = int(config["PUSH_RETRIES"])
     if not retryable or delivery.attempts > retries:
