@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -106,7 +107,7 @@ def notify_visit(
     kind: NotificationKind,
     actor: User | None,
     *,
-    starts_at: Any = None,
+    starts_at: datetime | None = None,
 ) -> None:
     """Leave a notice for `recipient_id` about `appointment`, sent after the commit.
 
