@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createApi } from '../src/data/api.js'
 import { getMeta, openDatabase, setMeta } from '../src/data/db.js'
-import { dropPush, enablePush, pushState, refreshPush } from '../src/data/push-subscription.js'
+import { dropPush, enablePush, onSubscribed, pushState, refreshPush } from '../src/data/push-subscription.js'
 import { appPath, base64UrlToBytes, notificationFor } from '../src/lib/webpush.js'
 
 // 65 bytes (an uncompressed P-256 point) with "-" and "_" in its base64url form.
@@ -148,8 +148,9 @@ describe('enablePush (the tap on "Ativar notificações")', () => {
     expect(result.state).toBe('granted')
     expect(result.error).toMatch(/não respondeu/)
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(0)
+    const subscribed = new Promise((resolve) => onSubscribed(resolve))
     answer()
-    expect(await result.pending).toBe(true)
+    await subscribed
     expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
   })
 })

@@ -1,7 +1,7 @@
 // "Ativar notificações": one quiet card under the agenda, never a prompt of its own. The
 // browser's permission dialog opens only from the tap on the button.
 import { useEffect, useState } from 'preact/hooks'
-import { browserPush, enablePush, isSubscribed, pushState } from '../data/push-subscription.js'
+import { browserPush, enablePush, isSubscribed, onSubscribed, pushState } from '../data/push-subscription.js'
 import { api, db } from '../data/session.js'
 
 const TEXT = {
@@ -21,6 +21,10 @@ export function NotificationsCard({ env = browserPush() }) {
   const [busy, setBusy] = useState(false)
   useEffect(() => {
     if (state === 'granted') isSubscribed(env).then((yes) => yes && setState('on'), () => {})
+    return onSubscribed(() => {
+      setState('on')
+      setError(null)
+    })
   }, [])
 
   const enable = async () => {
@@ -30,11 +34,6 @@ export function NotificationsCard({ env = browserPush() }) {
     setState(result.state)
     setError(result.error || null)
     setBusy(false)
-    result.pending?.then((subscribed) => {
-      if (!subscribed) return
-      setState('on')
-      setError(null)
-    })
   }
 
   return (

@@ -37,6 +37,14 @@ export function pushErrorMessage(error) {
   return 'O navegador não conseguiu se inscrever no serviço de notificações agora. Tente de novo mais tarde.'
 }
 
+const listeners = new Set()
+
+/** Told when this device gets subscribed (the refresh at login may finish after the card drew). */
+export function onSubscribed(listener) {
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
 async function subscribeAndSend({ api, db, env, registration }) {
   const { public_key: publicKey } = await api.get('/api/push/vapid-key')
   const key = base64UrlToBytes(publicKey)
@@ -50,6 +58,7 @@ async function subscribeAndSend({ api, db, env, registration }) {
   const clientId = await getMeta(db, 'client_id')
   await api.post('/api/push/subscriptions', { ...subscriptionBody(subscription, env.userAgent), ...(clientId && { client_id: clientId }) })
   await setMeta(db, 'push_endpoint', subscription.endpoint)
+  for (const listener of listeners) listener()
   return subscription
 }
 
@@ -66,9 +75,9 @@ const SLOW =
 class Slow extends Error {}
 
 /**
- * From the "Ativar notificações" tap: ask, subscribe, tell the server. Returns {state, error?,
- * pending?}. A browser that cannot reach its push service never settles `subscribe()`: after
- * `patience` ms the technician is told so, and `pending` says whether it finished after all.
+ * From the "Ativar notificações" tap: ask, subscribe, tell the server. Returns {state, error?}.
+ * A browser that cannot reach its push service never settles `subscribe()`: after `patience` ms
+ * the technician is told so; if it does finish later, `onSubscribed` listeners hear of it.
  */
 export async function enablePush({ api, db, env = browserPush(), patience = 10_000 }) {
   const state = pushState(env)
@@ -76,12 +85,13 @@ export async function enablePush({ api, db, env = browserPush(), patience = 10_0
   const permission = state === 'granted' ? state : await env.Notification.requestPermission()
   if (permission !== 'granted') return { state: permission }
   const done = env.serviceWorker.ready.then((registration) => subscribeAndSend({ api, db, env, registration }))
+  done.catch(() => {}) // a late failure after the timeout: the message already shown stands
   let timer
   try {
     await Promise.race([done, new Promise((_, reject) => (timer = setTimeout(() => reject(new Slow()), patience)))])
     return { state: 'on' }
   } catch (error) {
-    if (error instanceof Slow) return { state: 'granted', error: SLOW, pending: done.then(() => true, () => false) }
+    if (error instanceof Slow) return { state: 'granted', error: SLOW }
     return { state: 'granted', error: pushErrorMessage(error) }
   } finally {
     clearTimeout(timer)
