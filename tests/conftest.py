@@ -30,6 +30,7 @@ from server.customers.models import Customer
 from server.customers.service import create_customer
 from server.database import Base
 from server.extensions import db, limiter
+from server.jobs import configure_jobs
 from server.stores.models import Store
 from server.stores.service import create_store
 
@@ -109,16 +110,31 @@ def _empty_tables() -> None:
                 conn.execute(text(f"DELETE FROM {name}"))
 
 
-@pytest.fixture
-def app(database_url: str, tmp_path: Any) -> Iterator[Flask]:
+@pytest.fixture(scope="session")
+def built_app(database_url: str) -> Flask:
+    """The app, built once per run: building one costs about 0.2 s (mostly the OpenAPI document of
+    every view), which a thousand tests would pay again and again for the same result."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
-    app.instance_path = str(tmp_path)
     app.test_client_class = ApiClient
+    return app
+
+
+@pytest.fixture
+def app(built_app: Flask, tmp_path: Any) -> Iterator[Flask]:
+    """The app on an empty database, with the settings it was built with: what a test changes in
+    `app.config` is undone afterwards, and the job queue is set up again (another test may have
+    built an app of its own that switched it)."""
+    app = built_app
+    settings = dict(app.config)
+    app.instance_path = str(tmp_path)
+    configure_jobs(app)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables()
         db.engine.dispose()
+    app.config.clear()
+    app.config.update(settings)
     limiter.reset()
 
 
