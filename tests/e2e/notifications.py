@@ -175,3 +175,28 @@ def fake_push_manager(keys: DeviceKeys) -> str:
     """An init script: `context.add_init_script(script=fake_push_manager(keys))`."""
     args = {"endpoint": keys.endpoint, "p256dh": keys.p256dh(), "auth": b64e(keys.auth)}
     return f"{FAKE_PUSH_MANAGER}({json.dumps(args)})"
+
+
+ROTATE = """async ({ endpoint, old, p256dh, auth }) => {
+  const subscription = (url) => ({
+    endpoint: url,
+    options: {},
+    toJSON: () => ({ endpoint: url, keys: { p256dh, auth } }),
+  })
+  const event = new ExtendableEvent('pushsubscriptionchange')
+  event.oldSubscription = subscription(old)
+  event.newSubscription = subscription(endpoint)
+  let work = Promise.resolve()
+  event.waitUntil = (promise) => { work = promise }
+  self.dispatchEvent(event)
+  await work
+  return true
+}"""
+
+
+def rotate_subscription(page: Page, keys: DeviceKeys, old_endpoint: str) -> None:
+    """The browser replaces the subscription (`pushsubscriptionchange`, which Chromium has no
+    command for): a script-made event carrying the old and the new subscription, in the worker."""
+    [worker] = [w for w in page.context.service_workers if w.url.endswith("/sw.js")]
+    args = {"endpoint": keys.endpoint, "old": old_endpoint, "p256dh": keys.p256dh(), "auth": b64e(keys.auth)}
+    assert worker.evaluate(ROTATE, args)

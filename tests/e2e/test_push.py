@@ -26,6 +26,7 @@ from .notifications import (
     PushService,
     deliver_push,
     fake_push_manager,
+    rotate_subscription,
     shown_notifications,
     tap_notification,
 )
@@ -178,3 +179,22 @@ def test_notifications_the_browser_cannot_subscribe_are_explained_in_pt_br(backe
     slow = re.compile("O serviço de notificações do navegador não respondeu")
     expect(card.get_by_role("alert")).to_have_text(slow, timeout=20_000)
     expect(card.get_by_role("button", name="Ativar notificações")).to_be_enabled()
+
+
+def test_a_subscription_the_browser_replaces_is_sent_again_by_the_service_worker(
+    backend: Backend, office: Office, phone: Phone, push_service: PushService
+) -> None:
+    """The worker has no CSRF token of its own: it reads the session's from /api/auth/me."""
+    old = DeviceKeys(f"{push_service.url}/push/old-{uuid.uuid4()}")
+    page = phone.launch()
+    page.context.add_init_script(script=fake_push_manager(old))
+    page.context.grant_permissions(["notifications"], origin=backend.url)
+    log_in(page)
+    expect(notifications_card(page)).to_contain_text("Notificações ativadas neste aparelho.")
+
+    new = DeviceKeys(f"{push_service.url}/push/new-{uuid.uuid4()}", key=old.key, auth=old.auth)
+    rotate_subscription(page, new, old.endpoint)
+    visit = book_visit(office)
+    [sent] = push_service.wait_for(page, 1)
+    assert sent.path == new.endpoint.removeprefix(push_service.url)  # and nothing to the old one
+    assert new.decrypt(sent)["url"] == f"/visita/{visit['id']}"
