@@ -4,6 +4,8 @@ import preact from '@preact/preset-vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
+const isOffice = (id) => /[\\/]src[\\/]office[\\/]/.test(id || '')
+
 const manifest = {
   id: '/',
   name: 'Assistec — Assistência Técnica',
@@ -37,10 +39,28 @@ export default defineConfig({
       manifest,
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'],
+        // The office's chunks (src/office, loaded only on /escritorio) stay out of the precache:
+        // the technician's phone must never download them.
+        globIgnores: ['**/assets/office-*'],
       },
     }),
   ],
-  build: { target: 'es2020', sourcemap: false },
+  build: {
+    target: 'es2020',
+    sourcemap: false,
+    // The shell is a single chunk: no <link rel=modulepreload> to polyfill (saves ~0.3 KB gzip).
+    modulePreload: false,
+    rolldownOptions: {
+      output: {
+        // Name the office's chunk and its CSS assets/office-*, so globIgnores above can drop them.
+        chunkFileNames: (chunk) => (isOffice(chunk.facadeModuleId) ? 'assets/office-[hash].js' : 'assets/[name]-[hash].js'),
+        assetFileNames: (asset) =>
+          (asset.originalFileNames || []).some(isOffice) || (asset.names || []).some((n) => /^OfficeApp/.test(n))
+            ? 'assets/office-[hash][extname]'
+            : 'assets/[name]-[hash][extname]',
+      },
+    },
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:5000' } },
   test: {
     environment: 'node',

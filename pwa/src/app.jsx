@@ -1,10 +1,12 @@
-// The app shell: header, sync bar and notices around the screen the URL names.
+// The app shell: header, sync bar and notices around the screen the URL names. Schedulers and
+// admins get the office instead (/escritorio…), fetched only for them (see Office below).
+import { useEffect, useState } from 'preact/hooks'
 import { SessionBanner, UpdateBanner } from './components/Banners.jsx'
 import { SyncBar } from './components/SyncBar.jsx'
 import { getMeta } from './data/db.js'
 import { db, logout, storeTimezone } from './data/session.js'
 import { useLive } from './lib/live.js'
-import { match, onLinkClick, usePath } from './lib/router.js'
+import { match, navigate, onLinkClick, usePath } from './lib/router.js'
 import { Agenda } from './screens/Agenda.jsx'
 import { Login } from './screens/Login.jsx'
 import { OccurrenceForm } from './screens/OccurrenceForm.jsx'
@@ -21,12 +23,66 @@ function Screen({ path, timeZone }) {
   return <Agenda timeZone={timeZone} />
 }
 
+const OFFICE_ROLES = ['admin', 'scheduler']
+const OFFICE_RETURN = 'assistec:office-return' // the office page to reopen after a login
+const isOfficePath = (path) => path === '/escritorio' || path.startsWith('/escritorio/')
+
+/** `to` is a path, or a function giving it (read once, when the redirect happens). */
+function Redirect({ to }) {
+  useEffect(() => navigate(typeof to === 'function' ? to() : to, { replace: true }), [])
+  return null
+}
+
+function officeHome() {
+  const back = sessionStorage.getItem(OFFICE_RETURN)
+  sessionStorage.removeItem(OFFICE_RETURN)
+  return back && isOfficePath(back.split('?')[0]) ? back : '/escritorio'
+}
+
+/** The office's code is a separate chunk, imported here only for an office user on an office URL:
+ * a technician's phone never downloads it (nor does its service worker precache it). */
+function Office({ user, path }) {
+  const [loaded, setLoaded] = useState(null)
+  useEffect(() => {
+    import('./office/OfficeApp.jsx').then(
+      (module) => setLoaded({ OfficeApp: module.OfficeApp }),
+      () => setLoaded({ failed: true }),
+    )
+  }, [])
+  if (!loaded) {
+    return (
+      <main>
+        <p role="status" class="muted">
+          Carregando o escritório…
+        </p>
+      </main>
+    )
+  }
+  if (loaded.failed) {
+    return (
+      <main>
+        <p class="notice notice-error" role="alert">
+          Não foi possível abrir o escritório. Verifique a conexão e recarregue a página.
+        </p>
+      </main>
+    )
+  }
+  return <loaded.OfficeApp user={user} path={path} />
+}
+
 export function App() {
   const path = usePath()
   const session = useLive(async () => ({ user: await getMeta(db, 'user'), signedOut: await getMeta(db, 'signed_out', false) }), [])
   if (!session) return null
   const { user, signedOut } = session
-  if (!user || signedOut || path === '/login') return <Login user={user} />
+  if (!user || signedOut || path === '/login') {
+    if (isOfficePath(path)) sessionStorage.setItem(OFFICE_RETURN, path + location.search)
+    return <Login user={user} />
+  }
+  if (OFFICE_ROLES.includes(user.role)) {
+    return isOfficePath(path) ? <Office user={user} path={path} /> : <Redirect to={officeHome} />
+  }
+  if (isOfficePath(path)) return <Redirect to="/agenda" />
   const timeZone = storeTimezone(user)
 
   return (

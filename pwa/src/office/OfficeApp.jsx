@@ -1,0 +1,74 @@
+// The office in the browser (schedulers and admins): its own header and screens, loaded by the
+// app shell with a dynamic import() only on /escritorio routes — the technician's phone never
+// downloads this code, and the service worker does not precache it (vite.config.js).
+import { useEffect } from 'preact/hooks'
+import { logout, storeTimezone } from '../data/session.js'
+import { match } from '../lib/router.js'
+import { CaseList } from './CaseList.jsx'
+import { CasePage } from './CasePage.jsx'
+import { Dashboard } from './Dashboard.jsx'
+import { NewCase } from './NewCase.jsx'
+import './office.css'
+import { officeLinkClick, useSearch } from './route.js'
+
+const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
+
+function route(path, search, timeZone) {
+  let params
+  if (match('/escritorio/assistencias/nova', path)) return ['nova', <NewCase />]
+  if ((params = match('/escritorio/assistencias/:id/:tab', path)) || (params = match('/escritorio/assistencias/:id', path))) {
+    if (/^\d+$/.test(params.id) && (!params.tab || params.tab === 'historico')) {
+      return ['caso', <CasePage key={params.id} id={Number(params.id)} tab={params.tab || ''} timeZone={timeZone} />]
+    }
+  }
+  if (match('/escritorio/assistencias', path)) return ['lista', <CaseList search={search} timeZone={timeZone} />]
+  if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
+  return [
+    'nada',
+    <p class="notice" role="alert">
+      Página não encontrada. <a href="/escritorio">Ir para o painel</a>
+    </p>,
+  ]
+}
+
+export function OfficeApp({ user, path }) {
+  const search = useSearch()
+  const timeZone = storeTimezone(user)
+  const [section, screen] = route(path, search, timeZone)
+  useEffect(() => {
+    if (SECTIONS[section]) document.title = `${SECTIONS[section]} — Assistec`
+  }, [section])
+  const current = (name) => (section === name ? 'page' : undefined)
+  return (
+    <div class="office" onClick={officeLinkClick}>
+      <a class="skip-link" href="#conteudo">
+        Pular para o conteúdo
+      </a>
+      <header class="topbar office-topbar">
+        <a href="/escritorio" class="brand">
+          Assistec <span class="brand-sub">Escritório</span>
+        </a>
+        <nav aria-label="Escritório">
+          <a href="/escritorio" aria-current={current('painel')}>
+            Painel
+          </a>
+          <a href="/escritorio/assistencias" aria-current={section === 'lista' || section === 'caso' ? 'page' : undefined}>
+            Assistências
+          </a>
+          <a href="/escritorio/assistencias/nova" aria-current={current('nova')}>
+            Incluir
+          </a>
+        </nav>
+        <div class="office-user">
+          <span class="office-user-name">{user.name}</span>
+          <button type="button" class="link" onClick={() => confirm(`Sair da conta de ${user.name}?`) && logout()}>
+            Sair
+          </button>
+        </div>
+      </header>
+      <main id="conteudo" class="office-main" tabIndex={-1}>
+        {screen}
+      </main>
+    </div>
+  )
+}

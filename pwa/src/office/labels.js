@@ -1,0 +1,42 @@
+// pt-BR names the office shows for the API's codes.
+export const PAYER_LABELS = { store: 'Loja', factory: 'Fábrica', customer: 'Cliente', carrier: 'Transportadora' }
+
+export const EVENT_LABELS = {
+  created: 'Assistência aberta',
+  updated: 'Dados alterados',
+  status_changed: 'Situação alterada',
+  status_followed: 'Situação atualizada',
+  occurrence_created: 'Ocorrência registrada',
+  occurrence_updated: 'Ocorrência alterada',
+  order_created: 'Pedido gerado',
+  order_updated: 'Pedido alterado',
+  order_sent: 'Pedido enviado',
+  order_received: 'Pedido recebido',
+  order_cancelled: 'Pedido cancelado',
+  appointment_created: 'Visita agendada',
+  appointment_updated: 'Visita alterada',
+  appointment_rescheduled: 'Visita reagendada',
+  appointment_reassigned: 'Visita passada a outro técnico',
+  appointment_cancelled: 'Visita cancelada',
+  appointment_checked_in: 'Visita iniciada',
+  appointment_checked_out: 'Visita concluída',
+  document_email_queued: 'E-mail na fila de envio',
+  document_email_sent: 'E-mail enviado',
+  document_email_failed: 'Falha no envio de e-mail',
+}
+
+export const FIELD_LABELS = {
+  status: 'Situação',
+  status_reason: 'Motivo',
+  reported_issue: 'Situação Alegada',
+  service_address: 'Endereço do atendimento',
+  contract_id: 'Contrato',
+  assignee_id: 'Técnico responsável',
+  assignee: 'Técnico',
+  number: 'Número',
+  due_at: 'Prazo',
+  starts_at: 'Início',
+  ends_at: 'Fim',
+}
+
+export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ')
