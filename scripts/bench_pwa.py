@@ -23,6 +23,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from scripts.bench_office import office_report
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from e2e.harness import (  # the e2e harness, with the tests
     DIST,
@@ -65,6 +67,7 @@ def main() -> int:
     print("== PWA: technician shell, initial JS + CSS ==")
     kb = shell_size()
     print(f"  total {kb:.1f} KB gzip (goal ≤ {GOAL_KB} KB): {'ok' if kb <= GOAL_KB else 'OVER'}")
+    office_report(DIST)
 
     with tempfile.TemporaryDirectory(prefix="assistec-bench-") as tmp, sync_playwright() as playwright:
         work = Path(tmp)
