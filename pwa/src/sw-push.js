@@ -4,8 +4,10 @@ import { appPath, base64UrlToBytes, notificationFor, subscriptionBody } from './
 
 const ICON = '/icons/icon-192.png' // the manifest's icon (vite.config.js)
 
-function windows() {
-  return self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+/** The app's windows (a tab on /api/docs or a PDF is of this origin too, but not the app). */
+async function windows() {
+  const all = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+  return all.filter((client) => !new URL(client.url).pathname.startsWith('/api/'))
 }
 
 async function showAndSync(payload) {
