@@ -220,6 +220,9 @@ def test_list_filters_live_in_the_url_and_survive_a_reload(desk: Page, office: O
 
     desk.reload()
     expect(rows).to_have_count(3)
+    desk.set_viewport_size(TABLET)  # a tablet: still no horizontal scrolling
+    check(desk, "office-lista-768")
+    desk.set_viewport_size(DESKTOP)
     filters = desk.get_by_role("search", name="Filtros")
     expect(filters.get_by_label("Busca")).to_have_value(word)
     expect(filters.get_by_label("Aberta", exact=True)).to_be_checked()
