@@ -16,7 +16,8 @@ async function loggedIn() {
 }
 
 async function syncIfLoggedIn() {
-  if (await loggedIn()) sync.sync()
+  // The office (schedulers, admins) reads the API directly: it keeps no replica to sync.
+  if ((await loggedIn()) && (await getMeta(db, 'user')).role === 'technician') sync.sync()
 }
 
 syncIfLoggedIn()
