@@ -141,6 +141,30 @@ def test_new_case_for_a_new_assistance_only_customer(desk: Page, office: Office)
     check(desk, "office-caso-768")
 
 
+def test_new_case_for_a_customer_found_by_cpf(desk: Page, office: Office) -> None:
+    customer = next(
+        c
+        for c in office.get("/api/customers?limit=50")["items"]
+        if c["document"] and len(c["document"]) == 11 and c["address"]
+    )
+    cpf = customer["document"]
+    desk.goto("/escritorio/assistencias/nova")
+    search = desk.get_by_label("Buscar cliente")
+    search.fill(f"{cpf[:3]}.{cpf[3:6]}.{cpf[6:9]}-{cpf[9:]}")  # typed with its punctuation
+    search.press("Enter")
+    desk.get_by_role("button", name=f"Escolher {customer['name']}").click()
+    expect(desk.get_by_test_id("chosen-customer")).to_contain_text(customer["name"])
+    service = desk.get_by_role("group", name="Endereço do atendimento")
+    expect(service.get_by_label("Logradouro")).to_have_value(customer["address"]["street"])
+
+    desk.get_by_label("Situação Alegada").fill(unique("Dobradiça da porta solta"))
+    desk.get_by_role("button", name="Incluir assistência").click()
+    expect(desk.get_by_role("heading", name=re.compile(r"^AT-"))).to_be_visible()
+    case = office.get(f"/api/cases/{int(desk.url.rsplit('/', 1)[1])}")
+    assert case["customer"]["id"] == customer["id"]
+    assert case["contract"] is None
+
+
 def delivered_contract(office: Office) -> dict[str, Any]:
     """A demo contract with a delivery address unlike its customer's address."""
     for contract in office.get("/api/contracts?limit=50")["items"]:
@@ -240,3 +264,5 @@ def test_list_filters_live_in_the_url_and_survive_a_reload(desk: Page, office: O
     filters.get_by_role("button", name="Limpar filtros").click()
     expect(desk).to_have_url(re.compile(r"/escritorio/assistencias$"))
     expect(rows).to_have_count(25)
+    # The office reads the API directly: no sync of a phone's replica, even across the reload.
+    assert [c for c in calls if "/api/sync/" in c] == []
