@@ -79,6 +79,9 @@ def test_painel_counts_match_the_api_and_link_to_the_list(desk: Page, office: Of
     expect(desk.get_by_test_id("tech-day")).to_have_count(len(data["visits_today"]))
     expect(desk.get_by_test_id("weekly-chart").locator("rect")).to_have_count(16)
     check(desk, "office-painel-1280")
+    desk.set_viewport_size(TABLET)
+    check(desk, "office-painel-768")
+    desk.set_viewport_size(DESKTOP)
 
     desk.get_by_test_id("count-overdue").click()
     expect(desk).to_have_url(re.compile(r"/escritorio/assistencias\?atrasadas=1&ordem=prazo$"))
