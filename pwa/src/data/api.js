@@ -60,6 +60,7 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
   return {
     get: (path) => request('GET', path),
     post: (path, json) => request('POST', path, { json }),
+    patch: (path, json) => request('PATCH', path, { json }),
     put: (path, body, headers) => request('PUT', path, { body, headers }),
     del: (path, json) => request('DELETE', path, { json }),
   }

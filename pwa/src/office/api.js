@@ -16,4 +16,6 @@ function onError(error) {
 export const officeApi = {
   get: (path) => api.get(path).catch(onError),
   post: (path, body) => api.post(path, body).catch(onError),
+  patch: (path, body) => api.patch(path, body).catch(onError),
+  del: (path, body) => api.del(path, body).catch(onError),
 }
