@@ -11,19 +11,20 @@ import './styles.css'
 render(<App />, document.getElementById('app'))
 registerServiceWorker()
 
-async function loggedIn() {
-  return Boolean(await getMeta(db, 'user')) && !(await getMeta(db, 'signed_out', false))
+// The office (schedulers, admins) reads the API directly: it keeps no replica and gets no pushes.
+async function technicianLoggedIn() {
+  const user = await getMeta(db, 'user')
+  return user?.role === 'technician' && !(await getMeta(db, 'signed_out', false))
 }
 
 async function syncIfLoggedIn() {
-  // The office (schedulers, admins) reads the API directly: it keeps no replica to sync.
-  if ((await loggedIn()) && (await getMeta(db, 'user')).role === 'technician') sync.sync()
+  if (await technicianLoggedIn()) sync.sync()
 }
 
 syncIfLoggedIn()
 listenToServiceWorker({ onSync: syncIfLoggedIn })
 // A subscription the browser rotated while the app was closed reaches the server now.
-loggedIn().then((yes) => yes && refreshPush({ api, db }).catch(() => {}))
+technicianLoggedIn().then((yes) => yes && refreshPush({ api, db }).catch(() => {}))
 window.addEventListener('online', () => {
   sync.setOffline(false)
   syncIfLoggedIn()

@@ -50,9 +50,12 @@ export async function login(email, password, remember) {
   await setMeta(db, 'signed_out', false)
   // Ask the browser not to evict IndexedDB under storage pressure: it holds unsent work.
   navigator.storage?.persist?.().catch(() => {})
-  sync.loggedIn()
-  // Only where permission was given before: asking is left to "Ativar notificações".
-  refreshPush({ api, db, force: true }).catch(() => {})
+  // The office reads the API directly: only a technician's phone keeps a replica and gets pushes.
+  if (profile.role === 'technician') {
+    sync.loggedIn()
+    // Only where permission was given before: asking is left to "Ativar notificações".
+    refreshPush({ api, db, force: true }).catch(() => {})
+  }
   return profile
 }
 

@@ -27,7 +27,7 @@ export function Login({ user }) {
     <main class="login">
       <img src="/icons/icon-192.png" alt="" width="72" height="72" />
       <h1>Assistec</h1>
-      <p class="muted">Assistência técnica — app do técnico</p>
+      <p class="muted">Assistência técnica</p>
       {expired && <p class="notice">Sua sessão expirou. Entre de novo: o que você registrou continua guardado no aparelho.</p>}
       <form onSubmit={submit} class="card form">
         <label>
