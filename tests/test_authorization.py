@@ -176,6 +176,7 @@ ENDPOINTS = [
         ALL,
         lambda ids: {"appointment_id": ids["appointment_id"], "recipients": ["cliente@example.com"]},
     ),
+    Endpoint("GET", "/api/cases/<int:case_id>/documents/emails", OFFICE),
     Endpoint("GET", "/api/cases/<int:case_id>/documents/emails/<uuid:email_id>", ALL),
     Endpoint("GET", "/api/mail/outbox", {ADMIN}),
     Endpoint("POST", "/api/calendar/token", {ADMIN, TECHNICIAN}),

@@ -146,6 +146,7 @@ def test_without_smtp_the_message_is_an_eml_file_listed_for_admins(
     assert world["number"] in pdf_text(attachment.get_content())
     outbox = as_admin.get("/api/mail/outbox").json
     assert [(entry["to"], entry["subject"]) for entry in outbox] == [(["maria@example.com"], body["subject"])]
+    assert outbox[0]["attachments"] == [f"solicitacao-{world['number']}.pdf"]
     kinds = [event.kind for event in timeline(world["case"])]
     assert kinds[-2:] == ["document_email_queued", "document_email_sent"]
 
@@ -378,3 +379,35 @@ def test_nothing_is_sent_twice(
     assert row.status == "sent" and row.attempts == 1
     assert "Sem confirmação" in (row.last_error or "")
     assert "não será reenviado" in (timeline(world["case"])[-1].note or "")
+
+
+# --- the case's list of e-mails -------------------------------------------------------------
+
+
+def test_the_case_lists_its_emails_newest_first_with_their_status(
+    as_scheduler: ApiClient, as_technician: ApiClient, world: dict[str, Any]
+) -> None:
+    first = post_email(as_scheduler, world).json
+    second = post_email(as_scheduler, world, recipients=["outro@example.com"], subject="Segunda via").json
+    response = as_scheduler.get(f"/api/cases/{world['case']}/documents/emails")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json] == [second["id"], first["id"]]
+    assert response.json[0]["recipients"] == ["outro@example.com"]
+    assert response.json[0]["subject"] == "Segunda via"
+    assert {row["status"] for row in response.json} == {"sent"}  # jobs run in the request in these tests
+    assert as_technician.get(f"/api/cases/{world['case']}/documents/emails").status_code == 403
+
+
+def test_the_case_email_list_costs_constant_queries(as_scheduler: ApiClient, world: dict[str, Any]) -> None:
+    from tests.conftest import counting
+
+    counts = []
+    for sends in (1, 6):
+        for _ in range(sends):
+            assert post_email(as_scheduler, world).status_code == 202
+        with counting() as statements:
+            response = as_scheduler.get(f"/api/cases/{world['case']}/documents/emails")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert len(response.json) == 7
+    assert counts[0] == counts[1]

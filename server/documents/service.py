@@ -391,4 +391,14 @@ def load_email(user: User, case: ServiceCase, email_id: uuid.UUID) -> DocumentEm
     return email
 
 
+def list_emails(user: User, case: ServiceCase) -> list[DocumentEmail]:
+    """The case's e-mailed documents, newest first: one query, however many there are."""
+    stmt = (
+        visible(DocumentEmail, user)
+        .where(DocumentEmail.case_id == case.id)
+        .order_by(DocumentEmail.created_at.desc(), DocumentEmail.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 __all__ = ["EmailStatus"]

@@ -4,7 +4,7 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
-from server.auth.access import me, roles
+from server.auth.access import OFFICE, me, roles
 from server.auth.models import Role
 from server.cases.service import load_case
 from server.documents import mail, service
@@ -144,6 +144,14 @@ def email_document(data: dict[str, Any], case_id: int, document_kind: str) -> Do
     message); the case timeline records the request, and then the sending or its failure."""
     kind = _kind(document_kind)
     return service.queue_email(me(), load_case(me(), case_id), kind, data)
+
+
+@blp.get("/cases/<int:case_id>/documents/emails")
+@roles(*OFFICE)
+@blp.response(200, EmailOut(many=True))
+def list_emails(case_id: int) -> list[DocumentEmail]:
+    """The documents e-mailed from the case, newest first, each with where it stands."""
+    return service.list_emails(me(), load_case(me(), case_id))
 
 
 @blp.get("/cases/<int:case_id>/documents/emails/<uuid:email_id>")
