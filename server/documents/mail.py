@@ -7,7 +7,7 @@ import re
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.parser import BytesHeaderParser
+from email.parser import BytesParser
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import default as default_policy
 from email.utils import format_datetime, parseaddr
@@ -105,22 +105,25 @@ def outbox(store_ids: list[int]) -> list[dict[str, Any]]:
     folder = mail_folder()
     if not folder.is_dir():
         return []
-    parser = BytesHeaderParser(policy=default_policy)
+    # The whole message is parsed (not just its headers): the attachments' names are in the body.
+    parser = BytesParser(policy=default_policy)
+    stores = {str(s) for s in store_ids}
     entries: list[tuple[float, dict[str, Any]]] = []
     for path in folder.glob("*.eml"):
         with path.open("rb") as file:
-            headers = parser.parse(file)
-        if headers.get(STORE_HEADER) not in {str(s) for s in store_ids}:
+            message = parser.parse(file)
+        if message.get(STORE_HEADER) not in stores:
             continue
         entries.append(
             (
                 path.stat().st_mtime,
                 {
                     "name": path.name,
-                    "to": [parseaddr(a.strip())[1] for a in str(headers.get("To", "")).split(",") if a.strip()],
-                    "subject": str(headers.get("Subject", "")),
-                    "date": str(headers.get("Date", "")),
+                    "to": [parseaddr(a.strip())[1] for a in str(message.get("To", "")).split(",") if a.strip()],
+                    "subject": str(message.get("Subject", "")),
+                    "date": str(message.get("Date", "")),
                     "size": path.stat().st_size,
+                    "attachments": [part.get_filename() or "" for part in message.iter_attachments()],
                 },
             )
         )

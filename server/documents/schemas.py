@@ -123,3 +123,4 @@ class OutboxEntry(Strict):
     subject = fields.String()
     date = fields.String()
     size = fields.Integer()
+    attachments = fields.List(fields.String(), metadata={"description": "The attached files' names"})
