@@ -747,3 +747,45 @@ def test_the_notices_of_a_visit_cost_the_same_queries_for_one_or_many(
     with counting() as many:
         assert len(as_scheduler.get(f"/api/appointments/{appointment_id}/notifications").json) == 6
     assert len(many) == len(few)
+
+
+def test_deliveries_a_dead_worker_left_pending_are_sent_again_or_expire(
+    push_service: PushService, as_scheduler: ApiClient, as_technician: ApiClient, technician: User, case: Any
+) -> None:
+    """A worker that died with a delivery in hand: the sweep queues it again once it is stale, not
+    before; one older than the notice's 24 h TTL fails instead of reaching the phone a day late."""
+    from server.push.tasks import stale_deliveries, sweep_stale_deliveries
+
+    device = Device(push_service.endpoint("a"))
+    subscribe(as_technician, device)
+    push_service.answers.append((503, {"Retry-After": "60"}))
+    book(as_scheduler, case, technician)
+    book(as_scheduler, case, technician, "14:00", "15:00")
+    first, second = deliveries()
+    assert (first.status, second.status) == ("pending", "sent")
+    huey.flush()  # the worker died: its scheduled retry is gone with it
+
+    now = datetime.now(UTC)
+    assert stale_deliveries(now) == []  # the retry is not even due yet
+    assert stale_deliveries(now + timedelta(seconds=60) + timedelta(minutes=11)) == [first.id]
+
+    db.session.execute(
+        PushDelivery.__table__.update()
+        .where(PushDelivery.id == first.id)
+        .values(updated_at=now - timedelta(minutes=30), next_attempt_at=now - timedelta(minutes=20))
+    )
+    db.session.commit()
+    sweep_stale_deliveries.call_local()
+    assert len(push_service.to("a")) == 3
+    topic = db.session.get(PushNotification, first.notification_id).topic
+    assert device.decrypt(push_service.to("a")[-1])["topic"] == topic
+    assert [d.status for d in deliveries()] == ["sent", "sent"]
+
+    db.session.execute(
+        PushDelivery.__table__.update()
+        .where(PushDelivery.id == first.id)
+        .values(status="pending", created_at=now - timedelta(hours=25))
+    )
+    db.session.commit()
+    assert stale_deliveries(now) == []
+    assert [d.status for d in deliveries()] == ["failed", "sent"]

@@ -15,6 +15,9 @@ visit's `Topic`. The answer decides:
 
 A delivery whose visit has a newer notice for the same technician is `replaced` instead of sent:
 a late retry must not overwrite the newer notice that shares its Topic.
+
+A Huey task taken off the queue is not given back when its worker dies, so a periodic sweep
+(`sweep_stale_deliveries`) queues again what is still pending long after it was due.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
+from huey import crontab  # type: ignore[import-untyped]
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -42,6 +46,7 @@ from server.push.service import payload_bytes
 
 TTL_SECONDS = 24 * 60 * 60
 JWT_LIFETIME = timedelta(hours=12)  # push services refuse a VAPID `exp` more than 24 h ahead
+STALE = timedelta(minutes=10)  # far beyond PUSH_TIMEOUT: nobody is still working on it
 
 
 class _NoRedirects(requests.Session):
@@ -65,6 +70,31 @@ def send_push(delivery_id: int) -> None:
         delay = deliver(delivery_id)
     if delay is not None:
         send_push.schedule(args=(delivery_id,), delay=delay)
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def sweep_stale_deliveries() -> None:
+    with job_context() as app, app.app_context():
+        delivery_ids = stale_deliveries()
+    enqueue_deliveries(delivery_ids)
+
+
+def stale_deliveries(now: datetime | None = None) -> list[int]:
+    """Pending deliveries whose worker died: untouched for STALE and, if a retry was scheduled,
+    STALE past its time. They are sent again — a repeat carries the same Topic, so a device that
+    did get the first one still shows one notification. Past the notice's TTL they fail instead."""
+    now = now or utcnow()
+    pending = PushDelivery.status == DeliveryStatus.PENDING.value
+    db.session.execute(
+        update(PushDelivery)
+        .where(pending, PushDelivery.created_at < now - timedelta(seconds=TTL_SECONDS))
+        .values(status=DeliveryStatus.FAILED.value, next_attempt_at=None, last_error="Expirou sem ser entregue.")
+    )
+    due = func.coalesce(PushDelivery.next_attempt_at, PushDelivery.updated_at)
+    stale = select(PushDelivery.id).where(pending, PushDelivery.updated_at < now - STALE, due < now - STALE)
+    delivery_ids = list(db.session.scalars(stale.order_by(PushDelivery.id)))
+    db.session.commit()
+    return delivery_ids
 
 
 def origin(endpoint: str) -> str:
