@@ -5,7 +5,8 @@ from flask import Flask, Response, request
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    # The office shows PDFs it fetched (a layout's preview) in a frame, from a blob: URL.
+    "frame-src 'self' blob:; frame-ancestors 'none'"
 )
 # Swagger UI's page starts itself with an inline script and inline styles.
 DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace(

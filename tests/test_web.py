@@ -57,6 +57,14 @@ def test_app_routes_answer_the_shell(web: FlaskClient, path: str) -> None:
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
+def test_the_app_may_frame_the_pdfs_it_fetched_and_nothing_else(web: FlaskClient) -> None:
+    """The office's layout preview is a PDF shown from a blob: URL; no other origin may be framed."""
+    csp = web.get("/escritorio/admin/layouts/1").headers["Content-Security-Policy"]
+    [frame_src] = [d.strip() for d in csp.split(";") if d.strip().startswith("frame-src ")]
+    assert frame_src.split()[1:] == ["'self'", "blob:"]
+    assert "frame-ancestors 'none'" in csp
+
+
 def test_service_worker_from_the_root_is_revalidated(web: FlaskClient) -> None:
     response = web.get("/sw.js")
     assert response.status_code == 200
