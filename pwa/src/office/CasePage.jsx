@@ -1,86 +1,53 @@
-// The case page: its tabs are URLs (/escritorio/assistencias/12, …/historico), so a reload or a
-// link opens the same tab. Only the tabs that are built are shown (Dados, Histórico).
+// The case page: its tabs are URLs (/escritorio/assistencias/12, …/ocorrencias, …/historico), so
+// a reload or a link opens the same tab. Each tab is a component of its own in case/ and loads
+// its own data (a constant number of requests, never one per row).
 import { useEffect, useState } from 'preact/hooks'
-import { formatAddress, formatDate, formatDateTime, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
+import { CaseData } from './case/CaseData.jsx'
+import { Documents } from './case/Documents.jsx'
+import { Occurrences } from './case/Occurrences.jsx'
+import { Orders } from './case/Orders.jsx'
+import { Visits } from './case/Visits.jsx'
+import './case/case.css'
 import { problemOf } from './errors.js'
-import { daysLate, formatDocument, lateLabel } from './format.js'
+import { daysLate, lateLabel } from './format.js'
 import { Timeline } from './Timeline.jsx'
 
-const TABS = [
+export const CASE_TABS = [
   ['', 'Dados'],
+  ['ocorrencias', 'Ocorrências'],
+  ['agendas', 'Agendas'],
+  ['pedidos', 'Pedidos'],
+  ['documentos', 'Documentos'],
   ['historico', 'Histórico'],
 ]
 
-function daysLeft(kase, timeZone) {
-  if (kase.status === 'closed' || kase.status === 'cancelled') return ''
-  const late = daysLate(kase, new Date(), timeZone)
-  if (late != null) return lateLabel(late)
-  const left = Math.ceil((Date.parse(kase.due_at) - Date.now()) / 86400000)
-  return left <= 1 ? 'vence em até 1 dia' : `faltam ${left} dias`
-}
-
-function Data({ kase, timeZone }) {
-  const c = kase.customer
-  return (
-    <div class="case-data">
-      <section class="card" aria-labelledby="d-customer">
-        <h2 id="d-customer">Cliente</h2>
-        <dl class="facts">
-          <dt>Nome</dt>
-          <dd>{c.name}</dd>
-          <dt>CPF/CNPJ</dt>
-          <dd>{formatDocument(c.document) || '—'}</dd>
-          <dt>Telefones</dt>
-          <dd>{(c.phones || []).map(formatPhone).join(', ') || '—'}</dd>
-          <dt>E-mail</dt>
-          <dd>{c.email || '—'}</dd>
-          <dt>Contrato</dt>
-          <dd>{kase.contract?.number || '—'}</dd>
-        </dl>
-      </section>
-      <section class="card" aria-labelledby="d-case">
-        <h2 id="d-case">Assistência</h2>
-        <dl class="facts">
-          <dt>Situação</dt>
-          <dd>
-            <span class={`chip chip-case-${kase.status}`}>{kase.status_label}</span>
-            {kase.status_reason && <span class="muted"> — {kase.status_reason}</span>}
-          </dd>
-          <dt>Aberta em</dt>
-          <dd>{formatDateTime(kase.opened_at, timeZone)}</dd>
-          <dt>Prazo (CDC art. 18)</dt>
-          <dd data-testid="due">
-            {formatDate(kase.due_at, timeZone)}
-            {daysLeft(kase, timeZone) && <span class={kase.overdue ? 'late' : 'muted'}> · {daysLeft(kase, timeZone)}</span>}
-          </dd>
-          {kase.closed_at && (
-            <>
-              <dt>Encerrada em</dt>
-              <dd>{formatDateTime(kase.closed_at, timeZone)}</dd>
-            </>
-          )}
-          <dt>Técnico responsável</dt>
-          <dd>{kase.assignee?.name || '—'}</dd>
-          <dt>Endereço do atendimento</dt>
-          <dd data-testid="service-address">{formatAddress(kase.service_address)}</dd>
-        </dl>
-      </section>
-      <section class="card span-all" aria-labelledby="d-issue">
-        <h2 id="d-issue">Situação Alegada</h2>
-        <p class="prewrap">{kase.reported_issue}</p>
-      </section>
-    </div>
-  )
+function TabContent({ tab, kase, timeZone, onCaseChanged }) {
+  const props = { kase, timeZone, onCaseChanged }
+  switch (tab) {
+    case 'ocorrencias':
+      return <Occurrences {...props} />
+    case 'agendas':
+      return <Visits {...props} />
+    case 'pedidos':
+      return <Orders {...props} />
+    case 'documentos':
+      return <Documents {...props} />
+    case 'historico':
+      return <Timeline caseId={kase.id} timeZone={timeZone} />
+    default:
+      return <CaseData {...props} />
+  }
 }
 
 export function CasePage({ id, tab = '', timeZone }) {
   const [kase, setKase] = useState(null)
   const [error, setError] = useState(null)
+  const reload = () => officeApi.get(`/api/cases/${id}`).then(setKase, (e) => setError(problemOf(e)))
   useEffect(() => {
     setKase(null)
     setError(null)
-    officeApi.get(`/api/cases/${id}`).then(setKase, (e) => setError(problemOf(e)))
+    reload()
   }, [id])
   useEffect(() => {
     if (kase) document.title = `${kase.number} — Assistec`
@@ -107,16 +74,20 @@ export function CasePage({ id, tab = '', timeZone }) {
         <h1 class="screen-title">
           {kase.number} <span class="muted">· {kase.customer.name}</span>
         </h1>
+        <span class={`chip chip-case-${kase.status}`} data-testid="case-status">
+          {kase.status_label}
+        </span>
         {kase.overdue && <span class="late badge">{lateLabel(daysLate(kase, new Date(), timeZone))}</span>}
       </div>
-      <nav class="tabs" aria-label="Seções da assistência">
-        {TABS.map(([slug, label]) => (
+      <nav class="tabs case-tabs" aria-label="Seções da assistência">
+        {CASE_TABS.map(([slug, label]) => (
           <a key={slug} href={slug ? `${base}/${slug}` : base} aria-current={tab === slug ? 'page' : undefined}>
             {label}
           </a>
         ))}
       </nav>
-      {tab === 'historico' ? <Timeline caseId={kase.id} timeZone={timeZone} /> : <Data kase={kase} timeZone={timeZone} />}
+      {/* A tab's changes (an occurrence, an order, a visit) may move the case's status: reload it. */}
+      <TabContent tab={tab} kase={kase} timeZone={timeZone} onCaseChanged={reload} />
     </>
   )
 }

@@ -1,0 +1,146 @@
+// A new occurrence filed from the office, with its items: payer (Modalidade) per occurrence, the
+// catalogs of the case's store, and the API's messages at their fields. The id is made when the
+// form opens (a retried submit is the same record on the server).
+import { useRef, useState } from 'preact/hooks'
+import { ACTIONS } from '../../data/labels.js'
+import { officeApi } from '../api.js'
+import { problemOf } from '../errors.js'
+import { Field, FieldError } from '../fields.jsx'
+import { NO_PROBLEM, Options, ProblemNotice } from './common.jsx'
+import { emptyOccurrence, formErrors, newItem, occurrenceBody, PAYER_OPTIONS } from './occurrences.js'
+
+const SHOWN = [
+  'occurrence_type_id',
+  'payer',
+  'room_id',
+  'product_line_id',
+  'status_id',
+  'supplier_order_number',
+  'expected_fix_date',
+  'report',
+  'resolved',
+  'unresolved_reason',
+  'items',
+]
+const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
+
+function ItemRow({ item, index, errors, onChange, onRemove }) {
+  const set = (name) => (event) => onChange({ ...item, [name]: event.currentTarget.value })
+  const field = (name, label, props = {}) => (
+    <Field label={label} path={`items.${index}.${name}`} errors={errors} value={item[name]} onInput={set(name)} {...props} />
+  )
+  return (
+    <fieldset class="occ-item" data-testid="item-row">
+      <legend>Item {index + 1}</legend>
+      <div class="grid grid-item">
+        {field('description', 'Descrição', { class: 'span-4', required: true })}
+        {field('code', 'Código', { class: 'span-2' })}
+        {field('quantity', 'Quantidade', { class: 'span-1', inputMode: 'decimal', required: true })}
+        {field('unit', 'Unidade', { class: 'span-1' })}
+        <Field label="Ação" path={`items.${index}.action`} errors={errors} as="select" value={item.action} onChange={set('action')} class="span-2">
+          {Object.entries(ACTIONS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Field>
+        {field('supplier', 'Fornecedor', { class: 'span-3' })}
+        {field('unit_cost', 'Custo unitário (R$)', { class: 'span-2', inputMode: 'decimal', placeholder: '0,00' })}
+        <div class="span-1 occ-item-remove">
+          <button type="button" class="btn btn-ghost btn-small" onClick={onRemove} aria-label={`Remover o item ${index + 1}`}>
+            Remover
+          </button>
+        </div>
+      </div>
+    </fieldset>
+  )
+}
+
+export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
+  const [form, setForm] = useState(emptyOccurrence)
+  const [problem, setProblem] = useState(NO_PROBLEM)
+  const [busy, setBusy] = useState(false)
+  const summary = useRef(null)
+  const errors = formErrors(form, problem.fields)
+  const set = (name) => (event) => setForm({ ...form, [name]: event.currentTarget.value })
+  const setItem = (n) => (item) => setForm({ ...form, items: form.items.map((it, i) => (i === n ? item : it)) })
+  const removeItem = (n) => () => setForm({ ...form, items: form.items.filter((_, i) => i !== n) })
+
+  async function submit(event) {
+    event.preventDefault()
+    setBusy(true)
+    try {
+      const saved = await officeApi.post(`/api/cases/${kase.id}/occurrences`, occurrenceBody(form))
+      onSaved(saved)
+    } catch (error) {
+      setProblem(problemOf(error))
+      setBusy(false)
+      requestAnimationFrame(() => summary.current?.focus())
+    }
+  }
+
+  const itemPaths = form.items.flatMap((_, n) => ITEM_FIELDS.map((f) => `items.${n}.${f}`))
+  return (
+    <form class="form office-form card occ-form" onSubmit={submit} noValidate aria-labelledby="occ-form-title" data-testid="occurrence-form">
+      <h2 id="occ-form-title">Nova ocorrência</h2>
+      <ProblemNotice problem={{ ...problem, fields: errors }} shown={[...SHOWN, ...itemPaths]} noticeRef={summary} />
+      <div class="grid">
+        <Field label="Tipo de ocorrência" path="occurrence_type_id" errors={errors} as="select" value={form.occurrence_type_id} onChange={set('occurrence_type_id')} class="span-2" required>
+          <Options entries={catalogs.occurrence_types} />
+        </Field>
+        <Field label="Modalidade (quem paga)" path="payer" errors={errors} as="select" value={form.payer} onChange={set('payer')} class="span-2" required>
+          <option value="">Selecione…</option>
+          {PAYER_OPTIONS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Field>
+        <Field label="Situação da ocorrência" path="status_id" errors={errors} as="select" value={form.status_id} onChange={set('status_id')} class="span-2">
+          <Options entries={catalogs.occurrence_statuses} placeholder="—" />
+        </Field>
+        <Field label="Ambiente" path="room_id" errors={errors} as="select" value={form.room_id} onChange={set('room_id')} class="span-2">
+          <Options entries={catalogs.rooms} placeholder="—" />
+        </Field>
+        <Field label="Linha de produto" path="product_line_id" errors={errors} as="select" value={form.product_line_id} onChange={set('product_line_id')} class="span-2">
+          <Options entries={catalogs.product_lines} placeholder="—" />
+        </Field>
+        <Field label="Pedido do fornecedor" path="supplier_order_number" errors={errors} value={form.supplier_order_number} onInput={set('supplier_order_number')} class="span-1" />
+        <Field
+          label="Previsão de correção"
+          path="expected_fix_date"
+          errors={errors}
+          type="date"
+          value={form.expected_fix_date}
+          onInput={set('expected_fix_date')}
+          class="span-1"
+          hint="Vazio: o prazo da assistência."
+        />
+        <Field label="Relato" path="report" errors={errors} as="textarea" rows={3} value={form.report} onInput={set('report')} class="span-all" />
+        <Field label="Resolvido?" path="resolved" errors={errors} as="select" value={form.resolved} onChange={set('resolved')} class="span-1">
+          <option value="no">Não</option>
+          <option value="yes">Sim</option>
+        </Field>
+        {form.resolved === 'no' && (
+          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-5" />
+        )}
+      </div>
+      <h3>Itens</h3>
+      <FieldError path="items" errors={errors} />
+      {form.items.map((item, n) => (
+        <ItemRow key={item.id} item={item} index={n} errors={errors} onChange={setItem(n)} onRemove={removeItem(n)} />
+      ))}
+      <button type="button" class="btn" onClick={() => setForm({ ...form, items: [...form.items, newItem()] })}>
+        + Adicionar item
+      </button>
+      <div class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onCancel}>
+          Cancelar
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? 'Salvando…' : 'Registrar ocorrência'}
+        </button>
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,209 @@
+// Ocorrências: what the visits found (type, room, payer, status, items, photos) and the cost
+// summary by payer; the office can file one too. Two requests for the tab (occurrences, costs);
+// the form's catalogs load when it opens.
+import { useState } from 'preact/hooks'
+import { formatDate, formatMoney } from '../../lib/format.js'
+import { officeApi } from '../api.js'
+import { problemOf } from '../errors.js'
+import { catalogPath, Loading, useLoad } from './common.jsx'
+import { OccurrenceForm } from './OccurrenceForm.jsx'
+import { costRows, photosOf, signatureOf } from './occurrences.js'
+import { PhotoViewer } from './PhotoViewer.jsx'
+
+const CATALOGS = ['occurrence_types', 'occurrence_statuses', 'rooms', 'product_lines']
+
+function quantity(item) {
+  return `${String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} ${item.unit}`
+}
+
+function Items({ items }) {
+  if (!items.length) return <p class="muted">Sem itens.</p>
+  return (
+    <div class="table-wrap">
+      <table class="table occ-items">
+        <thead>
+          <tr>
+            <th scope="col">Descrição</th>
+            <th scope="col">Código</th>
+            <th scope="col" class="num">Qtd.</th>
+            <th scope="col">Ação</th>
+            <th scope="col">Fornecedor</th>
+            <th scope="col" class="num">Custo unit.</th>
+            <th scope="col" class="num">Total</th>
+            <th scope="col">Pedido</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.id} data-testid="occurrence-item">
+              <td>{item.description}</td>
+              <td>{item.code || '—'}</td>
+              <td class="num nowrap">{quantity(item)}</td>
+              <td>{item.action_label}</td>
+              <td>{item.supplier || '—'}</td>
+              <td class="num">{formatMoney(item.unit_cost) || '—'}</td>
+              <td class="num">{formatMoney(item.total) || '—'}</td>
+              <td>{item.order_id ? 'Sim' : 'Não'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function Photos({ occurrence, title }) {
+  const [open, setOpen] = useState(null)
+  const photos = photosOf(occurrence)
+  const signature = signatureOf(occurrence)
+  if (!photos.length && !signature) return null
+  return (
+    <div class="occ-photos">
+      {photos.length > 0 && (
+        <ul class="thumbs" aria-label="Fotos">
+          {photos.map((photo, n) => (
+            <li key={photo.id}>
+              <button type="button" class="thumb" onClick={() => setOpen(n)} aria-label={`Ver foto ${n + 1} de ${photos.length}`} data-testid="photo-thumb">
+                <img src={`/api/attachments/${photo.id}/thumbnail`} alt="" loading="lazy" width="96" height="96" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {signature && (
+        <figure class="occ-signature">
+          <img src={`/api/attachments/${signature.id}/thumbnail`} alt={`Assinatura${signature.signer_name ? ` de ${signature.signer_name}` : ''}`} height="64" />
+          <figcaption class="muted">Assinatura{signature.signer_name ? `: ${signature.signer_name}` : ''}</figcaption>
+        </figure>
+      )}
+      {open != null && <PhotoViewer photos={photos} index={open} onIndex={setOpen} onClose={() => setOpen(null)} title={title} />}
+    </div>
+  )
+}
+
+function OccurrenceCard({ occurrence, n, timeZone }) {
+  const title = `Ocorrência ${n}: ${occurrence.occurrence_type.name}`
+  return (
+    <article class="card occurrence" aria-labelledby={`occ-${occurrence.id}`} data-testid="occurrence">
+      <header class="occurrence-head">
+        <h3 id={`occ-${occurrence.id}`}>{title}</h3>
+        <span class={`chip payer-${occurrence.payer}`}>{occurrence.payer_label}</span>
+        <span class={`chip ${occurrence.resolved ? 'chip-done' : 'chip-pending'}`}>{occurrence.resolved ? 'Resolvida' : 'Não resolvida'}</span>
+      </header>
+      <dl class="facts facts-inline">
+        <dt>Ambiente</dt>
+        <dd>{occurrence.room?.name || '—'}</dd>
+        <dt>Linha</dt>
+        <dd>{occurrence.product_line?.name || '—'}</dd>
+        <dt>Situação</dt>
+        <dd>{occurrence.status?.name || '—'}</dd>
+        <dt>Previsão</dt>
+        <dd>{formatDate(occurrence.expected_fix_date, timeZone)}</dd>
+        {occurrence.supplier_order_number && (
+          <>
+            <dt>Pedido do fornecedor</dt>
+            <dd>{occurrence.supplier_order_number}</dd>
+          </>
+        )}
+        <dt>Registrada</dt>
+        <dd>
+          {formatDate(occurrence.created_at, timeZone)}
+          {occurrence.author ? ` por ${occurrence.author.name}` : ''}
+        </dd>
+      </dl>
+      {occurrence.report && <p class="prewrap">{occurrence.report}</p>}
+      {!occurrence.resolved && occurrence.unresolved_reason && <p class="muted">Não resolvida: {occurrence.unresolved_reason}</p>}
+      <Items items={occurrence.items} />
+      <Photos occurrence={occurrence} title={title} />
+    </article>
+  )
+}
+
+function Costs({ costs }) {
+  return (
+    <section class="card costs" aria-labelledby="costs-title" data-testid="costs">
+      <h2 id="costs-title">Custos por modalidade</h2>
+      <table class="table">
+        <tbody>
+          {costRows(costs).map((row) => (
+            <tr key={row.payer} data-testid={`cost-${row.payer}`}>
+              <th scope="row">{row.label}</th>
+              <td class="num">{formatMoney(row.value)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">Total</th>
+            <td class="num" data-testid="cost-total">
+              {formatMoney(costs.total)}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+      {costs.items_without_cost > 0 && <p class="muted">{costs.items_without_cost} item(ns) sem custo informado não entram nos totais.</p>}
+    </section>
+  )
+}
+
+export function Occurrences({ kase, timeZone, onCaseChanged }) {
+  const [{ data, error }, reload] = useLoad([`/api/cases/${kase.id}/occurrences`, `/api/cases/${kase.id}/costs`], [kase.id])
+  const [catalogs, setCatalogs] = useState(null)
+  const [formOpen, setFormOpen] = useState(false)
+  const [catalogError, setCatalogError] = useState('')
+  const [notice, setNotice] = useState('')
+
+  async function openForm() {
+    setNotice('')
+    if (!catalogs) {
+      try {
+        const lists = await Promise.all(CATALOGS.map((kind) => officeApi.get(catalogPath(kind, kase.store_id))))
+        setCatalogs(Object.fromEntries(CATALOGS.map((kind, n) => [kind, lists[n]])))
+      } catch (e) {
+        setCatalogError(problemOf(e).message)
+        return
+      }
+    }
+    setFormOpen(true)
+  }
+
+  async function saved(occurrence) {
+    setFormOpen(false)
+    setNotice(['Ocorrência registrada.', ...(occurrence.warnings || [])].join(' '))
+    await reload()
+    onCaseChanged()
+  }
+
+  if (!data) return <Loading error={error} what="as ocorrências" />
+  const [occurrences, costs] = data
+  return (
+    <div class="case-occurrences">
+      <div class="occ-main">
+        <div class="section-head">
+          <h2>Ocorrências ({occurrences.length})</h2>
+          {!formOpen && (
+            <button type="button" class="btn btn-primary" onClick={openForm}>
+              + Nova ocorrência
+            </button>
+          )}
+        </div>
+        {catalogError && (
+          <p class="notice notice-error" role="alert">
+            {catalogError}
+          </p>
+        )}
+        {notice && (
+          <p class="notice" role="status">
+            {notice}
+          </p>
+        )}
+        {formOpen && <OccurrenceForm kase={kase} catalogs={catalogs} onSaved={saved} onCancel={() => setFormOpen(false)} />}
+        {occurrences.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
+        {occurrences.map((o, n) => (
+          <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} />
+        ))}
+      </div>
+      <Costs costs={costs} />
+    </div>
+  )
+}

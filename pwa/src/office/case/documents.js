@@ -1,0 +1,40 @@
+// The Documentos tab's data: the chosen layout and visit/order per kind, the PDF's URL, and the
+// e-mail's recipients as the API wants them.
+
+/** The first choices for a kind: its default layout and its first visit or order. */
+export function initialChoice(kind) {
+  const layout = kind.layouts.find((l) => l.is_default) || kind.layouts[0]
+  return { layout: layout ? String(layout.id) : '', target: kind.targets?.[0] ? String(kind.targets[0].id) : '' }
+}
+
+export function documentParams(kind, choice) {
+  const params = new URLSearchParams()
+  if (choice.layout) params.set('layout', choice.layout)
+  if (kind.needs && choice.target) params.set(kind.needs, choice.target)
+  return params
+}
+
+export function pdfUrl(caseId, kind, choice) {
+  const query = documentParams(kind, choice).toString()
+  return `/api/cases/${caseId}/documents/${kind.kind}.pdf${query ? `?${query}` : ''}`
+}
+
+/** Whether the kind can be printed or sent now (a visit report needs a visit, an order an order). */
+export const ready = (kind, choice) => !kind.needs || Boolean(choice.target)
+
+/** "a@x.com; b@y.com, c@z.com" → ["a@x.com", "b@y.com", "c@z.com"] */
+export function parseRecipients(text) {
+  return String(text || '')
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+export function emailBody(kind, choice, email) {
+  const body = { recipients: parseRecipients(email.recipients), subject: email.subject.trim(), message: email.message }
+  if (choice.layout) body.layout = Number(choice.layout)
+  if (kind.needs && choice.target) body[kind.needs] = Number(choice.target)
+  return body
+}
+
+export const EMAIL_STATUS = { queued: 'Na fila', sent: 'Enviado', failed: 'Falhou' }
