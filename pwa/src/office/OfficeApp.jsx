@@ -5,7 +5,7 @@ import { useEffect } from 'preact/hooks'
 import { logout, storeTimezone } from '../data/session.js'
 import { match } from '../lib/router.js'
 import { CaseList } from './CaseList.jsx'
-import { CasePage } from './CasePage.jsx'
+import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
 import { NewCase } from './NewCase.jsx'
 import './office.css'
@@ -17,7 +17,7 @@ function route(path, search, timeZone) {
   let params
   if (match('/escritorio/assistencias/nova', path)) return ['nova', <NewCase />]
   if ((params = match('/escritorio/assistencias/:id/:tab', path)) || (params = match('/escritorio/assistencias/:id', path))) {
-    if (/^\d+$/.test(params.id) && (!params.tab || params.tab === 'historico')) {
+    if (/^\d+$/.test(params.id) && (!params.tab || CASE_TABS.some(([slug]) => slug && slug === params.tab))) {
       return ['caso', <CasePage key={params.id} id={Number(params.id)} tab={params.tab || ''} timeZone={timeZone} />]
     }
   }
