@@ -4,6 +4,7 @@
 import { useEffect } from 'preact/hooks'
 import { logout, storeTimezone } from '../data/session.js'
 import { match } from '../lib/router.js'
+import { AdminApp } from './admin/AdminApp.jsx'
 import { CaseList } from './CaseList.jsx'
 import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
@@ -13,7 +14,7 @@ import { officeLinkClick, useSearch } from './route.js'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
 
-function route(path, search, timeZone) {
+function route(path, search, timeZone, user) {
   let params
   if (match('/escritorio/assistencias/nova', path)) return ['nova', <NewCase />]
   if ((params = match('/escritorio/assistencias/:id/:tab', path)) || (params = match('/escritorio/assistencias/:id', path))) {
@@ -22,6 +23,9 @@ function route(path, search, timeZone) {
     }
   }
   if (match('/escritorio/assistencias', path)) return ['lista', <CaseList search={search} timeZone={timeZone} />]
+  if (path === '/escritorio/admin' || path.startsWith('/escritorio/admin/')) {
+    return ['admin', <AdminApp user={user} path={path} search={search} timeZone={timeZone} />]
+  }
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
   return [
     'nada',
@@ -34,7 +38,7 @@ function route(path, search, timeZone) {
 export function OfficeApp({ user, path }) {
   const search = useSearch()
   const timeZone = storeTimezone(user)
-  const [section, screen] = route(path, search, timeZone)
+  const [section, screen] = route(path, search, timeZone, user)
   useEffect(() => {
     if (SECTIONS[section]) document.title = `${SECTIONS[section]} — Assistec`
   }, [section])
@@ -58,6 +62,11 @@ export function OfficeApp({ user, path }) {
           <a href="/escritorio/assistencias/nova" aria-current={current('nova')}>
             Incluir
           </a>
+          {user.role === 'admin' && (
+            <a href="/escritorio/admin" aria-current={current('admin')}>
+              Administração
+            </a>
+          )}
         </nav>
         <div class="office-user">
           <span class="office-user-name">{user.name}</span>

@@ -1,0 +1,211 @@
+"""Administração in the browser (issue 9, item 5): an admin edits a print layout beside its live
+preview (the server's PDF changes with the draft; a broken template is explained at the editor),
+creates a technician who can then log in, and a scheduler who opens an admin URL gets no admin
+screen. The layout editor is screenshot at 1280×800 and checked with axe-core."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, Request, Response, Route, ViewportSize, expect
+from pypdf import PdfReader
+
+from .harness import ADMIN, CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCHEDULER, Backend, Office
+from .technician import axe_violations, screenshot
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
+
+
+def log_in(browser: Browser, backend: Backend, email: str) -> Page:
+    context = browser.new_context(
+        base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo", service_workers="block"
+    )
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Senha").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def admin_page(browser: Browser, backend: Backend) -> Iterator[Page]:
+    page = log_in(browser, backend, ADMIN)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def admin(playwright: Playwright, backend: Backend) -> Iterator[Office]:
+    client = Office(playwright, backend.url, ADMIN)
+    yield client
+    client.dispose()
+
+
+def is_preview(response: Response) -> bool:
+    return response.request.method == "POST" and response.url.endswith("/api/layouts/preview.pdf")
+
+
+class Previews:
+    """The preview PDFs the page receives. Chromium's DevTools keep no body for them (the page
+    reads it as a Blob), so the requests pass through a route that keeps a copy of each answer."""
+
+    def __init__(self, page: Page) -> None:
+        self.bodies: list[tuple[int, bytes]] = []
+        page.route("**/api/layouts/preview.pdf", self._forward)
+
+    def _forward(self, route: Route) -> None:
+        response = route.fetch()
+        self.bodies.append((response.status, response.body()))
+        route.fulfill(response=response)
+
+    def text(self, response: Response) -> str:
+        """The text of the PDF the page got with `response` (the newest preview)."""
+        status, body = self.bodies[-1]
+        assert status == response.status == 200, body[:500]
+        assert response.headers["content-type"].startswith("application/pdf")
+        return pdf_text(body)
+
+
+def pdf_text(body: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def check(page: Page, name: str) -> None:
+    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
+    page.evaluate("() => document.fonts.ready")
+    screenshot(page, name)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
+    assert axe_violations(page) == []
+
+
+def test_an_admin_edits_a_layout_and_the_preview_changes(admin_page: Page, admin: Office) -> None:
+    page = admin_page
+    previews = Previews(page)
+    [layout] = [x for x in admin.get("/api/layouts?kind=service_request") if x["is_default"]]
+    page.get_by_role("link", name="Administração").click()
+    page.get_by_role("navigation", name="Administração").get_by_role("link", name="Layouts de impressão").click()
+    section = page.get_by_test_id("layouts-service_request")
+    expect(section.get_by_role("link", name=layout["name"], exact=True)).to_be_visible()
+
+    # Opening the editor renders the saved template with sample data.
+    with page.expect_response(is_preview) as first:
+        section.get_by_role("link", name=f"Editar {layout['name']}").click()
+    before = previews.text(first.value)
+    expect(page.get_by_test_id("preview-status")).to_contain_text("Atualizada às")
+    expect(page.locator("iframe.preview-frame")).to_have_attribute("src", re.compile(r"^blob:"))
+    check(page, "office-admin-layout-editor-1280")
+
+    # Typing stops: the draft (not saved) is rendered again, and the new text is in the PDF.
+    marker = f"Garantia estendida {uuid.uuid4().hex[:6].upper()}"
+    assert marker not in before
+    html = page.get_by_label("HTML (modelo Jinja)")
+    with page.expect_response(is_preview) as second:
+        html.fill(layout["html"] + f"\n<p class='marca'>{marker}</p>\n")
+    assert marker in previews.text(second.value)
+    assert admin.get(f"/api/layouts/{layout['id']}")["html"] == layout["html"], "a preview saves nothing"
+
+    # A broken template: the server's 422 is explained at the HTML field; the last good PDF stays.
+    with page.expect_response(is_preview) as broken:
+        html.fill(layout["html"] + "\n{% if %}\n")
+    assert broken.value.status == 422
+    expect(page.get_by_test_id("preview-error")).to_contain_text("Erro de sintaxe no modelo")
+    expect(html).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-html-error")).to_contain_text("Erro de sintaxe no modelo (linha")
+    expect(page.get_by_test_id("preview-status")).to_contain_text("Prévia desatualizada")
+
+    # Fixed, previewed on demand, then saved.
+    html.fill(layout["html"] + f"\n<p class='marca'>{marker}</p>\n")
+    with page.expect_response(is_preview) as again:
+        page.get_by_role("button", name="Atualizar prévia").click()
+    assert marker in previews.text(again.value)
+    expect(page.get_by_test_id("preview-error")).to_have_count(0)
+    page.get_by_role("button", name="Salvar", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Layout salvo.")).to_be_visible()
+    assert marker in admin.get(f"/api/layouts/{layout['id']}")["html"]
+    assert marker in pdf_text(admin.raw(f"/api/layouts/{layout['id']}/preview.pdf"))
+
+
+def test_an_admin_creates_a_technician_who_can_then_log_in(
+    admin_page: Page, admin: Office, playwright: Playwright, backend: Backend
+) -> None:
+    page = admin_page
+    page.goto("/escritorio/admin/usuarios")
+    expect(page.get_by_role("heading", name="Usuários")).to_be_visible()
+    inactive_before = sum(1 for u in admin.get("/api/users?include_inactive=true") if not u["active"])
+    expect(page.get_by_test_id("user-row")).to_have_count(len(admin.get("/api/users?include_inactive=true")))
+
+    email = f"tecnico-{uuid.uuid4().hex[:6]}@demo.assistec.com.br"
+    page.get_by_role("button", name="Novo usuário").click()
+    form = page.get_by_role("form", name="Novo usuário")
+    form.get_by_label("Nome").fill("Rafael Nogueira")
+    form.get_by_label("E-mail (login)").fill(email)
+    form.get_by_label("Perfil").select_option(label="Técnico")
+    form.get_by_label("Telefone").fill("(11) 97777-1234")
+    # Too short first: the API's message is shown at the field.
+    form.get_by_label("Senha inicial").fill("curta")
+    form.get_by_role("button", name="Criar usuário").click()
+    expect(form.locator("#f-password-error")).to_contain_text("A senha deve ter entre 8 e 200 caracteres.")
+    form.get_by_label("Senha inicial").fill("senha-do-rafael")
+    form.get_by_role("button", name="Criar usuário").click()
+    expect(page.get_by_role("status").filter(has_text="Rafael Nogueira foi criado(a) como Técnico")).to_be_visible()
+    row = page.get_by_test_id("user-row").filter(has_text=email)
+    expect(row).to_contain_text("Técnico")
+    expect(row).to_contain_text("Ativo")
+
+    # The new technician logs in with that password (API).
+    session = playwright.request.new_context(base_url=backend.url)
+    try:
+        login = session.post("/api/auth/login", data={"email": email, "password": "senha-do-rafael"})
+        assert login.status == 200, login.text()
+        assert login.json()["role"] == "technician"
+        assert login.json()["phone"] == "11977771234"
+
+        # Deactivated from the screen, they can no longer log in.
+        page.once("dialog", lambda dialog: dialog.accept())
+        row.get_by_role("button", name="Editar Rafael Nogueira").click()
+        edit = page.get_by_test_id("user-edit")
+        edit.get_by_role("button", name="Desativar usuário").click()
+        expect(edit.get_by_role("status")).to_contain_text("Rafael Nogueira foi desativado(a).")
+        expect(row).to_contain_text("Inativo")
+        refused = session.post("/api/auth/login", data={"email": email, "password": "senha-do-rafael"})
+        assert refused.status == 401
+    finally:
+        session.dispose()
+    assert sum(1 for u in admin.get("/api/users?include_inactive=true") if not u["active"]) == inactive_before + 1
+
+
+def test_a_scheduler_gets_no_admin_screen(browser: Browser, backend: Backend) -> None:
+    page = log_in(browser, backend, SCHEDULER)
+    try:
+        expect(page.get_by_role("navigation", name="Escritório")).to_be_visible()
+        expect(page.get_by_role("link", name="Administração")).to_have_count(0)
+        calls: list[str] = []
+
+        def record(request: Request) -> None:
+            if "/api/" in request.url:
+                calls.append(request.url)
+
+        page.on("request", record)
+        for path in ("/escritorio/admin/layouts/1", "/escritorio/admin/usuarios", "/escritorio/admin/emails"):
+            page.goto(path)
+            expect(page.get_by_role("heading", name="Sem permissão")).to_be_visible()
+            expect(page.get_by_role("link", name="Voltar ao painel")).to_be_visible()
+            expect(page.locator("textarea, table")).to_have_count(0)
+        assert not [url for url in calls if re.search(r"/api/(layouts|users|mail|catalogs|stores)", url)]
+    finally:
+        page.context.close()
