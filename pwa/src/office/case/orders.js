@@ -12,14 +12,22 @@ export function freeItems(occurrences) {
   )
 }
 
-const supplierKey = (supplier) => (supplier || '').trim().toLocaleLowerCase('pt-BR') || null
+/** As the server folds suppliers: other capitals, accents or spacing are the same supplier. */
+const supplierKey = (supplier) =>
+  (supplier || '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLocaleLowerCase('pt-BR')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ') || null
 
-/** The orders "Gerar pedidos" would make of these items: one per supplier (ignoring case) and payer. */
+/** The orders "Gerar pedidos" would make of these items: one per supplier and payer. */
 export function orderGroups(items) {
   const groups = new Map()
   for (const item of items) {
     const key = `${supplierKey(item.supplier)}|${item.payer}`
-    if (!groups.has(key)) groups.set(key, { supplier: item.supplier?.trim() || null, payer: item.payer, items: [] })
+    if (!groups.has(key)) groups.set(key, { supplier: item.supplier?.trim().split(/\s+/).join(' ') || null, payer: item.payer, items: [] })
     groups.get(key).items.push(item)
   }
   return [...groups.values()]

@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest'
+import { ApiError } from '../../src/data/api.js'
+import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
+import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, photosOf } from '../../src/office/case/occurrences.js'
+import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
+import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
+
+const item = (fields) => ({ ...newItem(), ...fields })
+
+describe('occurrence form', () => {
+  it('keeps one client-made id per form, so a retried submit is the same record', () => {
+    const form = emptyOccurrence()
+    expect(form.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(occurrenceBody(form).id).toBe(form.id)
+    expect(emptyOccurrence().id).not.toBe(form.id)
+  })
+
+  it('sends numbers, decimals typed the Brazilian way, and leaves out item rows never typed in', () => {
+    const form = {
+      ...emptyOccurrence(),
+      occurrence_type_id: '4',
+      payer: 'factory',
+      room_id: '',
+      resolved: 'no',
+      unresolved_reason: '  Aguardando peça ',
+      expected_fix_date: '2026-12-20',
+      items: [item({ description: ' Corrediça ', quantity: '2,5', unit_cost: '1.234,90', supplier: 'Alpha' }), item({}), item({ description: 'Puxador', unit: '' })],
+    }
+    const body = occurrenceBody(form)
+    expect(body).toMatchObject({ occurrence_type_id: 4, payer: 'factory', room_id: null, resolved: false, unresolved_reason: 'Aguardando peça', expected_fix_date: '2026-12-20' })
+    expect(body.items).toHaveLength(2)
+    expect(body.items[0]).toMatchObject({ description: 'Corrediça', quantity: '2.5', unit_cost: '1234.90', supplier: 'Alpha', unit: 'un', action: 'replace' })
+    expect(body.items[1]).toMatchObject({ description: 'Puxador', unit_cost: null, code: null })
+  })
+
+  it('drops the reason when resolved, and the fix date when blank (the server defaults it)', () => {
+    const body = occurrenceBody({ ...emptyOccurrence(), resolved: 'yes', unresolved_reason: 'x' })
+    expect(body.resolved).toBe(true)
+    expect(body.unresolved_reason).toBeNull()
+    expect('expected_fix_date' in body).toBe(false)
+    expect(body.payer).toBeNull()
+  })
+
+  it("maps the API's item paths back to the form's rows when blank rows were left out", () => {
+    const form = { ...emptyOccurrence(), items: [item({}), item({ description: 'A' }), item({}), item({ description: 'B' })] }
+    const errors = formErrors(form, { 'items.1.quantity': ['> 0'], 'items.0.description': ['x'], payer: ['Campo obrigatório.'], items: ['demais'] })
+    expect(errors).toEqual({ 'items.3.quantity': ['> 0'], 'items.1.description': ['x'], payer: ['Campo obrigatório.'], items: ['demais'] })
+  })
+
+  it('lists every payer in the cost summary, zero when absent', () => {
+    const rows = costRows({ by_payer: { store: '10.00', factory: '305.30' }, total: '315.30' })
+    expect(rows.map((r) => [r.payer, r.value])).toEqual([
+      ['store', '10.00'],
+      ['factory', '305.30'],
+      ['customer', '0.00'],
+      ['carrier', '0.00'],
+    ])
+    expect(costRows(null)).toEqual([])
+  })
+
+  it('shows photos apart from the signature', () => {
+    const o = { attachments: [{ id: 'p1', kind: 'photo' }, { id: 's', kind: 'signature' }, { id: 'p2', kind: 'photo' }] }
+    expect(photosOf(o).map((a) => a.id)).toEqual(['p1', 'p2'])
+  })
+})
+
+describe('orders', () => {
+  const occurrences = [
+    { payer: 'factory', payer_label: 'Paga pela Fábrica', items: [{ id: 'a', supplier: 'Alpha', order_id: null }, { id: 'b', supplier: ' álpha ', order_id: null }, { id: 'c', supplier: 'Alpha', order_id: 7 }] },
+    { payer: 'store', items: [{ id: 'd', supplier: 'Alpha', order_id: null }, { id: 'e', supplier: null, order_id: null }] },
+  ]
+
+  it('offers only the items not on an order, with their occurrence’s payer', () => {
+    const free = freeItems(occurrences)
+    expect(free.map((i) => [i.id, i.payer])).toEqual([
+      ['a', 'factory'],
+      ['b', 'factory'],
+      ['d', 'store'],
+      ['e', 'store'],
+    ])
+    expect(free[2].payer_label).toBe('Paga pela Loja')
+  })
+
+  it('groups one order per supplier (ignoring capitals, accents and spaces) and payer, as the server does', () => {
+    const groups = orderGroups(freeItems(occurrences))
+    expect(groups.map((g) => [g.supplier, g.payer, g.items.map((i) => i.id)])).toEqual([
+      ['Alpha', 'factory', ['a', 'b']],
+      ['Alpha', 'store', ['d']],
+      [null, 'store', ['e']],
+    ])
+  })
+
+  it('moves draft → sent → received, and cancels only open orders', () => {
+    expect(ORDER_MOVES.draft.map(([s]) => s)).toEqual(['sent'])
+    expect(ORDER_MOVES.sent.map(([s]) => s)).toEqual(['received'])
+    expect(ORDER_MOVES.received).toEqual([])
+    expect(['draft', 'sent', 'received', 'cancelled'].map((status) => cancellable({ status }))).toEqual([true, true, false, false])
+  })
+
+  it('adds money exactly, in cents', () => {
+    expect(sumMoney(['0.10', '0.20'])).toBe('0.30')
+    expect(sumMoney(['305.30', '37.05', null, ''])).toBe('342.35')
+    expect(sumMoney(['1.5', '2'])).toBe('3.50')
+    expect(sumMoney([])).toBe('0.00')
+  })
+})
+
+describe('visits', () => {
+  const form = { assignee_id: '3', appointment_type_id: '8', room_id: '', date: '2026-12-01', start: '09:00', end: '10:30', subject: ' ', notes: 'Levar trilho' }
+
+  it('sends the store-clock times without an offset (the API reads them in the store’s timezone)', () => {
+    expect(visitBody(form)).toEqual({ assignee_id: 3, appointment_type_id: 8, starts_at: '2026-12-01T09:00:00', ends_at: '2026-12-01T10:30:00', room_id: null, subject: null, notes: 'Levar trilho' })
+    expect(visitBody(form, true).allow_overlap).toBe(true)
+    expect('allow_overlap' in visitBody(form)).toBe(false)
+  })
+
+  it('checks the form before sending', () => {
+    expect(visitErrors(form)).toEqual({})
+    expect(Object.keys(visitErrors({ ...form, assignee_id: '', end: '09:00' }))).toEqual(['assignee_id', 'ends_at'])
+    expect(visitErrors({ ...form, date: '' }).date).toBeTruthy()
+  })
+
+  it("reads the clash from a 409's problem, and nothing from other errors", () => {
+    const clash = [{ id: 5, case_number: 'AT-2026-00001', starts_at: '2026-12-01T09:00:00-03:00' }]
+    expect(conflictsOf(new ApiError(409, { detail: 'já tem compromisso', conflicts: clash }))).toEqual(clash)
+    expect(conflictsOf(new ApiError(409, { detail: 'outra coisa' }))).toEqual([])
+    expect(conflictsOf(new ApiError(422, { conflicts: clash }))).toEqual([])
+  })
+
+  it('lists visits by start, cancelled ones last', () => {
+    const visits = [
+      { id: 1, status: 'cancelled', starts_at: '2026-11-01T09:00:00-03:00' },
+      { id: 2, status: 'scheduled', starts_at: '2026-12-02T09:00:00-03:00' },
+      { id: 3, status: 'done', starts_at: '2026-11-20T09:00:00-03:00' },
+    ]
+    expect(sortVisits(visits).map((v) => v.id)).toEqual([3, 2, 1])
+  })
+})
+
+describe('documents', () => {
+  const serviceRequest = { kind: 'service_request', needs: null, targets: [], layouts: [{ id: 4, is_default: false }, { id: 9, is_default: true }] }
+  const visitReport = { kind: 'visit_report', needs: 'appointment_id', targets: [{ id: 31 }, { id: 30 }], layouts: [{ id: 5, is_default: true }] }
+
+  it('starts with the default layout and the first visit or order', () => {
+    expect(initialChoice(serviceRequest)).toEqual({ layout: '9', target: '' })
+    expect(initialChoice(visitReport)).toEqual({ layout: '5', target: '31' })
+    expect(initialChoice({ ...visitReport, targets: [] }).target).toBe('')
+  })
+
+  it('builds the PDF link with the layout and, when the kind needs one, the visit or order', () => {
+    expect(pdfUrl(12, serviceRequest, { layout: '9', target: '' })).toBe('/api/cases/12/documents/service_request.pdf?layout=9')
+    expect(pdfUrl(12, visitReport, { layout: '5', target: '31' })).toBe('/api/cases/12/documents/visit_report.pdf?layout=5&appointment_id=31')
+    expect(ready(visitReport, { layout: '5', target: '' })).toBe(false)
+    expect(ready(serviceRequest, { layout: '9', target: '' })).toBe(true)
+  })
+
+  it('splits recipients on commas, semicolons and spaces', () => {
+    expect(parseRecipients(' a@x.com; b@y.com,c@z.com \n d@w.com ')).toEqual(['a@x.com', 'b@y.com', 'c@z.com', 'd@w.com'])
+    expect(parseRecipients('')).toEqual([])
+  })
+
+  it('sends the e-mail with the same layout and target as the PDF', () => {
+    expect(emailBody(visitReport, { layout: '5', target: '30' }, { recipients: 'a@x.com', subject: ' Relatório ', message: 'Olá' })).toEqual({
+      recipients: ['a@x.com'],
+      subject: 'Relatório',
+      message: 'Olá',
+      layout: 5,
+      appointment_id: 30,
+    })
+  })
+})
