@@ -274,3 +274,34 @@ def test_a_visit_over_another_is_booked_after_the_clash_is_confirmed(
     expect(desk.get_by_role("heading", name="Notificação")).to_be_visible()
     expect(desk.get_by_test_id("visit-notifications").or_(desk.get_by_text("Nenhuma notificação"))).to_be_visible()
     expect(desk.get_by_test_id("case-status")).to_have_text("Agendada")  # the first visit moves the case
+
+
+def test_dados_edits_the_case_and_cancels_it_with_a_reason(desk: Page, office: Office, case: dict[str, Any]) -> None:
+    desk.goto(f"/escritorio/assistencias/{case['id']}")
+    desk.get_by_role("button", name="Editar").click()
+    form = desk.get_by_test_id("case-edit")
+    form.get_by_label("Situação Alegada").fill("Gaveta da cozinha caindo do trilho; a corrediça quebrou.")
+    form.get_by_role("group", name="Endereço do atendimento").get_by_label("CEP").fill("123")
+    form.get_by_role("button", name="Salvar").click()
+    expect(form.get_by_role("group", name="Endereço do atendimento").get_by_label("CEP")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    form.get_by_role("group", name="Endereço do atendimento").get_by_label("CEP").fill("04538-132")
+    form.get_by_role("group", name="Endereço do atendimento").get_by_label("Bairro").fill("Itaim Bibi")
+    form.get_by_role("button", name="Salvar").click()
+    expect(desk.get_by_role("status").filter(has_text="Dados da assistência salvos.")).to_be_visible()
+    expect(desk.get_by_test_id("service-address")).to_contain_text("Itaim Bibi")
+    saved = office.get(f"/api/cases/{case['id']}")
+    assert saved["reported_issue"] == "Gaveta da cozinha caindo do trilho; a corrediça quebrou."
+    assert saved["service_address"]["cep"] == "04538132"
+
+    desk.get_by_role("button", name="Mudar situação").click()
+    status_form = desk.get_by_test_id("case-status-form")
+    status_form.get_by_label("Nova situação").select_option(label="Cancelada")
+    status_form.get_by_role("button", name="Cancelar assistência").click()
+    expect(status_form.get_by_label("Motivo")).to_have_attribute("aria-invalid", "true")
+    status_form.get_by_label("Motivo").fill("Cliente desistiu do reparo.")
+    status_form.get_by_role("button", name="Cancelar assistência").click()
+    expect(desk.get_by_test_id("case-status")).to_have_text("Cancelada")
+    cancelled = office.get(f"/api/cases/{case['id']}")
+    assert cancelled["status"] == "cancelled" and cancelled["status_reason"] == "Cliente desistiu do reparo."

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
+import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
 import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
 import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, photosOf } from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
@@ -167,5 +168,38 @@ describe('documents', () => {
       layout: 5,
       appointment_id: 30,
     })
+  })
+})
+
+describe('editing the case (Dados)', () => {
+  const kase = {
+    id: 7,
+    status: 'in_service',
+    reported_issue: 'Porta raspando',
+    assignee: { id: 3, name: 'Técnico' },
+    service_address: { cep: '04094050', street: 'Av. Pedro', number: '1301', complement: null, district: 'Vila Mariana', city: 'São Paulo', state: 'SP' },
+  }
+
+  it('patches only what changed', () => {
+    const form = editForm(kase)
+    expect(caseChanges(kase, form)).toEqual({})
+    expect(caseChanges(kase, { ...form, reported_issue: ' Porta raspando no piso ' })).toEqual({ reported_issue: 'Porta raspando no piso' })
+    expect(caseChanges(kase, { ...form, assignee_id: '' })).toEqual({ assignee_id: null })
+    const moved = caseChanges(kase, { ...form, service_address: { ...form.service_address, district: 'Moema' } })
+    expect(Object.keys(moved)).toEqual(['service_address'])
+    expect(moved.service_address).toMatchObject({ district: 'Moema', complement: null, cep: '04094050' })
+  })
+
+  it('offers the moves the server allows', () => {
+    expect(statusChoices('in_service').map(([v]) => v)).toEqual(['scheduled', 'pending', 'closed', 'cancelled'])
+    expect(statusChoices('closed').map(([v]) => v)).toEqual(['pending'])
+    expect(statusChoices('cancelled')).toEqual([['open', 'Aberta']])
+  })
+
+  it('cancels through its own endpoint, other moves by PATCH with a reason (and force to close over open orders)', () => {
+    expect(statusRequest(7, 'cancelled', ' Cliente desistiu ')).toEqual({ method: 'post', path: '/api/cases/7/cancel', body: { reason: 'Cliente desistiu' } })
+    expect(statusRequest(7, 'closed', 'ok', true)).toEqual({ method: 'patch', path: '/api/cases/7', body: { status: 'closed', status_reason: 'ok', force: true } })
+    expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/open-orders' }))).toBe(true)
+    expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/invalid-transition' }))).toBe(false)
   })
 })

@@ -1,7 +1,14 @@
 // Dados: the customer, the case's status and deadline (CDC art. 18, with days left or late), the
-// service address and the Situação Alegada.
+// service address and the Situação Alegada; "Editar" changes what the API lets the office change,
+// and "Mudar situação" moves the status with a reason (cancel included).
+import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatDate, formatDateTime, formatPhone } from '../../lib/format.js'
+import { officeApi } from '../api.js'
+import { problemOf } from '../errors.js'
+import { AddressFields, Field } from '../fields.jsx'
 import { daysLate, formatDocument, lateLabel } from '../format.js'
+import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from './case-edit.js'
+import { NO_PROBLEM, Options, ProblemNotice } from './common.jsx'
 
 function daysLeft(kase, timeZone) {
   if (kase.status === 'closed' || kase.status === 'cancelled') return ''
@@ -11,7 +18,7 @@ function daysLeft(kase, timeZone) {
   return left <= 1 ? 'vence em até 1 dia' : `faltam ${left} dias`
 }
 
-export function CaseData({ kase, timeZone }) {
+function CaseFacts({ kase, timeZone }) {
   const c = kase.customer
   return (
     <div class="case-data">
@@ -62,5 +69,162 @@ export function CaseData({ kase, timeZone }) {
         <p class="prewrap">{kase.reported_issue}</p>
       </section>
     </div>
+  )
+}
+
+const EDIT_SHOWN = ['reported_issue', 'assignee_id', 'service_address', 'service_address.cep', 'service_address.street', 'service_address.number', 'service_address.complement', 'service_address.district', 'service_address.city', 'service_address.state']
+
+function EditCase({ kase, technicians, onSaved, onCancel }) {
+  const [form, setForm] = useState(() => editForm(kase))
+  const [problem, setProblem] = useState(NO_PROBLEM)
+  const [busy, setBusy] = useState(false)
+  const summary = useRef(null)
+
+  async function submit(event) {
+    event.preventDefault()
+    const body = caseChanges(kase, form)
+    if (!Object.keys(body).length) return onCancel()
+    setBusy(true)
+    try {
+      onSaved(await officeApi.patch(`/api/cases/${kase.id}`, body), 'Dados da assistência salvos.')
+    } catch (error) {
+      setProblem(problemOf(error))
+      setBusy(false)
+      requestAnimationFrame(() => summary.current?.focus())
+    }
+  }
+  return (
+    <form class="form office-form card" onSubmit={submit} noValidate aria-labelledby="edit-title" data-testid="case-edit">
+      <h2 id="edit-title">Editar assistência</h2>
+      <ProblemNotice problem={problem} shown={EDIT_SHOWN} noticeRef={summary} />
+      <Field label="Técnico responsável" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}>
+        <Options entries={technicians} placeholder="— nenhum —" />
+      </Field>
+      <AddressFields legend="Endereço do atendimento" prefix="service_address" value={form.service_address} onChange={(service_address) => setForm({ ...form, service_address })} errors={problem.fields} />
+      <Field label="Situação Alegada" path="reported_issue" errors={problem.fields} as="textarea" rows={4} value={form.reported_issue} onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })} />
+      <div class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onCancel}>
+          Cancelar
+        </button>
+        <button type="submit" class="btn btn-primary" disabled={busy}>
+          {busy ? 'Salvando…' : 'Salvar'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function ChangeStatus({ kase, onSaved, onCancel }) {
+  const choices = statusChoices(kase.status)
+  const [status, setStatus] = useState(choices[0]?.[0] || '')
+  const [reason, setReason] = useState('')
+  const [force, setForce] = useState(false)
+  const [forceOffered, setForceOffered] = useState(false)
+  const [problem, setProblem] = useState(NO_PROBLEM)
+  const [busy, setBusy] = useState(false)
+  const summary = useRef(null)
+
+  async function submit(event) {
+    event.preventDefault()
+    const request = statusRequest(kase.id, status, reason, force)
+    setBusy(true)
+    try {
+      onSaved(await officeApi[request.method](request.path, request.body), 'Situação alterada.')
+    } catch (error) {
+      const p = problemOf(error)
+      // cancel's field is `reason`; show it at the one reason field
+      if (p.fields.reason) p.fields = { ...p.fields, status_reason: p.fields.reason }
+      setProblem(p)
+      if (needsForce(error)) setForceOffered(true)
+      setBusy(false)
+      requestAnimationFrame(() => summary.current?.focus())
+    }
+  }
+  const offerForce = status === 'closed' && forceOffered
+  return (
+    <form class="form office-form card" onSubmit={submit} noValidate aria-labelledby="status-title" data-testid="case-status-form">
+      <h2 id="status-title">Mudar situação</h2>
+      <ProblemNotice problem={problem} shown={['status', 'status_reason', 'reason', 'force']} noticeRef={summary} />
+      <div class="grid">
+        <Field label="Nova situação" path="status" errors={problem.fields} as="select" value={status} onChange={(e) => setStatus(e.currentTarget.value)} class="span-2">
+          {choices.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Field>
+        <Field label="Motivo" path="status_reason" errors={problem.fields} value={reason} onInput={(e) => setReason(e.currentTarget.value)} class="span-4" required />
+      </div>
+      {offerForce && (
+        <label class="check">
+          <input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> Finalizar mesmo com pedidos em aberto
+        </label>
+      )}
+      <div class="form-actions">
+        <button type="button" class="btn btn-ghost" onClick={onCancel}>
+          Cancelar
+        </button>
+        <button type="submit" class={`btn ${status === 'cancelled' ? 'btn-danger' : 'btn-primary'}`} disabled={busy || !status}>
+          {busy ? 'Salvando…' : status === 'cancelled' ? 'Cancelar assistência' : 'Mudar situação'}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+export function CaseData({ kase, timeZone, onCaseChanged }) {
+  const [mode, setMode] = useState('') // '' | edit | status
+  const [technicians, setTechnicians] = useState(null)
+  const [notice, setNotice] = useState('')
+  const [loadError, setLoadError] = useState('')
+
+  async function edit() {
+    setNotice('')
+    if (!technicians) {
+      try {
+        setTechnicians(await officeApi.get(`/api/users?role=technician&store_id=${kase.store_id}`))
+      } catch (e) {
+        setLoadError(problemOf(e).message)
+        return
+      }
+    }
+    setMode('edit')
+  }
+  function saved(_case, message) {
+    setMode('')
+    setNotice(message)
+    onCaseChanged()
+  }
+  return (
+    <>
+      <div class="section-head">
+        <span />
+        {!mode && (
+          <div class="actions">
+            <button type="button" class="btn" onClick={edit}>
+              Editar
+            </button>
+            {statusChoices(kase.status).length > 0 && (
+              <button type="button" class="btn" onClick={() => (setNotice(''), setMode('status'))}>
+                Mudar situação
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      {loadError && (
+        <p class="notice notice-error" role="alert">
+          {loadError}
+        </p>
+      )}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {mode === 'edit' && <EditCase kase={kase} technicians={technicians} onSaved={saved} onCancel={() => setMode('')} />}
+      {mode === 'status' && <ChangeStatus kase={kase} onSaved={saved} onCancel={() => setMode('')} />}
+      {mode !== 'edit' && <CaseFacts kase={kase} timeZone={timeZone} />}
+    </>
   )
 }
