@@ -9,8 +9,10 @@ import io
 import re
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, Playwright, Request, Response, Route, ViewportSize, expect
 from pypdf import PdfReader
 
@@ -20,6 +22,7 @@ from .technician import axe_violations, screenshot
 pytestmark = pytest.mark.e2e
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+TABLET: ViewportSize = {"width": 768, "height": 1024}
 
 
 @pytest.fixture
@@ -101,6 +104,7 @@ def test_an_admin_edits_a_layout_and_the_preview_changes(admin_page: Page, admin
     page.get_by_role("navigation", name="Administração").get_by_role("link", name="Layouts de impressão").click()
     section = page.get_by_test_id("layouts-service_request")
     expect(section.get_by_role("link", name=layout["name"], exact=True)).to_be_visible()
+    check(page, "office-admin-layouts-1280")
 
     # Opening the editor renders the saved template with sample data.
     with page.expect_response(is_preview) as first:
@@ -109,6 +113,9 @@ def test_an_admin_edits_a_layout_and_the_preview_changes(admin_page: Page, admin
     expect(page.get_by_test_id("preview-status")).to_contain_text("Atualizada às")
     expect(page.locator("iframe.preview-frame")).to_have_attribute("src", re.compile(r"^blob:"))
     check(page, "office-admin-layout-editor-1280")
+    page.set_viewport_size(TABLET)
+    check(page, "office-admin-layout-editor-768")
+    page.set_viewport_size(DESKTOP)
 
     # Typing stops: the draft (not saved) is rendered again, and the new text is in the PDF.
     marker = f"Garantia estendida {uuid.uuid4().hex[:6].upper()}"
@@ -139,6 +146,20 @@ def test_an_admin_edits_a_layout_and_the_preview_changes(admin_page: Page, admin
     assert marker in admin.get(f"/api/layouts/{layout['id']}")["html"]
     assert marker in pdf_text(admin.raw(f"/api/layouts/{layout['id']}/preview.pdf"))
 
+    # A new layout starts as a copy of its kind's default, and can become the default.
+    page.get_by_role("link", name="Voltar aos layouts").click()
+    with page.expect_response(is_preview):
+        page.get_by_role("link", name="Novo layout de Pedido de Peças").click()
+    page.get_by_label("Nome").fill("Pedido compacto")
+    page.get_by_role("button", name="Criar layout").click()
+    expect(page.get_by_role("heading", name="Layout “Pedido compacto”")).to_be_visible()
+    created = next(x for x in admin.get("/api/layouts?kind=parts_order") if x["name"] == "Pedido compacto")
+    expect(page).to_have_url(re.compile(rf"/escritorio/admin/layouts/{created['id']}$"))
+    assert not created["is_default"]
+    page.get_by_role("button", name="Tornar padrão").click()
+    expect(page.get_by_role("status").filter(has_text="layout padrão de Pedido de Peças")).to_be_visible()
+    assert [x["name"] for x in admin.get("/api/layouts?kind=parts_order") if x["is_default"]] == ["Pedido compacto"]
+
 
 def test_an_admin_creates_a_technician_who_can_then_log_in(
     admin_page: Page, admin: Office, playwright: Playwright, backend: Backend
@@ -166,6 +187,7 @@ def test_an_admin_creates_a_technician_who_can_then_log_in(
     row = page.get_by_test_id("user-row").filter(has_text=email)
     expect(row).to_contain_text("Técnico")
     expect(row).to_contain_text("Ativo")
+    check(page, "office-admin-users-1280")
 
     # The new technician logs in with that password (API).
     session = playwright.request.new_context(base_url=backend.url)
@@ -209,3 +231,71 @@ def test_a_scheduler_gets_no_admin_screen(browser: Browser, backend: Backend) ->
         assert not [url for url in calls if re.search(r"/api/(layouts|users|mail|catalogs|stores)", url)]
     finally:
         page.context.close()
+
+
+def png(path: Path, size: tuple[int, int] = (240, 80)) -> Path:
+    Image.new("RGB", size, (21, 94, 117)).save(path, "PNG")
+    return path
+
+
+def test_an_admin_keeps_catalogs_the_store_and_reads_the_sent_emails(
+    admin_page: Page, admin: Office, office: Office, tmp_path: Path
+) -> None:
+    page = admin_page
+    # Cadastros: add, a duplicate refused at the field, rename, retire and reactivate.
+    page.goto("/escritorio/admin/cadastros/ambientes")
+    expect(page.get_by_role("heading", name="Ambientes")).to_be_visible()
+    name = f"Varanda gourmet {uuid.uuid4().hex[:4]}"
+    page.get_by_label("Incluir ambiente").fill(name)
+    page.get_by_role("button", name="Incluir", exact=True).click()
+    entry = page.get_by_test_id("catalog-entry").filter(has_text=name)
+    expect(entry).to_be_visible()
+    page.get_by_label("Incluir ambiente").fill(name.upper())
+    page.get_by_role("button", name="Incluir", exact=True).click()
+    expect(page.locator("#catalog-new-error")).to_have_text("Já existe um item com este nome.")
+    entry.get_by_role("button", name=f"Renomear {name}").click()
+    renamed = name.replace("Varanda gourmet", "Varanda")
+    page.get_by_label(f"Novo nome de “{name}”").fill(renamed)
+    page.get_by_label(f"Novo nome de “{name}”").press("Enter")
+    entry = page.get_by_test_id("catalog-entry").filter(has_text=renamed)
+    entry.get_by_role("button", name=f"Desativar {renamed}").click()
+    expect(entry).to_contain_text("Inativo")
+    assert renamed not in [e["name"] for e in office.get("/api/catalogs/rooms")], "retired: not offered any more"
+    assert renamed in [e["name"] for e in office.get("/api/catalogs/rooms?include_inactive=true")]
+    check(page, "office-admin-cadastros-1280")
+    entry.get_by_role("button", name=f"Reativar {renamed}").click()
+    expect(entry).not_to_contain_text("Inativo")
+    assert renamed in [e["name"] for e in office.get("/api/catalogs/rooms")]
+
+    # Loja: the API's message at the deadline field, then saved; the logo uploaded and shown.
+    page.get_by_role("navigation", name="Administração").get_by_role("link", name="Loja").click()
+    deadline = page.get_by_label("Prazo de reparo (dias)")
+    deadline.fill("5")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+    expect(page.locator("#f-repair_deadline_days-error")).to_contain_text("entre 7 e 180 dias")
+    deadline.fill("45")
+    page.get_by_label("Fuso horário").select_option("America/Manaus")
+    page.get_by_role("button", name="Salvar", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Dados da loja salvos.")).to_be_visible()
+    store = admin.get("/api/stores")[0]
+    assert (store["repair_deadline_days"], store["timezone"]) == (45, "America/Manaus")
+    (tmp_path / "logo.txt").write_text("não é uma imagem")
+    page.get_by_label("Arquivo do logotipo").set_input_files(tmp_path / "logo.txt")
+    expect(page.get_by_role("alert")).to_contain_text("Envie uma imagem PNG, JPEG ou WebP.")
+    page.get_by_label("Arquivo do logotipo").set_input_files(png(tmp_path / "logo.png"))
+    expect(page.get_by_test_id("logo-preview")).to_be_visible()
+    assert page.get_by_test_id("logo-preview").evaluate("(img) => img.complete && img.naturalWidth") == 240
+    logo_id = admin.get(f"/api/stores/{store['id']}")["logo_id"]
+    assert logo_id and logo_id in (page.get_by_test_id("logo-preview").get_attribute("src") or "")
+    check(page, "office-admin-loja-1280")
+
+    # E-mails enviados: a document e-mailed by the office, with its attachment's name.
+    case = office.get("/api/cases?limit=1")["items"][0]
+    office.post(f"/api/cases/{case['id']}/documents/service_request/email", {"recipients": ["cliente@example.com"]})
+    page.get_by_role("navigation", name="Administração").get_by_role("link", name="E-mails enviados").click()
+    row = page.get_by_test_id("outbox-row").first
+    expect(row).to_contain_text("cliente@example.com")
+    expect(row).to_contain_text(case["number"])
+    expect(row).to_contain_text(f"solicitacao-{case['number']}.pdf")
+    expect(row).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4} às \d{2}:\d{2}"))
+    check(page, "office-admin-emails-1280")

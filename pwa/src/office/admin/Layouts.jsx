@@ -51,9 +51,15 @@ export function Layouts({ store }) {
               <table class="table layouts">
                 <thead>
                   <tr>
-                    <th scope="col">Nome</th>
-                    <th scope="col">Padrão</th>
-                    <th scope="col">Alterado em</th>
+                    <th scope="col" class="col-name">
+                      Nome
+                    </th>
+                    <th scope="col" class="col-default">
+                      Padrão
+                    </th>
+                    <th scope="col" class="col-date">
+                      Alterado em
+                    </th>
                     <th scope="col">
                       <span class="visually-hidden">Ações</span>
                     </th>
@@ -67,20 +73,22 @@ export function Layouts({ store }) {
                       </td>
                       <td>{layout.is_default ? <span class="chip chip-done">Padrão</span> : '—'}</td>
                       <td class="nowrap">{formatDateTime(layout.updated_at || layout.created_at, store.timezone)}</td>
-                      <td class="row-actions">
-                        <a class="btn btn-small" href={`/escritorio/admin/layouts/${layout.id}`} aria-label={`Editar ${layout.name}`}>
-                          Editar
-                        </a>
-                        {!layout.is_default && (
-                          <>
-                            <button type="button" class="btn btn-small" onClick={() => makeDefault(layout)} aria-label={`Tornar ${layout.name} o padrão`}>
-                              Tornar padrão
-                            </button>
-                            <button type="button" class="btn btn-small btn-danger" onClick={() => remove(layout)} aria-label={`Excluir ${layout.name}`}>
-                              Excluir
-                            </button>
-                          </>
-                        )}
+                      <td>
+                        <div class="row-actions">
+                          <a class="btn btn-small" href={`/escritorio/admin/layouts/${layout.id}`} aria-label={`Editar ${layout.name}`}>
+                            Editar
+                          </a>
+                          {!layout.is_default && (
+                            <>
+                              <button type="button" class="btn btn-small" onClick={() => makeDefault(layout)} aria-label={`Tornar ${layout.name} o padrão`}>
+                                Tornar padrão
+                              </button>
+                              <button type="button" class="btn btn-small btn-danger" onClick={() => remove(layout)} aria-label={`Excluir ${layout.name}`}>
+                                Excluir
+                              </button>
+                            </>
+                          )}
+                        </div>
                       </td>
                     </tr>
                   ))}
