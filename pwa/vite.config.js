@@ -4,7 +4,7 @@ import preact from '@preact/preset-vite'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
-const isOffice = (id) => /[\\/]src[\\/]office[\\/]/.test(id || '')
+const isOffice = (id) => /(^|[\\/])src[\\/]office[\\/]/.test(id || '') // absolute ids, or asset paths relative to the project
 
 const manifest = {
   id: '/',

@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks'
 import { logout, storeTimezone } from '../data/session.js'
 import { match } from '../lib/router.js'
 import { AdminApp } from './admin/AdminApp.jsx'
+import { AgendaRoute } from './calendar/AgendaRoute.jsx'
 import { CaseList } from './CaseList.jsx'
 import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
@@ -26,6 +27,7 @@ function route(path, search, timeZone, user) {
   if (path === '/escritorio/admin' || path.startsWith('/escritorio/admin/')) {
     return ['admin', <AdminApp user={user} path={path} search={search} timeZone={timeZone} />]
   }
+  if (match('/escritorio/agenda', path)) return ['agenda', <AgendaRoute search={search} timeZone={timeZone} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
   return [
     'nada',
@@ -61,6 +63,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/assistencias/nova" aria-current={current('nova')}>
             Incluir
+          </a>
+          <a href="/escritorio/agenda" aria-current={current('agenda')}>
+            Agenda
           </a>
           {user.role === 'admin' && (
             <a href="/escritorio/admin" aria-current={current('admin')}>

@@ -1,0 +1,31 @@
+// The double-booking dialog: the technician's visits that clash, and a choice — book it anyway
+// (an "encaixe", sent again with allow_overlap) or keep things as they were.
+import { conflictLines } from './conflict.js'
+import { Modal } from './Modal.jsx'
+
+export function ConflictDialog({ conflict, timeZone, onAnswer }) {
+  const lines = conflictLines(conflict, timeZone)
+  return (
+    <Modal id="conflict" title="Conflito de horário" onClose={() => onAnswer(false)} class="cal-conflict" testId="conflict-dialog">
+      <p role="alert">{conflict.detail}</p>
+      {lines.length > 0 && (
+        <>
+          <p class="muted small">Visitas do técnico neste horário:</p>
+          <ul class="cal-clash" data-testid="conflict-list">
+            {lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      <div class="actions">
+        <button type="button" class="btn btn-primary" onClick={() => onAnswer(true)}>
+          Agendar mesmo assim (encaixe)
+        </button>
+        <button type="button" class="btn" onClick={() => onAnswer(false)}>
+          Cancelar
+        </button>
+      </div>
+    </Modal>
+  )
+}
