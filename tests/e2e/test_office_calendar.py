@@ -20,6 +20,7 @@ from .technician import axe_violations, log_in, screenshot
 pytestmark = pytest.mark.e2e
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+TABLET: ViewportSize = {"width": 768, "height": 1024}
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def drag(desk: Page, source: Locator, target: Locator, to_end: bool = False) -> 
     desk.mouse.move(x, start["y"] + 4)
     desk.mouse.down()
     desk.mouse.move(x, start["y"] + 14, steps=4)
-    desk.mouse.move(x, end["y"] + (end["height"] - 4 if to_end else 4), steps=12)
+    desk.mouse.move(end["x"] + end["width"] / 2, end["y"] + (end["height"] - 4 if to_end else 4), steps=12)
     desk.mouse.up()
 
 
@@ -115,6 +116,13 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
         "GET /api/users",
     ]
     expect(desk.get_by_test_id("visit-event").first).to_be_visible()
+    check(desk, "office-agenda-semana-1280")
+    desk.set_viewport_size(TABLET)  # a tablet: the week still fits, no horizontal scrolling
+    desk.wait_for_function(  # FullCalendar re-measures on the window's resize event
+        "() => document.querySelector('.fc-col-header').getBoundingClientRect().right <= window.innerWidth"
+    )
+    check(desk, "office-agenda-semana-768")
+    desk.set_viewport_size(DESKTOP)
 
     # The day view of today, only this technician: kept in the URL.
     desk.get_by_label("Técnico", exact=True).select_option(label=technician["name"])
@@ -209,6 +217,15 @@ def test_dragging_onto_another_visit_asks_cancel_reverts_confirm_books_the_overl
     assert moved["status"] == "rescheduled"
     assert office.get(f"/api/appointments/{staying['id']}")["starts_at"] == staying["starts_at"]
 
+    # Dropped on another technician's chip in the legend: the visit is theirs now, same time.
+    other = next(t for t in office.get("/api/users?role=technician") if t["id"] != technician["id"])
+    desk.evaluate("() => window.scrollTo(0, 0)")
+    drag(desk, event(desk, moving["id"]), desk.locator(f'.cal-chip[data-technician-id="{other["id"]}"]'))
+    expect(desk.get_by_test_id("calendar-message")).to_contain_text(f"transferida: {other['name']}")
+    transferred = office.get(f"/api/appointments/{moving['id']}")
+    assert transferred["assignee"]["id"] == other["id"]
+    assert transferred["starts_at"] == moved["starts_at"]
+
 
 def test_a_visit_shows_whether_its_technician_was_notified(desk: Page, office: Office) -> None:
     technician = office.technician()
@@ -261,7 +278,7 @@ def test_a_visit_shows_whether_its_technician_was_notified(desk: Page, office: O
 
 
 def check(page: Page, name: str) -> None:
-    """Screenshot at 1280×800 (pwa/test-results/screenshots/<name>.png), no axe findings."""
+    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
     page.evaluate("() => document.fonts.ready")
     screenshot(page, name)
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"

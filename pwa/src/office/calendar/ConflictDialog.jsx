@@ -22,7 +22,8 @@ export function ConflictDialog({ conflict, timeZone, onAnswer }) {
         <button type="button" class="btn btn-primary" onClick={() => onAnswer(true)}>
           Agendar mesmo assim (encaixe)
         </button>
-        <button type="button" class="btn" onClick={() => onAnswer(false)}>
+        {/* focused first: Enter by habit keeps things as they were */}
+        <button type="button" class="btn" onClick={() => onAnswer(false)} autoFocus>
           Cancelar
         </button>
       </div>

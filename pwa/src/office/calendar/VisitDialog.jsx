@@ -2,7 +2,7 @@
 // notified (asked only now, one request), and — before the visit starts — moving it to another
 // time or technician from the keyboard as well as by dragging (same double-booking dialog).
 import { useEffect, useState } from 'preact/hooks'
-import { formatPhone } from '../../lib/format.js'
+import { formatDateTime, formatPhone } from '../../lib/format.js'
 import { problemOf } from '../errors.js'
 import { calendarApi } from './api.js'
 import { sendAllowingOverlap } from './conflict.js'
@@ -10,7 +10,6 @@ import { districtOf, MOVABLE } from './events.js'
 import { Modal } from './Modal.jsx'
 import { NOTICE_KINDS, NOTICE_STATUS, noticeSummary } from './notices.js'
 import { joinWall, spanLabel, splitWall, toCalendar, wallClock } from './time.js'
-import { formatDateTime } from '../../lib/format.js'
 
 function Notices({ visit, timeZone }) {
   const [state, setState] = useState({ notices: null, error: '' })
@@ -77,7 +76,7 @@ function Changes({ visit, technicians, timeZone, confirmOverlap, onChanged }) {
   }
 
   return (
-    <section class="cal-changes" aria-labelledby="visit-changes">
+    <section class="form cal-changes" aria-labelledby="visit-changes">
       <h3 id="visit-changes">Alterar</h3>
       {state.problem && (
         <p class="notice notice-error" role="alert">
