@@ -299,3 +299,42 @@ def test_an_admin_keeps_catalogs_the_store_and_reads_the_sent_emails(
     expect(row).to_contain_text(f"solicitacao-{case['number']}.pdf")
     expect(row).to_contain_text(re.compile(r"\d{2}/\d{2}/\d{4} às \d{2}:\d{2}"))
     check(page, "office-admin-emails-1280")
+
+
+def test_a_user_shared_with_another_store_keeps_their_account_fields(admin_page: Page, admin: Office) -> None:
+    """The API's rule, shown as it comes: an admin who does not belong to all of a user's stores
+    may change their name, phone and stores here, but not their role, e-mail, password or status."""
+    me = admin.get("/api/auth/me")
+    home = me["stores"][0]["id"]
+    other = admin.post("/api/stores", {"name": "Loja Shopping Norte"})  # the creator joins it
+    shared = admin.post(
+        "/api/users",
+        {
+            "name": "Bruno Tavares",
+            "email": f"bruno-{uuid.uuid4().hex[:6]}@demo.assistec.com.br",
+            "password": "senha-do-bruno",
+            "role": "technician",
+            "store_ids": [home, other["id"]],
+        },
+    )
+    admin.patch(f"/api/users/{me['id']}", {"store_ids": [home]})  # the admin leaves the new store
+
+    page = admin_page
+    page.goto("/escritorio/admin/usuarios")
+    row = page.get_by_test_id("user-row").filter(has_text="Bruno Tavares")
+    expect(row).to_contain_text("Loja Demo")
+    expect(row).not_to_contain_text("Loja Shopping Norte")  # the API shows only the stores we share
+    row.get_by_role("button", name="Editar Bruno Tavares").click()
+    edit = page.get_by_test_id("user-edit")
+    edit.get_by_label("Perfil").select_option(label="Atendimento (escritório)")
+    edit.get_by_role("button", name="Salvar alterações").click()
+    expect(edit.get_by_role("alert")).to_contain_text("também pertence a uma loja que não é sua")
+    assert admin.get(f"/api/users/{shared['id']}")["role"] == "technician"
+
+    # What the rule allows goes through: a new phone alone (the unchanged role is not sent).
+    edit.get_by_label("Perfil").select_option(label="Técnico")
+    edit.get_by_label("Telefone").fill("(11) 96666-5555")
+    edit.get_by_role("button", name="Salvar alterações").click()
+    expect(edit.get_by_role("status")).to_contain_text("Alterações salvas.")
+    assert admin.get(f"/api/users/{shared['id']}")["phone"] == "11966665555"
+    check(page, "office-admin-user-edit-1280")

@@ -16,6 +16,10 @@ const ana = {
 }
 
 describe('user forms', () => {
+  it('shows the phone as people write it', () => {
+    expect(userForm(ana).phone).toBe('(11) 98888-7777')
+  })
+
   it('an edit sends only what changed: a new phone is not sent with the unchanged role', () => {
     const form = { ...userForm(ana), phone: '(11) 97777-1234' }
     expect(userPatch(ana, form)).toEqual({ phone: '(11) 97777-1234' })
@@ -75,10 +79,11 @@ describe('store settings', () => {
     const store = { name: 'Loja Centro', cnpj: null, phone: '1133334444', email: null, timezone: 'America/Cuiaba', repair_deadline_days: 45, address: null }
     const form = storeForm(store)
     expect(form.repair_deadline_days).toBe('45')
+    expect(form.phone).toBe('(11) 3333-4444')
     expect(storeBody(form)).toEqual({
       name: 'Loja Centro',
       cnpj: null,
-      phone: '1133334444',
+      phone: '(11) 3333-4444',
       email: null,
       timezone: 'America/Cuiaba',
       repair_deadline_days: 45,

@@ -1,5 +1,7 @@
 // Loja: Brazil's time zones (IANA) with the places people know them by, and what the form sends.
+import { formatPhone } from '../../lib/format.js'
 import { addressForApi, addressForForm } from '../fields.jsx'
+import { formatDocument } from '../format.js'
 
 export const BRAZIL_TIMEZONES = [
   ['America/Noronha', 'Fernando de Noronha (UTC−2)'],
@@ -29,8 +31,8 @@ export function timezoneOptions(current) {
 export function storeForm(store) {
   return {
     name: store.name || '',
-    cnpj: store.cnpj || '',
-    phone: store.phone || '',
+    cnpj: store.cnpj ? formatDocument(store.cnpj) : '',
+    phone: store.phone ? formatPhone(store.phone) : '',
     email: store.email || '',
     timezone: store.timezone || 'America/Sao_Paulo',
     repair_deadline_days: String(store.repair_deadline_days ?? 30),

@@ -2,6 +2,7 @@
 // only the fields that changed (the API refuses account fields — e-mail, role, active, password —
 // for a user who also works for a store the admin does not belong to, so an unchanged role must
 // not be sent along with a new phone number).
+import { formatPhone } from '../../lib/format.js'
 
 export const ROLE_LABELS = { admin: 'Administrador', scheduler: 'Atendimento (escritório)', technician: 'Técnico' }
 export const ROLES = Object.keys(ROLE_LABELS)
@@ -15,7 +16,7 @@ export function userForm(user, defaultStoreIds = []) {
     name: user?.name || '',
     email: user?.email || '',
     role: user?.role || 'technician',
-    phone: user?.phone || '',
+    phone: user?.phone ? formatPhone(user.phone) : '',
     password: '',
     store_ids: user ? user.stores.map((s) => s.id) : [...defaultStoreIds],
   }
