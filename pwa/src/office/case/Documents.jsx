@@ -125,10 +125,16 @@ function KindCard({ kase, kind, onSent }) {
   )
 }
 
-function Emails({ emails, timeZone }) {
+function Emails({ emails, timeZone, onRefresh }) {
   return (
     <section class="card" aria-labelledby="emails-title">
-      <h2 id="emails-title">E-mails enviados</h2>
+      <div class="section-head">
+        <h2 id="emails-title">E-mails enviados</h2>
+        {/* a queued e-mail is sent by a background job: its status changes after this list loaded */}
+        <button type="button" class="btn btn-small" onClick={onRefresh}>
+          Atualizar
+        </button>
+      </div>
       {emails.length === 0 ? (
         <p class="muted">Nenhum documento enviado por e-mail.</p>
       ) : (
@@ -185,7 +191,7 @@ export function Documents({ kase, timeZone }) {
           <KindCard key={kind.kind} kase={kase} kind={kind} onSent={sent} />
         ))}
       </div>
-      <Emails emails={emails} timeZone={timeZone} />
+      <Emails emails={emails} timeZone={timeZone} onRefresh={reload} />
     </div>
   )
 }
