@@ -17,5 +17,6 @@ export const officeApi = {
   get: (path) => api.get(path).catch(onError),
   post: (path, body) => api.post(path, body).catch(onError),
   patch: (path, body) => api.patch(path, body).catch(onError),
+  put: (path, body, headers) => api.put(path, body, headers).catch(onError),
   del: (path, body) => api.del(path, body).catch(onError),
 }
