@@ -14,7 +14,19 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Playwright, Request, ViewportSize, expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCHEDULER, STORE_TZ, Backend, Office, Phone, hhmm, store_today
+from .harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DIST,
+    PASSWORD,
+    SCHEDULER,
+    STORE_TZ,
+    Backend,
+    Office,
+    Phone,
+    hhmm,
+    store_today,
+)
 from .technician import axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -92,7 +104,9 @@ def event(desk: Page, visit_id: int) -> Locator:
 
 
 def open_case_without_visits(office: Office, skip: tuple[int, ...] = ()) -> dict[str, Any]:
-    case: dict[str, Any] = next(c for c in office.get("/api/cases?status=open&limit=100")["items"] if c["id"] not in skip)
+    case: dict[str, Any] = next(
+        c for c in office.get("/api/cases?status=open&limit=100")["items"] if c["id"] not in skip
+    )
     return case
 
 
@@ -106,8 +120,13 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
     mobile = phone.launch()
     log_in(mobile)
 
+    # FullCalendar is its own office chunk, fetched when the Agenda opens: not by the painel.
+    [calendar_chunk] = [p.name for p in (DIST / "assets").glob("office-*.js") if "fc-timegrid" in p.read_text()]
+    loaded = "() => performance.getEntriesByType('resource').map((r) => r.name)"
+    assert not [url for url in desk.evaluate(loaded) if calendar_chunk in url]
     calls = api_calls(desk)
     open_agenda(desk)
+    assert [url for url in desk.evaluate(loaded) if calendar_chunk in url]
     expect(desk).to_have_url(re.compile(r"/escritorio/agenda\?data=\d{4}-\d{2}-\d{2}$"))
     # The week: the technicians, the types and the visits in one page — nothing per day or visit.
     assert sorted(c.split("?")[0] for c in calls) == [
