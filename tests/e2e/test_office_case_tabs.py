@@ -151,13 +151,17 @@ def test_occurrences_with_two_payers_make_two_orders(
     expect(desk.get_by_test_id("cost-store")).to_contain_text("37,05")
     expect(desk.get_by_test_id("cost-total")).to_contain_text("342,35")
 
-    # Photos from the phone (here through the API) show as thumbnails; the viewer moves with the arrows.
+    # Photos: one from the phone (here through the API), one added in the office (redrawn at most
+    # 1600 px in the browser); both show as thumbnails and the viewer moves with the arrows.
     factory = next(o for o in occurrences if o["payer"] == "factory")
-    for path in workspace.photos:
-        upload_photo(office, factory["id"], path)
+    upload_photo(office, factory["id"], workspace.photos[0])
     desk.reload()
+    card = desk.get_by_test_id("occurrence").filter(has_text="Paga pela Fábrica")
+    card.get_by_label("Adicionar fotos").set_input_files(workspace.photos[1])
     thumbs = desk.get_by_test_id("photo-thumb")
     expect(thumbs).to_have_count(2)
+    widths = sorted(a["width"] for a in office.get(f"/api/occurrences/{factory['id']}")["attachments"])
+    assert widths[0] == 1600 and widths[1] > 1600  # the office's copy was scaled down before upload
     expect(thumbs.first.locator("img")).to_have_js_property("complete", True)
     thumbs.first.click()
     viewer = desk.get_by_test_id("photo-viewer")
@@ -172,9 +176,11 @@ def test_occurrences_with_two_payers_make_two_orders(
     expect(viewer).to_have_count(0)
     expect(thumbs.first).to_be_focused()
 
+    desk.evaluate("() => window.scrollTo(0, 0)")
     check(desk, "office-caso-ocorrencias-1280")
     desk.set_viewport_size(TABLET)
     expect(desk.get_by_test_id("costs")).to_be_visible()
+    desk.evaluate("() => window.scrollTo(0, 0)")
     check(desk, "office-caso-ocorrencias-768")
     desk.set_viewport_size(DESKTOP)
 

@@ -5,9 +5,10 @@ import { useState } from 'preact/hooks'
 import { formatDate, formatMoney } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { catalogPath, Loading, useLoad } from './common.jsx'
+import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
 import { OccurrenceForm } from './OccurrenceForm.jsx'
 import { costRows, photosOf, signatureOf } from './occurrences.js'
+import { PhotoUpload } from './PhotoUpload.jsx'
 import { PhotoViewer } from './PhotoViewer.jsx'
 
 const CATALOGS = ['occurrence_types', 'occurrence_statuses', 'rooms', 'product_lines']
@@ -52,11 +53,10 @@ function Items({ items }) {
   )
 }
 
-function Photos({ occurrence, title }) {
+function Photos({ occurrence, title, onUploaded }) {
   const [open, setOpen] = useState(null)
   const photos = photosOf(occurrence)
   const signature = signatureOf(occurrence)
-  if (!photos.length && !signature) return null
   return (
     <div class="occ-photos">
       {photos.length > 0 && (
@@ -76,12 +76,13 @@ function Photos({ occurrence, title }) {
           <figcaption class="muted">Assinatura{signature.signer_name ? `: ${signature.signer_name}` : ''}</figcaption>
         </figure>
       )}
+      <PhotoUpload occurrence={occurrence} onUploaded={onUploaded} />
       {open != null && <PhotoViewer photos={photos} index={open} onIndex={setOpen} onClose={() => setOpen(null)} title={title} />}
     </div>
   )
 }
 
-function OccurrenceCard({ occurrence, n, timeZone }) {
+function OccurrenceCard({ occurrence, n, timeZone, onUploaded }) {
   const title = `Ocorrência ${n}: ${occurrence.occurrence_type.name}`
   return (
     <article class="card occurrence" aria-labelledby={`occ-${occurrence.id}`} data-testid="occurrence">
@@ -90,31 +91,20 @@ function OccurrenceCard({ occurrence, n, timeZone }) {
         <span class={`chip payer-${occurrence.payer}`}>{occurrence.payer_label}</span>
         <span class={`chip ${occurrence.resolved ? 'chip-done' : 'chip-pending'}`}>{occurrence.resolved ? 'Resolvida' : 'Não resolvida'}</span>
       </header>
-      <dl class="facts facts-inline">
-        <dt>Ambiente</dt>
-        <dd>{occurrence.room?.name || '—'}</dd>
-        <dt>Linha</dt>
-        <dd>{occurrence.product_line?.name || '—'}</dd>
-        <dt>Situação</dt>
-        <dd>{occurrence.status?.name || '—'}</dd>
-        <dt>Previsão</dt>
-        <dd>{formatDate(occurrence.expected_fix_date, timeZone)}</dd>
-        {occurrence.supplier_order_number && (
-          <>
-            <dt>Pedido do fornecedor</dt>
-            <dd>{occurrence.supplier_order_number}</dd>
-          </>
-        )}
-        <dt>Registrada</dt>
-        <dd>
-          {formatDate(occurrence.created_at, timeZone)}
-          {occurrence.author ? ` por ${occurrence.author.name}` : ''}
-        </dd>
-      </dl>
+      <FactsRow
+        pairs={[
+          ['Ambiente', occurrence.room?.name || '—'],
+          ['Linha', occurrence.product_line?.name || '—'],
+          ['Situação', occurrence.status?.name || '—'],
+          ['Previsão', formatDate(occurrence.expected_fix_date, timeZone)],
+          ['Pedido do fornecedor', occurrence.supplier_order_number],
+          ['Registrada', `${formatDate(occurrence.created_at, timeZone)}${occurrence.author ? ` por ${occurrence.author.name}` : ''}`],
+        ]}
+      />
       {occurrence.report && <p class="prewrap">{occurrence.report}</p>}
       {!occurrence.resolved && occurrence.unresolved_reason && <p class="muted">Não resolvida: {occurrence.unresolved_reason}</p>}
       <Items items={occurrence.items} />
-      <Photos occurrence={occurrence} title={title} />
+      <Photos occurrence={occurrence} title={title} onUploaded={onUploaded} />
     </article>
   )
 }
@@ -200,7 +190,7 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
         {formOpen && <OccurrenceForm kase={kase} catalogs={catalogs} onSaved={saved} onCancel={() => setFormOpen(false)} />}
         {occurrences.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
         {occurrences.map((o, n) => (
-          <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} />
+          <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} onUploaded={reload} />
         ))}
       </div>
       <Costs costs={costs} />

@@ -7,7 +7,7 @@ import { dayKey, formatDate, formatDateTime, formatTime } from '../../lib/format
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { Field } from '../fields.jsx'
-import { catalogPath, Loading, NO_PROBLEM, Options, ProblemNotice, useLoad } from './common.jsx'
+import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, ProblemNotice, useLoad } from './common.jsx'
 import { conflictsOf, emptyVisit, sortVisits, visitBody, visitErrors } from './visits.js'
 
 const NOTICE_KIND = { assigned: 'Nova visita', rescheduled: 'Visita reagendada', reassigned_away: 'Visita passada a outro técnico', cancelled: 'Visita cancelada' }
@@ -62,44 +62,16 @@ function VisitRow({ visit, timeZone }) {
       {details && (
         <tr id={detailId} class="visit-details">
           <td colSpan={6}>
-            <dl class="facts facts-inline">
-              {visit.subject && (
-                <>
-                  <dt>Assunto</dt>
-                  <dd>{visit.subject}</dd>
-                </>
-              )}
-              {visit.room && (
-                <>
-                  <dt>Ambiente</dt>
-                  <dd>{visit.room.name}</dd>
-                </>
-              )}
-              {visit.notes && (
-                <>
-                  <dt>Observação</dt>
-                  <dd class="prewrap">{visit.notes}</dd>
-                </>
-              )}
-              {visit.checked_in_at && (
-                <>
-                  <dt>Início</dt>
-                  <dd>{formatDateTime(visit.checked_in_at, timeZone)}</dd>
-                </>
-              )}
-              {visit.checked_out_at && (
-                <>
-                  <dt>Fim</dt>
-                  <dd>{formatDateTime(visit.checked_out_at, timeZone)}</dd>
-                </>
-              )}
-              {visit.cancel_reason && (
-                <>
-                  <dt>Motivo do cancelamento</dt>
-                  <dd>{visit.cancel_reason}</dd>
-                </>
-              )}
-            </dl>
+            <FactsRow
+              pairs={[
+                ['Assunto', visit.subject],
+                ['Ambiente', visit.room?.name],
+                ['Observação', visit.notes],
+                ['Início', formatDateTime(visit.checked_in_at, timeZone)],
+                ['Fim', formatDateTime(visit.checked_out_at, timeZone)],
+                ['Motivo do cancelamento', visit.cancel_reason],
+              ]}
+            />
             <h4>Notificação</h4>
             <Notifications visit={visit} timeZone={timeZone} />
           </td>

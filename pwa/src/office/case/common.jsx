@@ -62,3 +62,19 @@ export function Options({ entries, placeholder = 'Selecione…' }) {
     </>
   )
 }
+
+/** Label/value pairs that wrap as a line (pairs with an empty value are left out). */
+export function FactsRow({ pairs }) {
+  return (
+    <dl class="facts-row">
+      {pairs
+        .filter(([, value]) => value != null && value !== '' && value !== false)
+        .map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+    </dl>
+  )
+}
