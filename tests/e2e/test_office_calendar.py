@@ -44,10 +44,9 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
-    """The scheduler's desktop browser, logged in (on the painel)."""
-    context = browser.new_context(
-        base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo"
-    )
+    """The scheduler's desktop browser, logged in (on the painel). Its clock is Tokyo's, 12 hours
+    from the store's: the Agenda must show and send the store's times whatever the browser's zone."""
+    context = browser.new_context(base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="Asia/Tokyo")
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("E-mail").fill(SCHEDULER)
