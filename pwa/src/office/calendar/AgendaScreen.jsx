@@ -17,7 +17,7 @@ import { sendAllowingOverlap } from './conflict.js'
 import { ConflictDialog } from './ConflictDialog.jsx'
 import { calendarSearch, fetchVisits, parseCalendarSearch, technicianColours, VIEWS, visitToEvent } from './events.js'
 import { NewVisitDialog } from './NewVisitDialog.jsx'
-import { dayOf, fromCalendar, spanLabel, storeNow, toCalendar, wallClock, addMinutes } from './time.js'
+import { addMinutes, dayOf, fromCalendar, spanLabel, storeNow, toCalendar, wallClock } from './time.js'
 import { VisitDialog } from './VisitDialog.jsx'
 
 const VIEW_NAMES = Object.fromEntries(Object.entries(VIEWS).map(([name, view]) => [view, name]))
@@ -62,6 +62,7 @@ export function AgendaScreen({ search, timeZone }) {
   /** Put the server's copy of a visit on the calendar (or take it off, when the filter hides it now). */
   function showSaved(visit) {
     const cal = calendar.current
+    if (!cal) return // the Agenda was left while the request ran
     cal.getEventById(String(visit.id))?.remove()
     const { filters: f, colours: c, timeZone: tz } = live.current
     const hidden = (f.technician && String(visit.assignee.id) !== f.technician) || (!f.cancelled && visit.status === 'cancelled')

@@ -89,7 +89,3 @@ export function spanLabel(start, end) {
   return `${label.format(start)}, ${clock.format(start)}–${clock.format(end)}`
 }
 
-/** "09:30" for a calendar date. */
-export function clockLabel(date) {
-  return clock.format(date)
-}
