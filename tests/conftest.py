@@ -101,13 +101,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _empty_tables() -> None:
+    """Delete every row, children first, and restart PostgreSQL's id sequences. Plain DELETEs on
+    these few rows take milliseconds; TRUNCATE of every table took half a second per test."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with db.engine.begin() as conn:
+        for name in tables:
+            conn.execute(text(f"DELETE FROM {name}"))
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(text(RESTART_SEQUENCES))
+
+
+RESTART_SEQUENCES = """
+SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname = current_schema()
+"""
 
 
 @pytest.fixture(scope="session")
