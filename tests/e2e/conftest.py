@@ -13,9 +13,19 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
 
-from .harness import Backend, Office, Phone, Workspace, make_photos, make_template, missing_build
+from .harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Backend,
+    Office,
+    Phone,
+    Workspace,
+    make_photos,
+    make_template,
+    missing_build,
+)
 from .network import Network
 
 expect.set_options(timeout=15_000)
@@ -35,6 +45,14 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
+
+
+@pytest.fixture
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """A desktop Chromium for the office's screens (tests/e2e/office.py logs a user in)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -225,6 +225,27 @@ class Office:
         technicians = self.get("/api/users?role=technician")
         return next(u for u in technicians if u["email"] == email)
 
+    def move_visit(
+        self,
+        visit: dict[str, Any],
+        *,
+        starts_at: str | None = None,
+        ends_at: str | None = None,
+        assignee_id: int | None = None,
+    ) -> Any:
+        """PATCH a visit to another time and/or technician (unchanged unless given), keeping its
+        type; a clash with another visit is allowed."""
+        return self.patch(
+            f"/api/appointments/{visit['id']}",
+            {
+                "appointment_type_id": visit["appointment_type"]["id"],
+                "assignee_id": assignee_id if assignee_id is not None else visit["assignee"]["id"],
+                "starts_at": starts_at or visit["starts_at"],
+                "ends_at": ends_at or visit["ends_at"],
+                "allow_overlap": True,
+            },
+        )
+
     def visits_today(self, email: str = TECHNICIAN) -> list[dict[str, Any]]:
         """The technician's visits today from the demo data (the seed books some for each technician)."""
         today = store_today()

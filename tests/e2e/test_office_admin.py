@@ -13,41 +13,18 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Playwright, Request, Response, Route, ViewportSize, expect
+from playwright.sync_api import Browser, Page, Playwright, Request, Response, Route, expect
 from pypdf import PdfReader
 
-from .harness import ADMIN, CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCHEDULER, Backend, Office
-from .technician import axe_violations, screenshot
+from .harness import ADMIN, SCHEDULER, Backend, Office
+from .office import DESKTOP, TABLET, check, office_login
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-TABLET: ViewportSize = {"width": 768, "height": 1024}
-
-
-@pytest.fixture
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield browser
-    browser.close()
-
-
-def log_in(browser: Browser, backend: Backend, email: str) -> Page:
-    context = browser.new_context(
-        base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo", service_workers="block"
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Senha").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
-    return page
 
 
 @pytest.fixture
 def admin_page(browser: Browser, backend: Backend) -> Iterator[Page]:
-    page = log_in(browser, backend, ADMIN)
+    page = office_login(browser, backend, ADMIN, service_workers="block")
     yield page
     page.context.close()
 
@@ -86,14 +63,6 @@ class Previews:
 
 def pdf_text(body: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
-
-
-def check(page: Page, name: str) -> None:
-    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
-    page.evaluate("() => document.fonts.ready")
-    screenshot(page, name)
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
-    assert axe_violations(page) == []
 
 
 def test_an_admin_edits_a_layout_and_the_preview_changes(admin_page: Page, admin: Office) -> None:
@@ -212,7 +181,7 @@ def test_an_admin_creates_a_technician_who_can_then_log_in(
 
 
 def test_a_scheduler_gets_no_admin_screen(browser: Browser, backend: Backend) -> None:
-    page = log_in(browser, backend, SCHEDULER)
+    page = office_login(browser, backend, SCHEDULER, service_workers="block")
     try:
         expect(page.get_by_role("navigation", name="Escritório")).to_be_visible()
         expect(page.get_by_role("link", name="Administração")).to_have_count(0)

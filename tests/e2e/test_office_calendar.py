@@ -12,13 +12,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, Request, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from .harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DIST,
-    PASSWORD,
     SCHEDULER,
     STORE_TZ,
     Backend,
@@ -27,46 +24,19 @@ from .harness import (
     hhmm,
     store_today,
 )
-from .technician import axe_violations, log_in, screenshot
+from .office import DESKTOP, TABLET, api_calls, check, office_login
+from .technician import log_in
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-TABLET: ViewportSize = {"width": 768, "height": 1024}
-
-
-@pytest.fixture
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
     """The scheduler's desktop browser, logged in (on the painel). Its clock is Tokyo's, 12 hours
     from the store's: the Agenda must show and send the store's times whatever the browser's zone."""
-    context = browser.new_context(base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="Asia/Tokyo")
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(SCHEDULER)
-    page.get_by_label("Senha").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+    page = office_login(browser, backend, SCHEDULER, timezone_id="Asia/Tokyo")
     yield page
-    context.close()
-
-
-def api_calls(page: Page) -> list[str]:
-    calls: list[str] = []
-
-    def record(request: Request) -> None:
-        path = request.url.split("://", 1)[1].split("/", 1)[1]
-        if path.startswith("api/"):
-            calls.append(f"{request.method} /{path}")
-
-    page.on("request", record)
-    return calls
+    page.context.close()
 
 
 def open_agenda(desk: Page, query: str = "") -> None:
@@ -293,11 +263,3 @@ def test_a_visit_shows_whether_its_technician_was_notified(desk: Page, office: O
 
     detail.get_by_role("link", name=f"Abrir a assistência {case['number']}").click()
     expect(desk).to_have_url(re.compile(rf"/escritorio/assistencias/{case['id']}$"))
-
-
-def check(page: Page, name: str) -> None:
-    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
-    page.evaluate("() => document.fonts.ready")
-    screenshot(page, name)
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
-    assert axe_violations(page) == []

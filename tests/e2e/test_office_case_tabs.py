@@ -15,39 +15,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Playwright, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 from pypdf import PdfReader
 
-from .harness import ADMIN, CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCHEDULER, Backend, Office, Workspace, hhmm, store_today
-from .technician import axe_violations, screenshot
+from .harness import ADMIN, SCHEDULER, Backend, Office, Workspace, hhmm, store_today
+from .office import DESKTOP, TABLET, check, office_login
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-TABLET: ViewportSize = {"width": 768, "height": 1024}
-
-
-@pytest.fixture
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
     """The scheduler's desktop browser, logged in."""
-    context = browser.new_context(
-        base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo"
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(SCHEDULER)
-    page.get_by_label("Senha").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+    page = office_login(browser, backend, SCHEDULER)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
@@ -75,14 +57,6 @@ def case(office: Office) -> dict[str, Any]:
     )
     created["customer_email"] = f"helena.{tag}@example.com"
     return created
-
-
-def check(page: Page, name: str) -> None:
-    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
-    page.evaluate("() => document.fonts.ready")
-    screenshot(page, name)
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
-    assert axe_violations(page) == []
 
 
 def fill_item(form: Locator, n: int, description: str, quantity: str, supplier: str, cost: str) -> None:

@@ -11,60 +11,21 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Request, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, PASSWORD, SCHEDULER, Backend, Office
-from .technician import axe_violations, screenshot
+from .harness import SCHEDULER, Backend, Office
+from .office import DESKTOP, TABLET, api_calls, check, office_login
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-TABLET: ViewportSize = {"width": 768, "height": 1024}
-
-
-@pytest.fixture
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
     """The scheduler's desktop browser, logged in: the login lands on the office's painel."""
-    context = browser.new_context(
-        base_url=backend.url, viewport=DESKTOP, locale="pt-BR", timezone_id="America/Sao_Paulo"
-    )
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(SCHEDULER)
-    page.get_by_label("Senha").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+    page = office_login(browser, backend, SCHEDULER)
     expect(page).to_have_url(re.compile(r"/escritorio$"))
     yield page
-    context.close()
-
-
-def check(page: Page, name: str) -> None:
-    """Screenshot (pwa/test-results/screenshots/<name>.png), no horizontal scroll, no axe findings."""
-    page.evaluate("() => document.fonts.ready")
-    screenshot(page, name)
-    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), "horizontal scroll"
-    assert axe_violations(page) == []
-
-
-def api_calls(page: Page) -> list[str]:
-    """Record the page's /api requests from now on (method and path with query)."""
-    calls: list[str] = []
-
-    def record(request: Request) -> None:
-        path = request.url.split("://", 1)[1].split("/", 1)[1]
-        if path.startswith("api/"):
-            calls.append(f"{request.method} /{path}")
-
-    page.on("request", record)
-    return calls
+    page.context.close()
 
 
 def unique(word: str) -> str:

@@ -116,16 +116,7 @@ def test_a_pushed_visit_notifies_syncs_the_agenda_without_a_reload_and_a_tap_ope
 
     # Moved by the office before it was read: the newer notice replaces the older one.
     day = store_today()
-    office.patch(
-        f"/api/appointments/{visit['id']}",
-        {
-            "appointment_type_id": visit["appointment_type"]["id"],
-            "assignee_id": visit["assignee"]["id"],
-            "starts_at": f"{day}T18:15:00",
-            "ends_at": f"{day}T19:00:00",
-            "allow_overlap": True,
-        },
-    )
+    office.move_visit(visit, starts_at=f"{day}T18:15:00", ends_at=f"{day}T19:00:00")
     second = keys.decrypt(push_service.wait_for(page, 2)[1])
     assert second["topic"] == payload["topic"]
     deliver_push(page, second)

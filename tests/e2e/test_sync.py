@@ -94,16 +94,7 @@ def test_a_visit_rescheduled_by_the_office_shows_its_new_time_after_the_next_syn
     expect(card).to_contain_text("Agendado")
 
     day = store_today()
-    office.patch(
-        f"/api/appointments/{visit['id']}",
-        {
-            "appointment_type_id": visit["appointment_type"]["id"],
-            "assignee_id": visit["assignee"]["id"],
-            "starts_at": f"{day}T18:15:00",
-            "ends_at": f"{day}T19:45:00",
-            "allow_overlap": True,
-        },
-    )
+    office.move_visit(visit, starts_at=f"{day}T18:15:00", ends_at=f"{day}T19:45:00")
     page.get_by_test_id("sync-button").click()
     expect(card).to_contain_text("18:15–19:45")
     expect(card).to_contain_text("Reagendado")
@@ -144,16 +135,7 @@ def test_a_visit_reassigned_while_offline_keeps_the_refused_occurrence_until_the
 
     technicians = office.get("/api/users?role=technician")
     other = next(u for u in technicians if u["id"] != visit["assignee"]["id"])
-    office.patch(
-        f"/api/appointments/{visit['id']}",
-        {
-            "appointment_type_id": visit["appointment_type"]["id"],
-            "assignee_id": other["id"],
-            "starts_at": visit["starts_at"],
-            "ends_at": visit["ends_at"],
-            "allow_overlap": True,
-        },
-    )
+    office.move_visit(visit, assignee_id=other["id"])
     phone.set_offline(False)
     page.get_by_test_id("sync-button").click()
     expect(page.get_by_test_id("rejected-count")).to_have_text(re.compile("recusad"))

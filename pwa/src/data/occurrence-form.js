@@ -34,30 +34,34 @@ export function fromArgs(args, blobIds) {
   }
 }
 
+const trimmed = (v) => (v && v.trim() ? v.trim() : null)
+
+/** An item row of the form as the API takes it (the phone's mutation and the office's POST). */
+export const itemForApi = (i) => ({
+  id: i.id,
+  description: i.description.trim(),
+  code: trimmed(i.code),
+  quantity: decimalForApi(i.quantity),
+  unit: trimmed(i.unit) || 'un',
+  action: i.action,
+  supplier: trimmed(i.supplier),
+  unit_cost: decimalForApi(i.unit_cost),
+})
+
 export function toArgs(form, base) {
   const num = (v) => (v === '' || v == null ? null : Number(v))
-  const text = (v) => (v && v.trim() ? v.trim() : null)
   const args = {
     ...base,
     occurrence_type_id: num(form.occurrence_type_id),
     payer: form.payer,
-    supplier_order_number: text(form.supplier_order_number),
+    supplier_order_number: trimmed(form.supplier_order_number),
     room_id: num(form.room_id),
     product_line_id: num(form.product_line_id),
     status_id: num(form.status_id),
-    report: text(form.report),
+    report: trimmed(form.report),
     resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
-    items: form.items.map((i) => ({
-      id: i.id,
-      description: i.description.trim(),
-      code: text(i.code),
-      quantity: decimalForApi(i.quantity),
-      unit: text(i.unit) || 'un',
-      action: i.action,
-      supplier: text(i.supplier),
-      unit_cost: decimalForApi(i.unit_cost),
-    })),
+    unresolved_reason: form.resolved === 'yes' ? null : trimmed(form.unresolved_reason),
+    items: form.items.map(itemForApi),
     attachment_ids: form.photo_ids,
   }
   if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date

@@ -4,8 +4,8 @@
 import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { fieldMessage, problemOf, unclaimedMessages } from './errors.js'
-import { AddressFields, addressForApi, addressForForm, EMPTY_ADDRESS, Field, FieldError } from './fields.jsx'
+import { fieldMessage, problemOf } from './errors.js'
+import { AddressFields, addressForApi, addressForForm, EMPTY_ADDRESS, Field, FieldError, ProblemNotice } from './fields.jsx'
 import { formatDocument } from './format.js'
 import { ContractSearch, CustomerSearch } from './Lookup.jsx'
 import { go } from './route.js'
@@ -52,7 +52,7 @@ export function NewCase() {
   const summary = useRef(null)
 
   const fields = { ...problem.fields, ...phoneErrors(problem.fields) }
-  const leftovers = unclaimedMessages(problem.fields, SHOWN).filter((m) => !m.startsWith('customer.phones'))
+  const shown = [...SHOWN, ...Object.keys(problem.fields).filter((p) => p.startsWith('customer.phones'))]
 
   function chooseCustomer(c) {
     setCustomer(c)
@@ -115,18 +115,7 @@ export function NewCase() {
     <>
       <h1 class="screen-title">Incluir assistência</h1>
       <form class="form office-form" onSubmit={submit} noValidate>
-        {problem.message && (
-          <div class="notice notice-error" role="alert" tabIndex={-1} ref={summary} data-testid="form-problem">
-            <p>{problem.message}</p>
-            {leftovers.length > 0 && (
-              <ul>
-                {leftovers.map((m) => (
-                  <li key={m}>{m}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
+        <ProblemNotice problem={problem} shown={shown} noticeRef={summary} />
 
         <fieldset class="card">
           <legend>Contrato (opcional)</legend>

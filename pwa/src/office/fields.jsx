@@ -1,7 +1,26 @@
 // Form fields with their label and the API's message for them (aria-invalid + aria-describedby,
 // so a screen reader reads the message with the field).
-import { fieldMessage } from './errors.js'
+import { fieldMessage, unclaimedMessages } from './errors.js'
 import { UFS } from './labels.js'
+
+/** A form's problem summary: the API's message, plus any field message the form has no field for
+ * (paths not in `shown`), so nothing is hidden. `noticeRef` lets the form focus it. */
+export function ProblemNotice({ problem, shown = [], noticeRef, testId = 'form-problem' }) {
+  if (!problem?.message) return null
+  const leftovers = unclaimedMessages(problem.fields, shown)
+  return (
+    <div class="notice notice-error" role="alert" tabIndex={-1} ref={noticeRef} data-testid={testId}>
+      <p>{problem.message}</p>
+      {leftovers.length > 0 && (
+        <ul>
+          {leftovers.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}
 
 const idOf = (path) => `f-${path.replace(/[^\w-]/g, '-')}`
 

@@ -5,8 +5,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { fieldMessage, problemOf, unclaimedMessages } from '../errors.js'
-import { Field } from '../fields.jsx'
+import { fieldMessage, problemOf } from '../errors.js'
+import { Field, ProblemNotice } from '../fields.jsx'
 import { go } from '../route.js'
 import { kindLabel, LAYOUT_KINDS, layoutPatch } from './layouts.js'
 import { createPreviewer } from './preview.js'
@@ -136,7 +136,6 @@ export function LayoutEditor({ store, id, kind }) {
   const previewProblem = state.status === 'error' ? problemOf(state.error) : null
   const problem = saveProblem || previewProblem
   const errors = problem?.fields || {}
-  const extra = problem ? unclaimedMessages(errors, SHOWN) : []
   const templateError = fieldMessage(errors, 'html') || fieldMessage(errors, 'css')
 
   return (
@@ -151,18 +150,7 @@ export function LayoutEditor({ store, id, kind }) {
       </div>
       <div class="layout-editor">
         <form class="card form office-form layout-form" onSubmit={save} noValidate aria-label="Editor do layout">
-          {saveProblem && (
-            <div class="notice notice-error" role="alert">
-              <p>{saveProblem.message}</p>
-              {extra.length > 0 && (
-                <ul>
-                  {extra.map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+          <ProblemNotice problem={saveProblem} shown={SHOWN} />
           {notice && (
             <p class="notice notice-ok" role="status">
               {notice}

@@ -4,8 +4,8 @@ import { useEffect, useState } from 'preact/hooks'
 import { setMeta } from '../../data/db.js'
 import { api, db } from '../../data/session.js'
 import { officeApi } from '../api.js'
-import { problemOf, unclaimedMessages } from '../errors.js'
-import { AddressFields, Field } from '../fields.jsx'
+import { problemOf } from '../errors.js'
+import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { uploadStoreImage } from './request.js'
 import { storeBody, storeForm, timezoneOptions } from './store-settings.js'
 
@@ -122,24 +122,13 @@ export function StoreSettings({ storeId }) {
     }
   }
   const errors = problem?.fields
-  const extra = problem ? unclaimedMessages(errors, [...SHOWN, ...Object.keys(errors || {}).filter((p) => p.startsWith('address.'))]) : []
+  const shown = [...SHOWN, ...Object.keys(errors || {}).filter((p) => p.startsWith('address.'))]
   return (
     <>
       <h1 class="screen-title">Loja</h1>
       <div class="store-layout">
         <form class="card form office-form store-form" onSubmit={submit} noValidate aria-label="Dados da loja">
-          {problem && (
-            <div class="notice notice-error" role="alert">
-              <p>{problem.message}</p>
-              {extra.length > 0 && (
-                <ul>
-                  {extra.map((line) => (
-                    <li key={line}>{line}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+          <ProblemNotice problem={problem} shown={shown} />
           {saved && (
             <p class="notice notice-ok" role="status">
               Dados da loja salvos.

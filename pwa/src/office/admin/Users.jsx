@@ -5,26 +5,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf, unclaimedMessages } from '../errors.js'
-import { Field, FieldError } from '../fields.jsx'
+import { problemOf } from '../errors.js'
+import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { newUserBody, ROLE_LABELS, ROLES, storeNames, userForm, userPatch } from './users.js'
-
-function Problem({ problem, shown = [] }) {
-  if (!problem) return null
-  const extra = unclaimedMessages(problem.fields, shown)
-  return (
-    <div class="notice notice-error" role="alert">
-      <p>{problem.message}</p>
-      {extra.length > 0 && (
-        <ul>
-          {extra.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
-    </div>
-  )
-}
 
 function StoreChoice({ stores, value, onChange, errors }) {
   const toggle = (id) => (event) => onChange(event.currentTarget.checked ? [...value, id] : value.filter((v) => v !== id))
@@ -96,7 +79,7 @@ function NewUser({ stores, onCreated, onCancel }) {
   return (
     <form class="card form office-form" onSubmit={submit} aria-labelledby="new-user-title" noValidate>
       <h2 id="new-user-title">Novo usuário</h2>
-      <Problem problem={problem} shown={FORM_FIELDS} />
+      <ProblemNotice problem={problem} shown={FORM_FIELDS} />
       <UserFields form={form} setForm={setForm} errors={problem?.fields} stores={stores} withPassword />
       <div class="form-actions">
         <button type="button" class="btn" onClick={onCancel}>
@@ -162,7 +145,7 @@ function EditUser({ user, me, stores, onSaved, onClose }) {
           Fechar
         </button>
       </div>
-      <Problem problem={problem} shown={FORM_FIELDS} />
+      <ProblemNotice problem={problem} shown={FORM_FIELDS} />
       {done && (
         <p class="notice notice-ok" role="status">
           {done}

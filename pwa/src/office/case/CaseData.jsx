@@ -5,10 +5,10 @@ import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatDate, formatDateTime, formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { AddressFields, Field } from '../fields.jsx'
+import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { daysLate, formatDocument, lateLabel } from '../format.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from './case-edit.js'
-import { NO_PROBLEM, Options, ProblemNotice } from './common.jsx'
+import { NO_PROBLEM, Options } from './common.jsx'
 
 function daysLeft(kase, timeZone) {
   if (kase.status === 'closed' || kase.status === 'cancelled') return ''

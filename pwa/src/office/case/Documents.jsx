@@ -6,8 +6,8 @@ import { useRef, useState } from 'preact/hooks'
 import { formatDateTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { Field } from '../fields.jsx'
-import { Loading, NO_PROBLEM, ProblemNotice, useLoad } from './common.jsx'
+import { Field, ProblemNotice } from '../fields.jsx'
+import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
 import { EMAIL_STATUS, emailBody, initialChoice, pdfUrl, ready } from './documents.js'
 
 const KIND_NAMES = { service_request: 'Solicitação de Assistência', visit_report: 'Relatório de Visita', parts_order: 'Pedido de Peças' }

@@ -5,8 +5,8 @@ import { useRef, useState } from 'preact/hooks'
 import { ACTIONS } from '../../data/labels.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { Field, FieldError } from '../fields.jsx'
-import { NO_PROBLEM, Options, ProblemNotice } from './common.jsx'
+import { Field, FieldError, ProblemNotice } from '../fields.jsx'
+import { NO_PROBLEM, Options } from './common.jsx'
 import { emptyOccurrence, formErrors, newItem, occurrenceBody, PAYER_OPTIONS } from './occurrences.js'
 
 const SHOWN = [

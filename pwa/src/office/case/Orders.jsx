@@ -5,7 +5,8 @@ import { useRef, useState } from 'preact/hooks'
 import { formatDateTime, formatMoney } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { Loading, NO_PROBLEM, ProblemNotice, useLoad } from './common.jsx'
+import { ProblemNotice } from '../fields.jsx'
+import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
 import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
 
 const STATUS_CHIP = { draft: 'chip-scheduled', sent: 'chip-in_progress', received: 'chip-done', cancelled: 'chip-cancelled' }

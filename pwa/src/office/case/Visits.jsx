@@ -6,8 +6,8 @@ import { useRef, useState } from 'preact/hooks'
 import { dayKey, formatDate, formatDateTime, formatTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
-import { Field } from '../fields.jsx'
-import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, ProblemNotice, useLoad } from './common.jsx'
+import { Field, ProblemNotice } from '../fields.jsx'
+import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, useLoad } from './common.jsx'
 import { conflictsOf, emptyVisit, sortVisits, visitBody, visitErrors } from './visits.js'
 
 const NOTICE_KIND = { assigned: 'Nova visita', rescheduled: 'Visita reagendada', reassigned_away: 'Visita passada a outro técnico', cancelled: 'Visita cancelada' }

@@ -1,27 +1,10 @@
-// Pieces every tab uses: the form's problem summary (the API's message, plus any field message
-// the form has no field for, so nothing is hidden), a loading/error line, and catalog options.
+// Pieces every tab uses: the empty problem, a loading/error line, and catalog options. (The form's
+// problem summary, ProblemNotice, is every office form's: ../fields.jsx.)
 import { useEffect, useState } from 'preact/hooks'
 import { officeApi } from '../api.js'
-import { problemOf, unclaimedMessages } from '../errors.js'
+import { problemOf } from '../errors.js'
 
 export const NO_PROBLEM = Object.freeze({ message: '', fields: {} })
-
-export function ProblemNotice({ problem, shown = [], noticeRef, testId = 'form-problem' }) {
-  if (!problem?.message) return null
-  const leftovers = unclaimedMessages(problem.fields, shown)
-  return (
-    <div class="notice notice-error" role="alert" tabIndex={-1} ref={noticeRef} data-testid={testId}>
-      <p>{problem.message}</p>
-      {leftovers.length > 0 && (
-        <ul>
-          {leftovers.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      )}
-    </div>
-  )
-}
 
 /** Several GETs at once (a tab's data); `reload()` fetches them again. */
 export function useLoad(paths, deps) {

@@ -2,8 +2,7 @@
 // id is made once per form, so a retried "Registrar" after a lost answer is the same record on the
 // server), the cost summary's rows, and the photos of an occurrence. Unit-tested in
 // test/office/case.test.js.
-import { newItem as phoneItem } from '../../data/occurrence-form.js'
-import { decimalForApi } from '../../lib/format.js'
+import { itemForApi, newItem as phoneItem } from '../../data/occurrence-form.js'
 
 export const PAYER_OPTIONS = [
   ['store', 'Paga pela Loja'],
@@ -48,16 +47,7 @@ export function occurrenceBody(form) {
     report: text(form.report),
     resolved: form.resolved === 'yes',
     unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
-    items: form.items.filter(typed).map((i) => ({
-      id: i.id,
-      description: i.description.trim(),
-      code: text(i.code),
-      quantity: decimalForApi(i.quantity),
-      unit: text(i.unit) || 'un',
-      action: i.action,
-      supplier: text(i.supplier),
-      unit_cost: decimalForApi(i.unit_cost),
-    })),
+    items: form.items.filter(typed).map(itemForApi),
   }
   if (form.expected_fix_date) body.expected_fix_date = form.expected_fix_date
   return body
