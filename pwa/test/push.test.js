@@ -164,6 +164,23 @@ describe('refreshPush (login and start)', () => {
     expect(server.requests).toHaveLength(0)
   })
 
+  it('at a first login, waits for the service worker still installing instead of skipping', async () => {
+    const { env } = fakeBrowser({ permission: 'granted' })
+    let activate
+    const installing = { pushManager: (await env.serviceWorker.ready).pushManager } // not active yet
+    env.serviceWorker = {
+      ready: new Promise((resolve) => (activate = () => resolve({ ...installing, active: {} }))),
+      getRegistration: async () => installing,
+    }
+    const server = fakeServer()
+    const refreshed = refreshPush({ api: server.api, db, env, force: true })
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(server.requests).toHaveLength(0)
+    activate()
+    expect(await refreshed).toBe(true)
+    expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+  })
+
   it('at start, sends only a subscription the browser rotated since the last send', async () => {
     const { env, pushManager } = fakeBrowser({ permission: 'granted', existing: fakeSubscription('https://push.example/a', KEY_BYTES) })
     await setMeta(db, 'push_endpoint', 'https://push.example/a')

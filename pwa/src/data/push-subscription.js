@@ -101,8 +101,8 @@ export async function enablePush({ api, db, env = browserPush(), patience = 10_0
 /** At login (`force`) and at start: keep the server's copy current. Never asks for permission. */
 export async function refreshPush({ api, db, env = browserPush(), force = false }) {
   if (pushState(env) !== 'granted') return false
-  const registration = await env.serviceWorker.getRegistration()
-  if (!registration?.active) return false
+  // At a first login the worker may still be installing: wait for it instead of skipping.
+  const registration = await env.serviceWorker.ready
   if (!force) {
     const current = await registration.pushManager.getSubscription()
     if (current && current.endpoint === (await getMeta(db, 'push_endpoint'))) return false
