@@ -215,7 +215,7 @@ def test_dragging_onto_another_visit_asks_cancel_reverts_confirm_books_the_overl
     assert transferred["starts_at"] == moved["starts_at"]
 
 
-def test_a_visit_shows_whether_its_technician_was_notified(desk: Page, office: Office) -> None:
+def test_a_visit_shows_whether_its_technician_was_notified_and_can_be_cancelled(desk: Page, office: Office) -> None:
     technician = office.technician()
     case = open_case_without_visits(office)
     today = store_today()
@@ -260,6 +260,15 @@ def test_a_visit_shows_whether_its_technician_was_notified(desk: Page, office: O
     assert office.get(f"/api/appointments/{visit['id']}")["assignee"]["id"] == other["id"]
     expect(detail.get_by_test_id("notice-summary")).to_contain_text("Técnico sem notificações ativadas")
     expect(detail).to_contain_text(other["name"])
+
+    # Cancelled with a reason: the visit leaves the calendar (cancelled ones are hidden by default).
+    detail.get_by_label("Motivo do cancelamento").fill("Cliente viajou")
+    detail.get_by_role("button", name="Cancelar visita").click()
+    expect(detail.get_by_test_id("visit-status")).to_contain_text("Cancelad")
+    cancelled = office.get(f"/api/appointments/{visit['id']}")
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "Cliente viajou")
+    expect(detail.get_by_role("button", name="Cancelar visita")).to_have_count(0)
+    expect(event(desk, visit["id"])).to_have_count(0)
 
     detail.get_by_role("link", name=f"Abrir a assistência {case['number']}").click()
     expect(desk).to_have_url(re.compile(rf"/escritorio/assistencias/{case['id']}$"))

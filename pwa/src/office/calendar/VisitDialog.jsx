@@ -1,6 +1,7 @@
 // A visit's detail: customer, district, the case (link), status, whether the technician was
 // notified (asked only now, one request), and — before the visit starts — moving it to another
-// time or technician from the keyboard as well as by dragging (same double-booking dialog).
+// time or technician from the keyboard as well as by dragging (same double-booking dialog), or
+// cancelling it with a reason.
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime, formatPhone } from '../../lib/format.js'
 import { problemOf } from '../errors.js'
@@ -126,7 +127,42 @@ function Changes({ visit, technicians, timeZone, confirmOverlap, onChanged }) {
           Reagendar
         </button>
       </form>
+      <CancelVisit visit={visit} onChanged={onChanged} />
     </section>
+  )
+}
+
+/** Cancelling needs a reason (the case's timeline keeps it); the technician is notified. */
+function CancelVisit({ visit, onChanged }) {
+  const [reason, setReason] = useState('')
+  const [state, setState] = useState({ busy: false, problem: '' })
+  async function cancel(event) {
+    event.preventDefault()
+    setState({ busy: true, problem: '' })
+    try {
+      const saved = await calendarApi.post(`/api/appointments/${visit.id}/cancel`, { reason: reason.trim() })
+      setState({ busy: false, problem: '' })
+      onChanged(saved, false)
+    } catch (error) {
+      const p = problemOf(error)
+      setState({ busy: false, problem: [p.message, ...Object.values(p.fields).flat()].join(' ') })
+    }
+  }
+  return (
+    <form class="cal-row" onSubmit={cancel}>
+      <label>
+        Motivo do cancelamento
+        <input value={reason} maxLength={500} onInput={(e) => setReason(e.currentTarget.value)} required />
+      </label>
+      <button type="submit" class="btn btn-danger" disabled={state.busy || !reason.trim()}>
+        Cancelar visita
+      </button>
+      {state.problem && (
+        <p class="field-error" role="alert">
+          {state.problem}
+        </p>
+      )}
+    </form>
   )
 }
 
