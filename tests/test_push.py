@@ -9,6 +9,7 @@ decrypts what was sent (http_ece, aes128gcm) and checks the VAPID JWT like a pus
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import socket
@@ -789,3 +790,36 @@ def test_deliveries_a_dead_worker_left_pending_are_sent_again_or_expire(
     db.session.commit()
     assert stale_deliveries(now) == []
     assert [d.status for d in deliveries()] == ["failed", "sent"]
+
+
+def test_the_notice_goes_to_the_address_the_guard_checked(
+    monkeypatch: pytest.MonkeyPatch,
+    app: Flask,
+    push_service: PushService,
+    as_scheduler: ApiClient,
+    as_technician: ApiClient,
+    technician: User,
+    case: Any,
+) -> None:
+    """DNS rebinding: the push service's name answers 127.0.0.1 to the guard and an outside
+    address to anyone who asks again. The job connects to the address it checked and sends the
+    name in `Host` (and in the JWT's audience); resolving again would have gone elsewhere."""
+    app.config["PUSH_TIMEOUT"] = 2  # if the job did resolve again, it would fail fast
+    port = push_service.origin.rsplit(":", 1)[1]
+    monkeypatch.setattr(guard, "resolve", lambda host, port: [ipaddress.ip_address("127.0.0.1")])
+    real_getaddrinfo = socket.getaddrinfo
+
+    def rebound(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return real_getaddrinfo("203.0.113.7" if host == "push.test" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebound)
+    device = Device(f"http://push.test:{port}/push/rebound")
+    subscribe(as_technician, device)
+    book(as_scheduler, case, technician)
+
+    [received] = push_service.to("rebound")
+    assert received.headers["host"] == f"push.test:{port}"
+    public_key = as_technician.get("/api/push/vapid-key").json["public_key"]
+    verify_vapid(received, f"http://push.test:{port}", public_key)
+    assert device.decrypt(received)["kind"] == "assigned"
+    assert [d.status for d in deliveries()] == ["sent"]

@@ -4,8 +4,9 @@ it must point at a public push service, never at the server's own network.
 Rule: `https://`, no user or password in the URL, not `localhost`, and every address the host
 name resolves to is public — not private, loopback, link-local, reserved, multicast or
 unspecified (IPv4-mapped IPv6 addresses are judged by their IPv4 address). The job checks again
-before each send, since DNS answers change. `PUSH_ALLOW_LOOPBACK` (tests only) also lets
-`http://` and `https://` reach 127.0.0.1 / ::1, and nothing else.
+before each send, since DNS answers change, and connects to the address it checked
+(transport.py). `PUSH_ALLOW_LOOPBACK` (tests only) also lets `http://` and `https://` reach
+127.0.0.1 / ::1, and nothing else.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def resolve(host: str, port: int) -> list[IPAddress]:
     return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
 
 
-def check_endpoint(url: str, *, allow_loopback: bool = False) -> None:
-    """Raise UnsafeEndpoint unless the server may POST to `url` (see the module's rule)."""
+def check_endpoint(url: str, *, allow_loopback: bool = False) -> list[IPAddress]:
+    """Raise UnsafeEndpoint unless the server may POST to `url` (see the module's rule); else the
+    addresses it resolved to, all checked: the sender connects to one of them (transport.py)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -72,3 +74,4 @@ def check_endpoint(url: str, *, allow_loopback: bool = False) -> None:
             continue
         if parts.scheme == "http" or not _public(ip):
             raise UnsafeEndpoint("O endereço de notificação deve ser um serviço público, não a rede interna.")
+    return addresses

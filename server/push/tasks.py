@@ -40,21 +40,14 @@ from server.database import utcnow
 from server.extensions import db
 from server.jobs import huey, job_context
 from server.push import keys
-from server.push.guard import UnsafeEndpoint, check_endpoint
+from server.push.guard import IPAddress, UnsafeEndpoint, check_endpoint
 from server.push.models import DeliveryStatus, PushDelivery, PushNotification, PushSubscription
 from server.push.service import payload_bytes
+from server.push.transport import PushSession
 
 TTL_SECONDS = 24 * 60 * 60
 JWT_LIFETIME = timedelta(hours=12)  # push services refuse a VAPID `exp` more than 24 h ahead
 STALE = timedelta(minutes=10)  # far beyond PUSH_TIMEOUT: nobody is still working on it
-
-
-class _NoRedirects(requests.Session):
-    """A push service never redirects; following one could lead the server into its own network."""
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs["allow_redirects"] = False
-        return super().request(*args, **kwargs)
 
 
 def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
@@ -135,15 +128,18 @@ def _newer_notice(notification: PushNotification) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def _post(target: dict[str, Any], payload: dict[str, Any], topic: str, now: datetime) -> requests.Response:
-    """POST the notice; `target` is the subscription as pywebpush takes it (endpoint and keys)."""
+def _post(
+    target: dict[str, Any], address: IPAddress, payload: dict[str, Any], topic: str, now: datetime
+) -> requests.Response:
+    """POST the notice to `address`, the endpoint's checked address; `target` is the subscription
+    as pywebpush takes it (endpoint and keys)."""
     config = current_app.config
     claims = {  # a fresh dict per send: pywebpush writes into the one it is given
         "sub": config["VAPID_SUBJECT"],
         "aud": origin(target["endpoint"]),
         "exp": int((now + JWT_LIFETIME).timestamp()),
     }
-    with _NoRedirects() as session:
+    with PushSession(target["endpoint"], address) as session:
         response: requests.Response = webpush(
             target,
             payload_bytes(payload).decode(),
@@ -190,7 +186,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> float | None:
         _finish(delivery, DeliveryStatus.REPLACED, None, None)
         return None
     try:
-        check_endpoint(subscription.endpoint, allow_loopback=bool(config.get("PUSH_ALLOW_LOOPBACK")))
+        [address, *_] = check_endpoint(subscription.endpoint, allow_loopback=bool(config.get("PUSH_ALLOW_LOOPBACK")))
     except UnsafeEndpoint as error:
         _finish(delivery, DeliveryStatus.FAILED, None, f"Endereço recusado: {error}")
         return None
@@ -204,7 +200,7 @@ def deliver(delivery_id: int, now: datetime | None = None) -> float | None:
     wait: float | None = None
     reason = ""
     try:
-        response = _post(target, payload, topic, now)
+        response = _post(target, address, payload, topic, now)
         status = response.status_code
     except WebPushException as error:
         status = error.status_code
