@@ -2,9 +2,10 @@
 
 A cursor older than `SYNC_TOMBSTONE_DAYS` is answered with a reset, so a tombstone deleted
 before that many days ago has already reached every phone that can still ask for a delta: it
-can go. So can a visit's exit rows (they only exist to send deletes) and stored rejections of
-that age. A tombstone that some row still points at (a retired catalog entry on a live contract
-item) stays: the database keeps its foreign keys, and so does the history.
+can go. So can a visit's exit rows (they only exist to send deletes), stored rejections and
+push notices (with their deliveries) of that age. A tombstone that some row still points at (a
+retired catalog entry on a live contract item) stays: the database keeps its foreign keys, and so
+does the history.
 
 Rows are removed with plain DELETE statements, on purpose: the ORM refuses to delete a synced
 record (`server.database`), because everywhere else a delete must be soft. An attachment's
@@ -20,6 +21,7 @@ from sqlalchemy import ColumnElement, Table, delete, exists, not_, text
 
 from server.database import Base, utcnow
 from server.extensions import db
+from server.push.models import PushNotification
 from server.sync.models import Rejection
 
 # Tables whose rows are never soft-deleted but age out by creation time.
@@ -37,9 +39,17 @@ def _unreferenced(target: Table) -> list[ColumnElement[bool]]:
 
 
 def prune(now: datetime | None = None) -> dict[str, int]:
-    """Remove tombstones, exits and rejections older than the retention; rows removed per table."""
+    """Remove tombstones, exits, rejections and push notices older than the retention; rows removed
+    per table."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"])
     removed: dict[str, int] = {}
+    # Push notices matter around their visit only; their deliveries go with them (ON DELETE
+    # CASCADE). First, so that a visit's tombstone they pointed at can go in this run too.
+    count = (
+        db.session.connection().execute(delete(PushNotification).where(PushNotification.created_at < cutoff)).rowcount
+    )
+    if count:
+        removed[PushNotification.__tablename__] = count
     # Referencing tables first, so that an old tombstone pointing at another frees it in this run.
     for table in reversed(Base.metadata.sorted_tables):
         if "deleted_at" not in table.c:

@@ -15,6 +15,7 @@ from server.customers.models import Customer
 from server.database import utcnow
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
+from server.push.models import PushNotification
 from server.sync.models import Rejection, SyncClient
 from tests.conftest import CPFS, make_customer
 from tests.test_appointments import book_ok
@@ -89,9 +90,15 @@ def test_prune_removes_only_what_is_older_than_the_retention_and_unused(
         db.session.flush()
         age(Rejection, days, column="created_at", mutation_id=mutation_id)
 
+    # Push notices about the visit above; the oldest ages out.
+    notices = db.session.scalars(select(PushNotification.id).order_by(PushNotification.id)).all()
+    assert len(notices) == 3  # booked, then reassigned: one to each technician
+    age(PushNotification, 91, column="created_at", id=notices[0])
+
     result = runner.invoke(args=["sync", "prune"])
     assert result.exit_code == 0, result.output
     assert "customers: 1" in result.output and "occurrences: 1" in result.output
+    assert "push_notifications: 1" in result.output
 
     db.session.expunge_all()
     assert db.session.get(Customer, old_id) is None
@@ -101,6 +108,7 @@ def test_prune_removes_only_what_is_older_than_the_retention_and_unused(
     assert db.session.get(CatalogEntry, room_id) is not None
     assert count(AppointmentExit) == 0
     assert [r.mutation_id for r in db.session.scalars(select(Rejection))] == [2]
+    assert db.session.scalars(select(PushNotification.id).order_by(PushNotification.id)).all() == notices[1:]
 
     again = runner.invoke(args=["sync", "prune"])
     assert "removed 0 rows" in again.output
