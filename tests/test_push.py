@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from flask import Flask
 from sqlalchemy import func, select
 
-from server.appointments.models import Appointment
+from server.appointments.models import Appointment, AppointmentExit
 from server.auth.models import Role, User
 from server.extensions import db
 from server.jobs import configure_jobs, huey
@@ -441,7 +441,7 @@ def test_each_change_reaches_the_affected_technicians_signed_and_encrypted(
     assert delivery["device"].startswith("Mozilla/5.0")
 
 
-def test_a_cancelled_case_tells_the_technicians_of_its_coming_visits(
+def test_a_cancelled_case_cancels_its_coming_visits_and_tells_their_technicians(
     push_service: PushService,
     as_scheduler: ApiClient,
     as_technician: ApiClient,
@@ -461,6 +461,12 @@ def test_a_cancelled_case_tells_the_technicians_of_its_coming_visits(
     notice = tiago.decrypt(push_service.to("tiago")[-1])
     assert (notice["kind"], notice["appointment_id"]) == ("cancelled", coming)
     assert len(push_service.to("otavio")) == 1  # the visit under way: only its booking
+    # The coming visit is cancelled for real (it leaves the agenda and the phone), not just announced.
+    cancelled = as_scheduler.get(f"/api/appointments/{coming}").json
+    assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "Assistência cancelada.")
+    assert as_scheduler.get(f"/api/appointments/{started}").json["status"] == "in_progress"
+    exits = db.session.scalars(select(AppointmentExit.appointment_id)).all()
+    assert exits == [coming]  # the phone's next pull deletes it
 
 
 def test_two_quick_changes_reach_the_device_under_one_topic(

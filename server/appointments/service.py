@@ -421,11 +421,10 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
     return load_appointment(actor, appointment.id)
 
 
-def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Appointment:
-    """Cancel a live visit: it leaves the technician's agenda; a scheduled case with no visit left reopens."""
+def _cancel(appointment: Appointment, reason: str, actor: User) -> None:
+    """The visit leaves the technician's agenda (and phone), the timeline says why, and the
+    technician is told."""
     tz = _tz(appointment)
-    case = appointment.case
-    _lock(appointment)
     _move(appointment, S.CANCELLED)
     appointment.cancel_reason = reason
     db.session.add(
@@ -437,7 +436,7 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
         )
     )
     record_event(
-        case,
+        appointment.case,
         actor,
         "appointment_cancelled",
         {
@@ -448,6 +447,14 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
         },
         f"Visita de {_shown(appointment.starts_at, tz)} cancelada: {reason}"[:500],
     )
+    notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
+
+
+def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Appointment:
+    """Cancel a live visit: it leaves the technician's agenda; a scheduled case with no visit left reopens."""
+    case = appointment.case
+    _lock(appointment)
+    _cancel(appointment, reason, actor)
     if case.status == CaseStatus.SCHEDULED.value:
         others = select(Appointment.id).where(
             Appointment.case_id == case.id,
@@ -457,9 +464,23 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
         )
         if db.session.scalar(others.limit(1)) is None:
             _follow_case(case, actor, CaseStatus.OPEN, "Situação atualizada: nenhuma visita agendada.")
-    notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
     db.session.commit()
     return load_appointment(actor, appointment.id)
+
+
+def cancel_coming_visits(case: ServiceCase, actor: User) -> None:
+    """A case cancelled or closed takes its coming visits with it (a check-in would be refused
+    anyway). Visits whose time has passed without a check-in stay as they were. The caller holds
+    the store lock and commits."""
+    reason = "Assistência cancelada." if case.status == CaseStatus.CANCELLED.value else "Assistência finalizada."
+    coming = select(Appointment).where(
+        Appointment.case_id == case.id,
+        Appointment.deleted_at.is_(None),
+        Appointment.status.in_([status.value for status in MOVABLE]),
+        Appointment.ends_at > utcnow(),
+    )
+    for appointment in db.session.scalars(coming.order_by(Appointment.id).options(*LOAD)):
+        _cancel(appointment, reason, actor)
 
 
 # --- the visit itself ---------------------------------------------------------------------

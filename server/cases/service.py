@@ -21,7 +21,6 @@ from server.customers.service import build_customer, search_condition
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
-from server.push.service import notify_case_finished
 from server.stores.models import Store
 from server.stores.numbering import Numbered, next_number
 
@@ -295,7 +294,9 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     if changes:
         record_event(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
     if "status" in changes and case.status in FINISHED:
-        notify_case_finished(case, actor)
+        from server.appointments.service import cancel_coming_visits  # appointments import cases
+
+        cancel_coming_visits(case, actor)
     db.session.commit()
     return load_case(actor, case.id)
 

@@ -25,7 +25,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server.appointments.models import Appointment, AppointmentStatus
+from server.appointments.models import Appointment
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.customers.models import Customer
@@ -39,11 +39,6 @@ from server.stores.models import Store
 from server.sync.models import SyncClient
 
 _PENDING_KEY = "assistec.push_deliveries"
-NOT_STARTED = (
-    AppointmentStatus.SCHEDULED.value,
-    AppointmentStatus.CONFIRMED.value,
-    AppointmentStatus.RESCHEDULED.value,
-)
 
 
 # --- subscriptions ------------------------------------------------------------------------
@@ -152,19 +147,6 @@ def notify_visit(
     db.session.add_all(deliveries)
     db.session.flush()
     db.session.info.setdefault(_PENDING_KEY, []).extend(delivery.id for delivery in deliveries)
-
-
-def notify_case_finished(case: ServiceCase, actor: User | None) -> None:
-    """A case cancelled or closed takes its coming visits with it (a check-in is refused from
-    then on), so each technician with a visit not yet started is told it is cancelled."""
-    coming = select(Appointment).where(
-        Appointment.case_id == case.id,
-        Appointment.deleted_at.is_(None),
-        Appointment.status.in_(NOT_STARTED),
-        Appointment.ends_at > utcnow(),
-    )
-    for appointment in db.session.scalars(coming.order_by(Appointment.id)):
-        notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
 
 
 def payload_bytes(payload: dict[str, Any]) -> bytes:
