@@ -33,6 +33,9 @@ from server.customers.models import Customer
 from server.customers.service import create_customer
 from server.database import utcnow
 from server.extensions import db
+from server.occurrences.models import ItemAction, Payer
+from server.occurrences.service import create_occurrence
+from server.orders.service import generate_orders
 from server.stores.models import Store
 from server.stores.service import create_store
 
@@ -337,9 +340,11 @@ def seed() -> list[str]:
     contracts = create_contracts(store, scheduler, customers, rng)
     cases = create_cases(scheduler, technicians, customers, contracts, rng)
     visits = schedule_visits(store, cases, technicians, scheduler)
+    findings = record_findings(store, cases, scheduler, rng)
     heading = (
         f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos, '
-        f"{len(cases)} assistências e {visits} visitas agendadas. Acessos de demonstração:"
+        f"{len(cases)} assistências, {findings} ocorrências e {visits} visitas agendadas. "
+        "Acessos de demonstração:"
     )
     return [heading, *login_lines()]
 
@@ -537,3 +542,74 @@ def schedule_visits(store: Store, cases: list[ServiceCase], technicians: list[Us
             scheduler,
         )
     return len(scheduled)
+
+
+# --- what the technicians found ----------------------------------------------------------
+
+# (occurrence type, payer, report, unresolved reason, items: description, quantity, action, R$, supplier)
+FINDINGS: list[tuple[str, Payer, str, str, list[tuple[str, str, ItemAction, str, str]]]] = [
+    (
+        "Defeito de fabricação",
+        Payer.FACTORY,
+        "Corrediças das gavetas inferiores travando; uma delas empenada.",
+        "Aguardando peças da fábrica.",
+        [
+            ("Corrediça telescópica 45 cm", "2", ItemAction.REPLACE, "129.90", "Fábrica Alpha Móveis"),
+            ("Puxador alumínio 160 mm", "1", ItemAction.REPLACE, "45.50", "Fábrica Alpha Móveis"),
+        ],
+    ),
+    (
+        "Regulagem/ferragens",
+        Payer.STORE,
+        "Portas do roupeiro desalinhadas; dobradiças sem regulagem.",
+        "Falta a dobradiça com amortecedor; regulagem das outras feita.",
+        [
+            ("Dobradiça com amortecedor 35 mm", "4", ItemAction.REPLACE, "18.90", "Ferragens Brasil"),
+            ("Regulagem das portas", "1", ItemAction.ADJUST, "0.00", ""),
+        ],
+    ),
+    (
+        "Avaria no transporte",
+        Payer.CARRIER,
+        "Tampo da bancada lascado na quina, chegou assim na entrega.",
+        "Tampo novo encomendado à transportadora.",
+        [("Tampo MDF 18 mm 120×60 cm", "1", ItemAction.REPLACE, "389.00", "Transportes Rápido Sul")],
+    ),
+    (
+        "Umidade/empenamento",
+        Payer.CUSTOMER,
+        "Base do gabinete da pia inchada por vazamento do sifão (do cliente).",
+        "Orçamento aprovado pelo cliente; aguardando a peça.",
+        [
+            ("Base do gabinete MDF BP 15 mm", "1", ItemAction.REPLACE, "210.00", "Fábrica Alpha Móveis"),
+            ("Fita de borda PVC", "3", ItemAction.REPAIR, "6.50", "Ferragens Brasil"),
+        ],
+    ),
+]
+
+
+def record_findings(store: Store, cases: list[ServiceCase], scheduler: User, rng: random.Random) -> int:
+    """An unresolved occurrence with items and costs on each pending case (what it is waiting for),
+    by its technician, and the parts ordered: the painel's costs by payer, the Ocorrências and
+    Pedidos tabs and the documents all have something to show."""
+    types = catalog_ids(store, CatalogKind.OCCURRENCE_TYPES)
+    pending = [case for case in cases if case.status == CaseStatus.PENDING.value]
+    today = utcnow().astimezone(ZoneInfo(TIMEZONE)).date()
+    for index, case in enumerate(pending):
+        kind, payer, report, reason, items = FINDINGS[index % len(FINDINGS)]
+        author = db.session.get(User, case.assignee_id) if case.assignee_id else scheduler
+        data = {
+            "occurrence_type_id": types[kind],
+            "payer": payer.value,
+            "report": report,
+            "resolved": False,
+            "unresolved_reason": reason,
+            "expected_fix_date": today + timedelta(days=rng.randint(5, 20)),
+            "items": [
+                {"description": d, "quantity": q, "action": a.value, "unit_cost": cost, "supplier": supplier or None}
+                for d, q, a, cost, supplier in items
+            ],
+        }
+        create_occurrence(load_case(scheduler, case.id), data, author or scheduler)
+        generate_orders(load_case(scheduler, case.id), {}, scheduler)
+    return len(pending)

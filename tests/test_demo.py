@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,8 @@ from server.customers.models import Customer
 from server.database import utcnow
 from server.demo import PASSWORD
 from server.extensions import db
+from server.occurrences.models import Occurrence
+from server.orders.models import PartsOrder
 from server.stores.models import Store
 
 LOGINS = {
@@ -160,3 +163,22 @@ def test_each_scheduled_case_has_an_upcoming_visit_on_a_technicians_agenda(app: 
     assert login.status_code == 200
     agenda = client.get("/api/appointments?assignee=me")
     assert agenda.status_code == 200 and len(agenda.json["items"]) > 0
+
+
+def test_pending_cases_show_what_they_wait_for_with_costs_and_orders(app: Flask, runner: Any) -> None:
+    """Each pending case has an unresolved occurrence with priced items, and its parts are on
+    orders: the painel's costs of the month are not all zero, and more than one payer bears them."""
+    seed_demo(runner)
+    pending = db.session.scalars(select(ServiceCase).where(ServiceCase.status == CaseStatus.PENDING.value)).all()
+    assert pending
+    for case in pending:
+        occurrences = db.session.scalars(select(Occurrence).where(Occurrence.case_id == case.id)).all()
+        assert [o.resolved for o in occurrences] == [False]
+        assert db.session.scalar(select(func.count()).select_from(PartsOrder).where(PartsOrder.case_id == case.id))
+
+    scheduler = db.session.scalars(select(User).where(User.role == "scheduler")).one()
+    client = app.test_client()
+    client.post("/api/auth/login", json={"email": scheduler.email, "password": PASSWORD})
+    costs = client.get("/api/dashboard").json["costs_month"]
+    paying = [payer for payer, total in costs["by_payer"].items() if Decimal(total) > 0]
+    assert len(paying) >= 2, costs
