@@ -7,7 +7,6 @@ several stores sees them added up, on the calendar of the first one (or of `stor
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,8 @@ from server.cases.models import FINISHED, CaseStatus, ServiceCase
 from server.customers.models import Customer
 from server.database import utcnow
 from server.extensions import db
-from server.occurrences.models import Occurrence, OccurrenceItem, Payer, line_total
+from server.occurrences.models import Occurrence
+from server.orders.service import costs_by_payer
 from server.stores.models import Store
 
 DUE_SOON_DAYS = 7
@@ -127,31 +127,12 @@ def _costs(store_ids: list[int], today: date, tz: ZoneInfo) -> dict[str, Any]:
     to the cent as on the case's own cost summary (so the painel and the case agree)."""
     month_start = today.replace(day=1)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
-    stmt = (
-        select(OccurrenceItem.quantity, OccurrenceItem.unit_cost, Occurrence.payer)
-        .join(Occurrence, Occurrence.id == OccurrenceItem.occurrence_id)
-        .where(
-            Occurrence.store_id.in_(store_ids),
-            Occurrence.deleted_at.is_(None),
-            OccurrenceItem.deleted_at.is_(None),
-            Occurrence.created_at >= _midnight(month_start, tz),
-            Occurrence.created_at < _midnight(next_month, tz),
-        )
+    costs = costs_by_payer(
+        Occurrence.store_id.in_(store_ids),
+        Occurrence.created_at >= _midnight(month_start, tz),
+        Occurrence.created_at < _midnight(next_month, tz),
     )
-    by_payer = {payer.value: Decimal("0.00") for payer in Payer}
-    missing = 0
-    for quantity, unit_cost, payer in db.session.execute(stmt):
-        line = line_total(quantity, unit_cost)
-        if line is None:
-            missing += 1
-        else:
-            by_payer[payer] += line
-    return {
-        "month": month_start.strftime("%Y-%m"),
-        "by_payer": by_payer,
-        "total": sum(by_payer.values(), Decimal("0.00")),
-        "items_without_cost": missing,
-    }
+    return {"month": month_start.strftime("%Y-%m"), **costs}
 
 
 def dashboard(user: User, store_id: int | None = None) -> dict[str, Any]:

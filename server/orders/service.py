@@ -18,7 +18,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.access import visible
@@ -54,12 +54,13 @@ _ORDER_STATE = ["status", "supplier", "notes", "cancel_reason", "sent_at", "rece
 # --- money --------------------------------------------------------------------------------
 
 
-def cost_summary(case: ServiceCase) -> dict[str, Any]:
-    """What the store, factory, customer and carrier each bear: the case's live items, by payer."""
+def costs_by_payer(*conditions: ColumnElement[bool]) -> dict[str, Any]:
+    """What the store, factory, customer and carrier each bear on the live items that meet
+    `conditions`; each line rounded to the cent before adding, so every summary agrees."""
     stmt = (
         select(OccurrenceItem.quantity, OccurrenceItem.unit_cost, Occurrence.payer)
         .join(Occurrence, Occurrence.id == OccurrenceItem.occurrence_id)
-        .where(Occurrence.case_id == case.id, Occurrence.deleted_at.is_(None), OccurrenceItem.deleted_at.is_(None))
+        .where(Occurrence.deleted_at.is_(None), OccurrenceItem.deleted_at.is_(None), *conditions)
     )
     by_payer = {payer.value: Decimal("0.00") for payer in Payer}
     missing = 0
@@ -70,6 +71,11 @@ def cost_summary(case: ServiceCase) -> dict[str, Any]:
         else:
             by_payer[payer] += line
     return {"by_payer": by_payer, "total": sum(by_payer.values(), Decimal("0.00")), "items_without_cost": missing}
+
+
+def cost_summary(case: ServiceCase) -> dict[str, Any]:
+    """The case's costs by payer."""
+    return costs_by_payer(Occurrence.case_id == case.id)
 
 
 # --- reading ------------------------------------------------------------------------------
