@@ -151,6 +151,18 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
     expect(card).to_contain_text("18:00–19:00")
     expect(card).to_contain_text(case["customer"]["name"])
 
+    # The month view, kept in the URL; a day picked there opens the booking form at 08:00.
+    desk.get_by_role("button", name="Mês").click()
+    expect(desk).to_have_url(re.compile(r"visao=mes"))
+    expect(desk.get_by_test_id("calendar-status")).to_contain_text("neste período")
+    desk.locator(f'td.fc-daygrid-day[data-date="{store_today()}"] .fc-daygrid-day-top').click()
+    dialog = desk.get_by_test_id("new-visit")
+    expect(dialog.get_by_label("Data")).to_have_value(store_today())
+    expect(dialog.get_by_label("Início")).to_have_value("08:00")
+    expect(dialog.get_by_label("Fim")).to_have_value("09:30")
+    dialog.get_by_role("button", name="Fechar").click()
+    expect(dialog).to_have_count(0)
+
 
 def test_dragging_onto_another_visit_asks_cancel_reverts_confirm_books_the_overlap(desk: Page, office: Office) -> None:
     technician = office.technician()

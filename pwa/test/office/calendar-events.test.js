@@ -119,7 +119,8 @@ describe('the Agenda URL', () => {
       date: '2026-11-28',
       cancelled: true,
     })
-    expect(parseCalendarSearch('?tecnico=abc&visao=mes&data=28/11/2026')).toEqual({ technician: '', view: 'semana', date: '', cancelled: false })
+    expect(parseCalendarSearch('?visao=mes')).toMatchObject({ view: 'mes' })
+    expect(parseCalendarSearch('?tecnico=abc&visao=ano&data=28/11/2026')).toEqual({ technician: '', view: 'semana', date: '', cancelled: false })
   })
 
   it('writes only what differs from the defaults, in a fixed order', () => {
@@ -127,5 +128,6 @@ describe('the Agenda URL', () => {
     expect(calendarSearch({ date: '2026-11-22', technician: '3' })).toBe('?tecnico=3&data=2026-11-22')
     const state = { technician: '3', view: 'dia', date: '2026-11-28', cancelled: true }
     expect(parseCalendarSearch(calendarSearch(state))).toEqual(state)
+    expect(calendarSearch({ view: 'mes' })).toBe('?visao=mes')
   })
 })

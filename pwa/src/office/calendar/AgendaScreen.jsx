@@ -1,4 +1,4 @@
-// Agenda (the office's calendar): every technician's visits of the store in week and day views
+// Agenda (the office's calendar): every technician's visits of the store in month, week and day views
 // (FullCalendar's MIT packages; the premium resource views are not used), one colour per
 // technician, the technician filter, view and week kept in the URL. Select a slot to book a
 // visit, drag or resize to move it, open it for its detail and notifications; moving it to another
@@ -6,6 +6,7 @@
 import './fc-styles.js' // first: FullCalendar's styles under our CSP
 import { Calendar } from '@fullcalendar/core'
 import ptBrLocale from '@fullcalendar/core/locales/pt-br'
+import dayGridPlugin from '@fullcalendar/daygrid'
 import interactionPlugin from '@fullcalendar/interaction'
 import timeGridPlugin from '@fullcalendar/timegrid'
 import { useEffect, useRef, useState } from 'preact/hooks'
@@ -20,6 +21,7 @@ import { NewVisitDialog } from './NewVisitDialog.jsx'
 import { addMinutes, dayOf, fromCalendar, spanLabel, storeNow, toCalendar, wallClock } from './time.js'
 import { VisitDialog } from './VisitDialog.jsx'
 
+const FIRST_SLOT_MINUTES = 8 * 60 // 08:00: a day picked in the month view opens the form there
 const VIEW_NAMES = Object.fromEntries(Object.entries(VIEWS).map(([name, view]) => [view, name]))
 
 function useList(path) {
@@ -91,14 +93,14 @@ export function AgendaScreen({ search, timeZone }) {
   useEffect(() => {
     if (!technicians) return undefined
     const cal = new Calendar(host.current, {
-      plugins: [timeGridPlugin, interactionPlugin],
+      plugins: [dayGridPlugin, timeGridPlugin, interactionPlugin],
       locales: [ptBrLocale],
       locale: 'pt-br',
       timeZone: 'UTC', // the store's wall clock: see time.js
       now: () => storeNow(live.current.timeZone),
       initialView: VIEWS[filters.view],
       initialDate: filters.date || undefined,
-      headerToolbar: { left: 'prev,next today', center: 'title', right: 'timeGridWeek,timeGridDay' },
+      headerToolbar: { left: 'prev,next today', center: 'title', right: 'dayGridMonth,timeGridWeek,timeGridDay' },
       // Words, not FullCalendar's icon font: a data: font, which the CSP's font source refuses.
       buttonIcons: false,
       buttonText: { prev: '‹ Anterior', next: 'Próximo ›' },
@@ -140,7 +142,9 @@ export function AgendaScreen({ search, timeZone }) {
         el.setAttribute('aria-label', `${event.title}, ${v.assignee.name}, ${v.status_label}, ${spanLabel(event.start, event.end)}`)
       },
       select: (info) => {
-        setDraft({ start: info.start, end: info.end })
+        // A day picked in the month view: the booking form opens at the start of the working day.
+        const start = info.allDay ? addMinutes(info.start, FIRST_SLOT_MINUTES) : info.start
+        setDraft({ start, end: info.allDay ? addMinutes(start, 90) : info.end })
         cal.unselect()
       },
       eventClick: (info) => {

@@ -22,14 +22,14 @@ export function technicianColours(technicians) {
 
 const isId = (text) => /^\d{1,12}$/.test(text)
 const isDay = (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
-export const VIEWS = { semana: 'timeGridWeek', dia: 'timeGridDay' }
+export const VIEWS = { mes: 'dayGridMonth', semana: 'timeGridWeek', dia: 'timeGridDay' }
 
 /** `?tecnico=3&visao=dia&data=2026-11-28&canceladas=1` → the screen's state; unreadable keys dropped. */
 export function parseCalendarSearch(search) {
   const params = new URLSearchParams(search)
   return {
     technician: isId(params.get('tecnico') || '') ? params.get('tecnico') : '',
-    view: params.get('visao') === 'dia' ? 'dia' : 'semana',
+    view: ['dia', 'mes'].includes(params.get('visao')) ? params.get('visao') : 'semana',
     date: isDay(params.get('data') || '') ? params.get('data') : '',
     cancelled: params.get('canceladas') === '1',
   }
@@ -38,7 +38,7 @@ export function parseCalendarSearch(search) {
 export function calendarSearch({ technician = '', view = 'semana', date = '', cancelled = false }) {
   const params = new URLSearchParams()
   if (technician) params.set('tecnico', technician)
-  if (view === 'dia') params.set('visao', 'dia')
+  if (view !== 'semana') params.set('visao', view)
   if (date) params.set('data', date)
   if (cancelled) params.set('canceladas', '1')
   const text = params.toString()
