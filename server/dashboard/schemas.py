@@ -1,6 +1,7 @@
 from marshmallow import fields
 
-from server.common.schemas import Money, Ref, Strict
+from server.common.schemas import Ref, Strict
+from server.orders.schemas import CostSummaryOut
 
 
 class DashboardArgs(Strict):
@@ -34,11 +35,8 @@ class TechnicianDay(Strict):
     visits = fields.List(fields.Nested(VisitToday))
 
 
-class MonthCosts(Strict):
+class MonthCosts(CostSummaryOut):
     month = fields.String(metadata={"description": "YYYY-MM, the store's calendar"})
-    by_payer = fields.Dict(keys=fields.String(), values=Money(), metadata={"description": "store, factory…"})
-    total = Money()
-    items_without_cost = fields.Integer()
 
 
 class Week(Strict):

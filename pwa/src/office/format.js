@@ -33,3 +33,8 @@ export function formatCep(digits) {
   const d = String(digits || '').replace(/\D/g, '')
   return d.length === 8 ? `${d.slice(0, 5)}-${d.slice(5)}` : digits || ''
 }
+
+/** An item's quantity as the API sends it ("2.500") with its unit: "2,5 un". */
+export function formatQuantity(item) {
+  return `${String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} ${item.unit}`
+}

@@ -3,6 +3,7 @@
 // the form's catalogs load when it opens.
 import { useState } from 'preact/hooks'
 import { formatDate, formatMoney } from '../../lib/format.js'
+import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
@@ -12,10 +13,6 @@ import { PhotoUpload } from './PhotoUpload.jsx'
 import { PhotoViewer } from './PhotoViewer.jsx'
 
 const CATALOGS = ['occurrence_types', 'occurrence_statuses', 'rooms', 'product_lines']
-
-function quantity(item) {
-  return `${String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} ${item.unit}`
-}
 
 function Items({ items }) {
   if (!items.length) return <p class="muted">Sem itens.</p>
@@ -39,7 +36,7 @@ function Items({ items }) {
             <tr key={item.id} data-testid="occurrence-item">
               <td>{item.description}</td>
               <td>{item.code || '—'}</td>
-              <td class="num nowrap">{quantity(item)}</td>
+              <td class="num nowrap">{formatQuantity(item)}</td>
               <td>{item.action_label}</td>
               <td>{item.supplier || '—'}</td>
               <td class="num">{formatMoney(item.unit_cost) || '—'}</td>

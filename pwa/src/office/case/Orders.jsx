@@ -3,6 +3,7 @@
 // are those the API allows: draft → sent → received, or cancelled with a reason.
 import { useRef, useState } from 'preact/hooks'
 import { formatDateTime, formatMoney } from '../../lib/format.js'
+import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { ProblemNotice } from '../fields.jsx'
@@ -72,7 +73,7 @@ function FreeItems({ kase, items, onGenerated }) {
                   {item.code && <span class="muted"> · {item.code}</span>}
                 </td>
                 <td class="num nowrap">
-                  {String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} {item.unit}
+                  {formatQuantity(item)}
                 </td>
                 <td>{item.supplier || <span class="muted">a definir</span>}</td>
                 <td>{item.payer_label}</td>
@@ -148,7 +149,7 @@ function OrderCard({ order, timeZone, onChanged }) {
                   {item.code && <span class="muted"> · {item.code}</span>}
                 </td>
                 <td class="num nowrap">
-                  {String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} {item.unit}
+                  {formatQuantity(item)}
                 </td>
                 <td class="num">{formatMoney(item.unit_cost) || '—'}</td>
                 <td class="num">{formatMoney(item.total) || '—'}</td>
