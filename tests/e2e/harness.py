@@ -25,7 +25,8 @@ from playwright.sync_api import APIRequestContext, BrowserContext, Page, Playwri
 from .network import Network
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "pwa" / "dist"
+# E2E_PWA_DIST lets several checkouts (or builds) run the e2e tests side by side.
+DIST = Path(os.environ.get("E2E_PWA_DIST") or ROOT / "pwa" / "dist")
 AXE = ROOT / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "pwa" / "test-results" / "screenshots"
 BIN = Path(sys.executable).parent  # the project's venv: flask lives next to this python
@@ -53,7 +54,7 @@ STORE_TZ = ZoneInfo("America/Sao_Paulo")  # the demo store's clock
 def missing_build() -> str | None:
     """Why the e2e tests cannot run, or None: they need the built PWA and axe-core (`make pwa`)."""
     if not (DIST / "index.html").is_file():
-        return f"{DIST.relative_to(ROOT)} is missing: build the PWA first (`make pwa`; `make test-e2e` does it)."
+        return f"{DIST} is missing: build the PWA first (`make pwa`; `make test-e2e` does it)."
     if not AXE.is_file():
         return f"{AXE.relative_to(ROOT)} is missing: install the PWA's packages first (`make pwa`)."
     return None
