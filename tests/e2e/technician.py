@@ -47,6 +47,17 @@ LAYOUT_PROBLEMS = """() => {
   const problems = []
   if (document.documentElement.scrollWidth > window.innerWidth)
     problems.push(`horizontal scroll: ${document.documentElement.scrollWidth}px`)
+  // html/body hide horizontal overflow, so a clipped element does not show in scrollWidth:
+  // look for anything visible that ends past the screen's edge (not inside its own scroller).
+  const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement)
+    if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true
+    return false }
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect()
+    if (box.width > 1 && box.height > 1 && (box.right > window.innerWidth + 0.5 || box.left < -0.5) && !scrolls(el))
+      problems.push(`${el.tagName.toLowerCase()} "${(el.textContent || '').trim().slice(0, 30)}" is clipped `
+        + `(${Math.round(box.left)}–${Math.round(box.right)} px of ${window.innerWidth})`)
+  }
   const controls = 'button, a.btn, select, input:not([type=file]):not([type=checkbox]):not([type=radio]), '
     + 'textarea, .topbar a, .syncbar a'
   for (const el of document.querySelectorAll(controls)) {
@@ -60,7 +71,8 @@ LAYOUT_PROBLEMS = """() => {
 
 
 def layout_problems(page: Page) -> list[str]:
-    """The page must fit the phone: no horizontal scrolling, and every control at least 44 px tall."""
+    """The page must fit the phone: no horizontal scrolling, nothing clipped at the screen's edge, and
+    every control at least 44 px tall."""
     problems: list[str] = page.evaluate(LAYOUT_PROBLEMS)
     return problems
 

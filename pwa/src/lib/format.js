@@ -60,6 +60,13 @@ export function internationalPhone(digits = '') {
   return d.length > 11 && d.startsWith('55') ? d : `55${d}`
 }
 
+/** A Brazilian mobile number (DDD + 9 + eight digits): the only kind WhatsApp can reach. */
+export function isMobilePhone(digits = '') {
+  let d = String(digits).replace(/\D/g, '')
+  if (d.length === 13 && d.startsWith('55')) d = d.slice(2)
+  return d.length === 11 && d[2] === '9'
+}
+
 export function formatAddress(a) {
   if (!a) return ''
   const cep = a.cep ? `CEP ${a.cep.slice(0, 5)}-${a.cep.slice(5)}` : ''

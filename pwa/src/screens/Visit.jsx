@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { VisitReport } from '../components/VisitReport.jsx'
 import { record } from '../data/mutations.js'
 import { db, sync } from '../data/session.js'
-import { formatAddress, formatDate, formatDateTime, formatPhone, formatTime, internationalPhone } from '../lib/format.js'
+import { formatAddress, formatDate, formatDateTime, formatPhone, formatTime, internationalPhone, isMobilePhone } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
 import { StatusChip } from './Agenda.jsx'
 
@@ -29,9 +29,11 @@ function Contact({ customer }) {
           <a class="btn" href={`tel:+${internationalPhone(phone)}`}>
             Ligar {formatPhone(phone)}
           </a>
-          <a class="btn" href={`https://wa.me/${internationalPhone(phone)}`} target="_blank" rel="noopener noreferrer">
-            WhatsApp
-          </a>
+          {isMobilePhone(phone) && (
+            <a class="btn" href={`https://wa.me/${internationalPhone(phone)}`} target="_blank" rel="noopener noreferrer">
+              WhatsApp
+            </a>
+          )}
         </div>
       ))}
       {customer?.email && <p class="muted">{customer.email}</p>}
