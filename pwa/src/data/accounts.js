@@ -21,7 +21,7 @@ export class PendingWorkError extends LoginError {
   constructor(owner, waiting) {
     super(
       `Este aparelho tem ${waiting} alteração(ões) de ${owner.name} ainda não enviadas. ` +
-        `Entre como ${owner.name} para enviá-las, ou escolha "Enviar depois": elas ficam guardadas ` +
+        `Entre como ${owner.name} para enviá-las, ou escolha “Enviar depois”: elas ficam guardadas ` +
         `neste aparelho e são enviadas quando ${owner.name} entrar de novo.`,
     )
     this.owner = owner
