@@ -11,7 +11,7 @@
 import { getMeta, openDatabase, setMeta } from './db.js'
 
 export const FIRST_DATABASE = 'assistec' // existing installs: it becomes its first user's
-const POINTER = 'assistec:database'
+export const POINTER = 'assistec:database'
 const DIRECTORY = 'assistec:accounts' // { [user id]: { db, name, email } }
 
 export class LoginError extends Error {}

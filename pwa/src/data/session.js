@@ -5,7 +5,16 @@
 // signal comes back. A 401 never wipes anything; it only asks for the password again.
 import { getMeta, openDatabase, setMeta } from './db.js'
 import { ApiError, createApi } from './api.js'
-import { bindDatabase, checkHandover, currentDatabaseName, leaveDatabase, LoginError, requestPersistence } from './accounts.js'
+import {
+  bindDatabase,
+  checkHandover,
+  currentDatabaseName,
+  FIRST_DATABASE,
+  leaveDatabase,
+  LoginError,
+  POINTER,
+  requestPersistence,
+} from './accounts.js'
 import { dropPush, refreshPush } from './push-subscription.js'
 import { createSync } from './sync.js'
 
@@ -15,6 +24,12 @@ export { LoginError, PendingWorkError } from './accounts.js'
 export const db = openDatabase(currentDatabaseName(localStorage))
 export const api = createApi({ csrf: { get: () => getMeta(db, 'csrf'), set: (token) => setMeta(db, 'csrf', token) } })
 export const sync = createSync({ db, api })
+
+// Another tab switched to another person's database: this one must not go on syncing the old
+// one under the new person's session.
+globalThis.addEventListener?.('storage', (event) => {
+  if (event.key === POINTER && (event.newValue || FIRST_DATABASE) !== db.name) location.reload()
+})
 
 /**
  * Log in. Another person's unsent work on this phone is checked first, before any request, so
