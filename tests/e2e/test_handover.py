@@ -32,6 +32,33 @@ def uploads(network: Network) -> int:
         return sum(1 for request in network.seen if request.startswith("PUT /api/attachments/"))
 
 
+KEPT_PERSISTENCE = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open(localStorage.getItem('assistec:database') || 'assistec')
+  open.onerror = () => reject(open.error)
+  open.onsuccess = () => {
+    const read = open.result.transaction('meta').objectStore('meta').get('storage_persisted')
+    read.onsuccess = () => {
+      open.result.close()
+      navigator.storage.persisted().then((now) => resolve({ kept: read.result ? read.result.value : 'missing', now }))
+    }
+  }
+})"""
+
+
+def assert_persistence_kept(page: Page) -> None:
+    """The current person's meta keeps the browser's answer to the persistent-storage request
+    (Chromium answers: never null here), the same the browser reports now."""
+    answer: dict[str, Any] = {}
+
+    def kept() -> bool:
+        answer.update(page.evaluate(KEPT_PERSISTENCE))
+        return answer["kept"] != "missing"
+
+    wait_for(page, kept)
+    assert answer["kept"] in (True, False)
+    assert answer["kept"] == answer["now"]
+
+
 def work_offline_then_sign_out(page: Page, phone: Phone, workspace: Workspace, visit: dict[str, Any]) -> None:
     """tecnico1, with no signal: check in and an occurrence with photos; then "Sair" (still offline)."""
     phone.set_offline(True)
@@ -118,6 +145,7 @@ def test_send_later_keeps_tecnico1s_work_until_they_log_in_again(
     expect(page.get_by_role("heading", name="Minha agenda")).to_be_visible()
     expect(page.get_by_test_id("pending-count")).to_have_text("Tudo enviado")
     assert session_email(phone) == TECHNICIAN2
+    assert_persistence_kept(page)
     page.locator(f'a[href="/visita/{visit2["id"]}"]').click()
     page.get_by_role("button", name="Iniciar visita (check-in)").click()
     expect(page.locator(".visit-header .chip")).to_have_text("Em andamento")
@@ -167,6 +195,7 @@ def test_tecnico1_sends_first_then_hands_the_phone_over(
     expect(page.get_by_label("E-mail")).to_have_value("")
     log_in(page, TECHNICIAN2)
     assert session_email(phone) == TECHNICIAN2
+    assert_persistence_kept(page)
     today = page.get_by_role("region", name=re.compile(r"^Hoje, "))
     expect(today.get_by_test_id("visit")).to_have_count(len(visits2))
     expect(page.locator(f'a[href="/visita/{visit["id"]}"]')).to_have_count(0)  # nothing of tecnico1's

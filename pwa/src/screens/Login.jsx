@@ -20,7 +20,7 @@ export function Login({ user }) {
     setError(null)
     try {
       const { switched } = await login(email.trim(), password, remember, { sendLater })
-      const next = expired ? '/pendencias' : '/agenda'
+      const next = expired && !switched ? '/pendencias' : '/agenda'
       // Another person's database: every module opens it afresh.
       if (switched) location.assign(next)
       else navigate(next, { replace: true })
@@ -34,6 +34,14 @@ export function Login({ user }) {
   function submit(event) {
     event.preventDefault()
     enter(false)
+  }
+
+  function changeEmail(event) {
+    setEmail(event.currentTarget.value)
+    if (pending) {
+      setPending(null) // the choice was about the e-mail typed before: asked again at "Entrar"
+      setError(null)
+    }
   }
 
   function enterAsOwner() {
@@ -53,7 +61,7 @@ export function Login({ user }) {
       <form onSubmit={submit} class="card form">
         <label>
           E-mail
-          <input type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <input type="email" name="email" autocomplete="username" required value={email} onInput={changeEmail} />
         </label>
         <label>
           Senha
