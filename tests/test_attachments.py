@@ -455,15 +455,120 @@ def test_same_bytes_as_another_kind_is_409(as_technician: ApiClient) -> None:
     assert put(as_technician, data, attachment_id, kind="signature").status_code == 409
 
 
-def test_an_id_used_by_another_user_is_409(app: Flask, as_technician: ApiClient, other_technician: User) -> None:
-    """Another user's unlinked upload is neither shown nor overwritten, even with the same bytes."""
+# --- a phone shared by two people: the file belongs to the occurrence that references it ------
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SCHEDULER, Role.TECHNICIAN])
+def test_the_same_bytes_from_another_user_of_the_store_is_200(
+    app: Flask, as_technician: ApiClient, technician: User, store: Store, role: Role
+) -> None:
+    """One person's photo uploaded under another's session (a shared phone) is the same file: the
+    repeat answers the record, stores nothing twice and changes no owner until it is linked."""
     data = jpeg()
     attachment_id = uuid.uuid4()
-    assert put(as_technician, data, attachment_id).status_code == 200
-    response = put(login(app, other_technician), data, attachment_id)
+    first = put(as_technician, data, attachment_id)
+    again = put(login(app, make_user(role, [store])), data, attachment_id)
+    assert again.status_code == 200, again.json
+    assert again.json == first.json
+    assert row_count() == 1
+    assert db.session.get(Attachment, attachment_id).uploaded_by_id == technician.id  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SCHEDULER, Role.TECHNICIAN])
+def test_other_bytes_under_another_users_id_is_409(
+    app: Flask, as_technician: ApiClient, store: Store, uploads: Path, role: Role
+) -> None:
+    """Whoever sends them, other bytes never replace a stored file."""
+    attachment_id = uuid.uuid4()
+    put(as_technician, jpeg(color="red"), attachment_id)
+    stored = (uploads / str(store.id) / str(attachment_id)).read_bytes()
+    response = put(login(app, make_user(role, [store])), jpeg(color="blue"), attachment_id)
+    assert response.status_code == 409
+    assert "identificador" in response.json["detail"]
+    assert (uploads / str(store.id) / str(attachment_id)).read_bytes() == stored
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.SCHEDULER, Role.TECHNICIAN])
+def test_another_stores_user_learns_nothing_of_an_id(
+    app: Flask,
+    as_technician: ApiClient,
+    technician: User,
+    store: Store,
+    occurrence: Occurrence,
+    other_store: Store,
+    role: Role,
+) -> None:
+    """Another store's user: 404 on reading or linking, the upload refused without disclosing it."""
+    data = jpeg()
+    attachment_id = uuid.uuid4()
+    put(as_technician, data, attachment_id)
+    client = login(app, make_user(role, [other_store]))
+    for suffix in ROUTES:
+        assert client.get(f"/api/attachments/{attachment_id}{suffix}").status_code == 404
+    assert (
+        client.post(f"/api/attachments/{attachment_id}/link", json={"occurrence_id": str(occurrence.id)}).status_code
+        == 404
+    )
+    response = put(client, data, attachment_id)
     assert response.status_code == 409
     assert "sha256" not in response.json
-    assert row_count() == 1
+    attachment = db.session.get(Attachment, attachment_id)
+    assert attachment is not None
+    assert (attachment.store_id, attachment.uploaded_by_id, attachment.occurrence_id) == (store.id, technician.id, None)
+
+
+def test_a_photo_uploaded_under_another_session_does_not_strand_the_occurrence(
+    app: Flask, technician: User, other_technician: User, case: ServiceCase
+) -> None:
+    """The measured fault: tecnico1's photo went up under tecnico2's session; tecnico1's push of
+    the occurrence that references it applies, the photo becomes tecnico1's, and tecnico2 (whose
+    case it is not) no longer sees it. tecnico1's phone repeating the upload is 200 too."""
+    data = jpeg()
+    photo = uuid.uuid4()
+    as_other = login(app, other_technician)
+    assert put(as_other, data, photo).status_code == 200
+    as_owner = login(app, technician)
+    assert put(as_owner, data, photo).status_code == 200  # "Corrigir e reenviar" uploads again
+    occurrence_id = uuid.uuid4()
+    type_id = db.session.scalar(
+        select(CatalogEntry.id).where(
+            CatalogEntry.store_id == case.store_id, CatalogEntry.kind == CatalogKind.OCCURRENCE_TYPES.value
+        )
+    )
+    mutation = {
+        "id": 1,
+        "name": "occurrence.create.v1",
+        "client_time": "2026-11-28T10:00:00-03:00",
+        "args": {
+            "id": str(occurrence_id),
+            "case_id": case.id,
+            "occurrence_type_id": type_id,
+            "payer": "store",
+            "resolved": True,
+            "attachment_ids": [str(photo)],
+        },
+    }
+    body = {"protocol": 1, "schema_version": 1, "client_id": str(uuid.uuid4()), "mutations": [mutation]}
+    response = as_owner.post("/api/sync/push", json=body)
+    assert response.status_code == 200, response.json
+    assert response.json["results"] == [{"id": 1, "status": "applied"}]
+    attachment = db.session.get(Attachment, photo)
+    assert attachment is not None
+    assert (attachment.occurrence_id, attachment.uploaded_by_id) == (occurrence_id, technician.id)
+    assert as_owner.get(f"/api/attachments/{photo}/meta").status_code == 200
+    assert as_other.get(f"/api/attachments/{photo}/meta").status_code == 404
+
+
+def test_linking_an_unlinked_file_of_the_store_makes_it_the_linkers(
+    app: Flask, technician: User, scheduler: User, occurrence: Occurrence
+) -> None:
+    """The REST link too: the file is the occurrence's author's once linked; a linked file does not
+    move to another person's occurrence."""
+    body = upload_ok(login(app, scheduler), jpeg())
+    as_technician = login(app, technician)
+    response = as_technician.post(f"/api/attachments/{body['id']}/link", json={"occurrence_id": str(occurrence.id)})
+    assert response.status_code == 200, response.json
+    assert db.session.get(Attachment, uuid.UUID(body["id"])).uploaded_by_id == technician.id  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -794,7 +899,7 @@ def test_link_attachment_validates_its_arguments(
 
     assert list(errors(uuid.uuid4(), occurrence.id, technician)) == ["attachment_id"]
     assert list(errors(photo, foreign.id, technician)) == ["occurrence_id"]
-    assert list(errors(photo, occurrence.id, scheduler)) == ["attachment_id"]  # not the uploader's
+    assert list(errors(photo, foreign.id, other_scheduler)) == ["attachment_id"]  # another store's file
     assert list(errors(photo, occurrence.id, technician, signer_name="Maria")) == ["signer_name"]
     assert db.session.get(Attachment, photo).occurrence_id is None  # type: ignore[union-attr]
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from server.auth.models import User
 from server.database import utcnow
-from server.errors import DETAILS, SLUGS, Conflict, Forbidden, Problem
+from server.errors import DETAILS, SLUGS, Conflict, Problem
 from server.extensions import db
 from server.sync import handlers
 from server.sync.models import Rejection, SyncClient
@@ -56,8 +56,17 @@ def register_client(actor: User, client_id: uuid.UUID, schema_version: int, user
         client = _lock_client(client_id)
         assert client is not None
     if client.user_id != actor.id:
+        # Each person on a shared phone has a device id of their own; this one holds another
+        # person's work, which only their login may send. Never advise reinstalling: that erases it.
+        owner = db.session.get(User, client.user_id)
         db.session.rollback()
-        raise Forbidden("Este aparelho está registrado para outro usuário. Entre com a conta dele ou reinstale o app.")
+        name = owner.name if owner is not None else "outro usuário"
+        raise Problem(
+            403,
+            f"As alterações guardadas neste aparelho são de {name}. Entre com a conta de {name} para "
+            "enviá-las; elas continuam guardadas até lá.",
+            slug="device-of-another-user",
+        )
     client.schema_version = schema_version
     if user_agent:
         client.user_agent = user_agent[:300]

@@ -260,13 +260,22 @@ def test_check_in_and_check_out_apply_and_bump_the_store_version(
 # --- who -----------------------------------------------------------------------------------
 
 
-def test_another_users_client_id_is_403(app: Flask, as_technician: Any, scheduler: Any, case: Any) -> None:
+def test_another_users_client_id_is_403(
+    app: Flask, as_technician: Any, technician: Any, scheduler: Any, case: Any
+) -> None:
     client_id = uuid.uuid4()
     push_ok(as_technician, client_id, [])
     response = send(login(app, scheduler), client_id, occurrence_batch(case, uuid.uuid4(), uuid.uuid4()))
     assert response.status_code == 403
     assert response.content_type == "application/problem+json"
     assert count(Occurrence) == 0
+    # It says whose work it is and what to do; it never advises reinstalling (that erases the outbox).
+    name = technician.name
+    assert response.json["detail"] == (
+        f"As alterações guardadas neste aparelho são de {name}. Entre com a conta de {name} para "
+        "enviá-las; elas continuam guardadas até lá."
+    )
+    assert "reinstal" not in response.json["detail"]
 
 
 def test_anonymous_push_is_401_and_applies_nothing(client: Any, case: Any) -> None:

@@ -1,5 +1,5 @@
 // The phone's copy of the server's records, the outbox of what the technician did, photo blobs,
-// and bookkeeping (meta). One Dexie database per browser profile.
+// and bookkeeping (meta). One Dexie database per person on the phone (see accounts.js).
 //
 // Records keep the server's shape. A record changed locally and not yet confirmed carries
 // `_dirty: 1` and, when the server had it, the server's version in `_server`; a record created

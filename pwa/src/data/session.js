@@ -1,39 +1,46 @@
-// The app's one database, API client and sync engine, and the login that binds them to a user.
+// The app's database, API client and sync engine, and the login that binds them to a user.
 //
 // The user and the CSRF token are kept in IndexedDB so that the app opens offline already
 // "logged in": the session cookie (30 days with "manter conectado") does the rest when the
 // signal comes back. A 401 never wipes anything; it only asks for the password again.
-import { getMeta, openDatabase, RECORD_TABLES, setMeta } from './db.js'
+import { getMeta, openDatabase, setMeta } from './db.js'
 import { ApiError, createApi } from './api.js'
+import {
+  bindDatabase,
+  checkHandover,
+  currentDatabaseName,
+  FIRST_DATABASE,
+  leaveDatabase,
+  LoginError,
+  POINTER,
+  requestPersistence,
+} from './accounts.js'
 import { dropPush, refreshPush } from './push-subscription.js'
 import { createSync } from './sync.js'
 
-export const db = openDatabase()
+export { LoginError, PendingWorkError } from './accounts.js'
+
+// The current person's database (see accounts.js: one per person on this phone).
+export const db = openDatabase(currentDatabaseName(localStorage))
 export const api = createApi({ csrf: { get: () => getMeta(db, 'csrf'), set: (token) => setMeta(db, 'csrf', token) } })
 export const sync = createSync({ db, api })
 
-export class LoginError extends Error {}
+// Another tab switched to another person's database: this one must not go on syncing the old
+// one under the new person's session.
+globalThis.addEventListener?.('storage', (event) => {
+  if (event.key === POINTER && (event.newValue || FIRST_DATABASE) !== db.name) location.reload()
+})
 
-/** Another person's unsent work on this phone must never be sent under a new login, nor lost. */
-async function assertSameUserOrClean(user) {
-  const previous = await getMeta(db, 'user')
-  if (!previous || previous.id === user.id) return
-  const waiting = (await db.outbox.count()) + (await db.rejections.count())
-  if (waiting) {
-    throw new LoginError(
-      `Este aparelho tem ${waiting} alteração(ões) de ${previous.name} ainda não enviadas. ` +
-        `Entre como ${previous.name} para enviá-las antes de trocar de usuário.`,
-    )
-  }
-  // A new person on this phone: their data starts clean, on a device id of their own.
-  await db.transaction('rw', [...RECORD_TABLES, 'meta', 'blobs'].map((t) => db.table(t)), async () => {
-    for (const name of RECORD_TABLES) await db.table(name).clear()
-    await db.blobs.clear()
-    await db.meta.clear()
-  })
-}
-
-export async function login(email, password, remember) {
+/**
+ * Log in. Another person's unsent work on this phone is checked first, before any request, so
+ * the server's session never changes under it: PendingWorkError, unless `sendLater` (then their
+ * work stays in their database, sent when they log in again). Answers the profile and whether the
+ * page reloads into another person's database (`switched`).
+ */
+export async function login(email, password, remember, { sendLater = false } = {}) {
+  const handover = await checkHandover(db, email, { sendLater })
+  // Nothing may sync the previous person's work once the session is someone else's.
+  if (handover) await setMeta(db, 'signed_out', true)
   let user
   try {
     user = await api.post('/api/auth/login', { email, password, remember })
@@ -43,20 +50,25 @@ export async function login(email, password, remember) {
     if (error instanceof ApiError) throw new LoginError(error.message)
     throw new LoginError('Sem conexão com o servidor. Para o primeiro acesso é preciso estar conectado.')
   }
-  await assertSameUserOrClean(user)
   const { csrf_token: csrf, ...profile } = user
-  await setMeta(db, 'csrf', csrf)
-  await setMeta(db, 'user', profile)
-  await setMeta(db, 'signed_out', false)
-  // Ask the browser not to evict IndexedDB under storage pressure: it holds unsent work.
-  navigator.storage?.persist?.().catch(() => {})
+  const { db: mine, switched } = await bindDatabase({ db, storage: localStorage, user: profile })
+  await setMeta(mine, 'csrf', csrf)
+  await setMeta(mine, 'user', profile)
+  await setMeta(mine, 'signed_out', false)
+  const persisted = requestPersistence(mine).catch(() => null)
+  if (switched) {
+    // A browser that asks the person (not Chromium) must not hold the login up for long.
+    await Promise.race([persisted, new Promise((resolve) => setTimeout(resolve, 2000))])
+    mine.close()
+    return { profile, switched }
+  }
   // The office reads the API directly: only a technician's phone keeps a replica and gets pushes.
   if (profile.role === 'technician') {
     sync.loggedIn()
     // Only where permission was given before: asking is left to "Ativar notificações".
     refreshPush({ api, db, force: true }).catch(() => {})
   }
-  return profile
+  return { profile, switched }
 }
 
 export async function logout() {
@@ -67,10 +79,9 @@ export async function logout() {
   } catch {
     // offline: the cookie expires on its own; the local user is forgotten below either way
   }
-  const waiting = (await db.outbox.count()) + (await db.rejections.count())
-  // Unsent work stays (and binds the next login to this user); only the identity is dropped.
-  if (!waiting) await db.delete().then(() => location.assign('/login'))
-  else await setMeta(db, 'signed_out', true).then(() => location.assign('/login'))
+  // Unsent work stays (and is asked about at the next login); only the identity is dropped.
+  await leaveDatabase({ db, storage: localStorage })
+  location.assign('/login')
 }
 
 /** The store's timezone for a record (or the user's first store). */
