@@ -57,9 +57,11 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as datetime_time
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from marshmallow import Schema
@@ -69,9 +71,11 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     exists,
     false,
+    func,
     literal,
     or_,
     select,
@@ -102,6 +106,7 @@ from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.occurrences.schemas import ItemOut, OccurrenceOut
 from server.occurrences.service import LOAD as OCCURRENCE_LOAD
+from server.stores.models import DEFAULT_TIMEZONE
 from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
 
@@ -136,6 +141,7 @@ class Cursor:
     user_stamp: str | None = None
     page: tuple[int, Any] | None = None  # (index in TABLES, last primary key sent) while paging
     rejected: int = 0  # the highest mutation id whose rejection this answer carried (or earlier ones)
+    soon: int | None = None  # while paging: the start of the snapshot's "days ahead" (unix), for progress
 
     def encode(self) -> str:
         data: dict[str, Any] = {
@@ -147,6 +153,7 @@ class Cursor:
         }
         if self.page is not None:
             data["p"] = [self.page[0], self.page[1]]
+            data["d"] = self.soon
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -177,16 +184,33 @@ def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
         stamp = data.get("u")
         page = data.get("p")
         parsed_page = (int(page[0]), page[1]) if page is not None else None
+        soon = int(data["d"]) if parsed_page is not None and data.get("d") is not None else None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, binascii.Error, UnicodeDecodeError):
         return None
     if time.time() - issued_at > timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"]).total_seconds():
         return None
     if parsed_page is not None and not 0 <= parsed_page[0] < len(TABLES):
         return None
-    return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page)
+    return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page, soon=soon)
 
 
 # --- scope --------------------------------------------------------------------------------
+
+
+def soon_visits(start: datetime) -> ColumnElement[bool]:
+    """The visits of the days ahead (`SYNC_PRIORITY_DAYS` from `start`), and those under way."""
+    end = start + timedelta(days=current_app.config["SYNC_PRIORITY_DAYS"])
+    return or_(
+        and_(Appointment.starts_at >= start, Appointment.starts_at < end),
+        Appointment.status == AppointmentStatus.IN_PROGRESS.value,
+    )
+
+
+def today_start(user: User) -> datetime:
+    """Midnight today on the clock of the user's first store: where the agenda starts."""
+    stores = sorted(user.stores, key=lambda store: store.id)
+    zone = ZoneInfo(stores[0].timezone if stores else DEFAULT_TIMEZONE)
+    return datetime.combine(utcnow().astimezone(zone).date(), datetime_time(), tzinfo=zone).astimezone(UTC)
 
 
 @dataclass
@@ -195,6 +219,7 @@ class Scope:
     store_ids: list[int]
     since: dict[int, int] | None  # None: a full snapshot
     everything: bool = False  # a delta that re-sends every in-scope row (see `_delta`)
+    soon: tuple[datetime, int] | None = None  # only the visits of the days ahead from then (at most so many)
 
     def changed(self, model: type[StoreRecord]) -> ColumnElement[bool]:
         """Rows written after the cursor (store by store)."""
@@ -219,24 +244,32 @@ class Scope:
         rows = list(db.session.scalars(stmt.limit(MATERIALIZE_LIMIT + 1)))
         return rows if len(rows) <= MATERIALIZE_LIMIT else stmt
 
-    @cached_property
-    def appointments(self) -> Ids:
-        """Ids of the visits in scope now."""
-        stmt = select(Appointment.id).where(
+    def visit_terms(self) -> list[ColumnElement[bool]]:
+        """What puts a visit in scope."""
+        terms = [
             Appointment.store_id.in_(self.store_ids),
             Appointment.deleted_at.is_(None),
             Appointment.calendar_type == TECHNICAL_ASSISTANCE,
             Appointment.starts_at >= self.window_start(),
-        )
+        ]
         if self.technician:
-            stmt = stmt.where(
-                Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value
-            )
+            terms += [Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value]
+        return terms
+
+    @cached_property
+    def appointments(self) -> Ids:
+        """Ids of the visits in scope now (only the days ahead, first ones first, for a `soon` scope)."""
+        stmt = select(Appointment.id).where(*self.visit_terms())
+        if self.soon is not None:
+            start, limit = self.soon
+            ordered = stmt.where(soon_visits(start)).order_by(Appointment.starts_at, Appointment.id)
+            return list(db.session.scalars(ordered.limit(limit)))
         return self._ids(stmt)
 
     @cached_property
     def cases(self) -> Ids:
-        """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent ones."""
+        """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent
+        ones (not for a `soon` scope: the day's work is its visits)."""
         visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments))
         recent = or_(ServiceCase.status.not_in(FINISHED), ServiceCase.updated_at >= self.window_start())
         own = and_(ServiceCase.assignee_id == self.user.id, recent) if self.technician else recent
@@ -244,7 +277,7 @@ class Scope:
             select(ServiceCase.id).where(
                 ServiceCase.store_id.in_(self.store_ids),
                 ServiceCase.deleted_at.is_(None),
-                or_(ServiceCase.id.in_(visits), own),
+                ServiceCase.id.in_(visits) if self.soon is not None else or_(ServiceCase.id.in_(visits), own),
             )
         )
 
@@ -414,6 +447,7 @@ class PullResult:
     changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     last_mutation_id: int = 0
     rejections: list[dict[str, Any]] = field(default_factory=list)
+    progress: dict[str, int] | None = None  # a snapshot's: visits the phone holds, of the scope's
 
     @property
     def cursor(self) -> str:
@@ -531,12 +565,19 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
     """A full snapshot, or its next page when `cursor` carries a page position."""
     if cursor is not None and cursor.page is not None:
         base, (start, after), reset, issued = cursor.versions, cursor.page, False, cursor.issued_at
+        soon_start = datetime.fromtimestamp(cursor.soon, UTC) if cursor.soon is not None else today_start(user)
     else:
         base, start, after, reset, issued = versions, 0, None, True, int(time.time())
-    scope = Scope(user, list(versions), None)
-    queries = scope.upserts()
+        soon_start = today_start(user)
     budget = current_app.config["SYNC_PAGE_SIZE"]
     changes: dict[str, dict[str, list[Any]]] = {table: {"upsert": [], "delete": []} for table in TABLES}
+    if reset:
+        budget -= _send_soon(Scope(user, list(versions), None, soon=(soon_start, budget)), changes)
+        if changes["users"]["upsert"]:
+            start = TABLES.index("customers")  # the user and the catalogs came with the days ahead
+    scope = Scope(user, list(versions), None)
+    queries = scope.upserts()
+    page = Cursor(base, issued, stamp, soon=int(soon_start.timestamp()))
     for index in range(start, len(TABLES)):
         table = TABLES[index]
         if table == "users":
@@ -545,7 +586,8 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
             after = None
             continue
         if budget <= 0:
-            return _page(base, issued, stamp, changes, index, None, reset)
+            page.page = (index, None)
+            break
         stmt, schema = queries[table]
         key = stmt.selected_columns[0].table.c.id
         if after is not None:
@@ -554,24 +596,59 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
         after = None
         if len(rows) > budget:
             rows = rows[:budget]
-            changes[table]["upsert"] = schema.dump(rows, many=True)
             last = rows[-1].id
-            return _page(base, issued, stamp, changes, index, str(last) if table in UUID_TABLES else last, reset)
-        changes[table]["upsert"] = schema.dump(rows, many=True)
+            page.page = (index, str(last) if table in UUID_TABLES else last)
+        changes[table]["upsert"] = _merge(changes[table]["upsert"], schema.dump(rows, many=True))
+        if page.page is not None:
+            break
         budget -= len(rows)
-    return PullResult(Cursor(base, issued, stamp), reset=reset, more=False, changes=_compact(changes))
+    return PullResult(
+        page,
+        reset=reset,
+        more=page.page is not None,
+        changes=_compact(changes),
+        progress=_progress(scope, soon_start, page.page),
+    )
 
 
-def _page(
-    base: dict[int, int],
-    issued: int,
-    stamp: str,
-    changes: dict[str, dict[str, list[Any]]],
-    index: int,
-    last: Any,
-    reset: bool,
-) -> PullResult:
-    return PullResult(Cursor(base, issued, stamp, (index, last)), reset=reset, more=True, changes=_compact(changes))
+def _send_soon(soon: Scope, changes: dict[str, dict[str, list[Any]]]) -> int:
+    """Put the days ahead, whole, into a snapshot's first page (with the user and the catalogs,
+    all the agenda and the visit screen need); how many rows. Nothing when no visit is that close."""
+    if not soon.appointments:
+        return 0
+    changes["users"]["upsert"] = [UserOut().dump(soon.user)]
+    sent = 1
+    for table, (stmt, schema) in soon.upserts().items():
+        rows = db.session.scalars(stmt).all()
+        changes[table]["upsert"] = schema.dump(rows, many=True)
+        sent += len(rows)
+    return sent
+
+
+def _merge(earlier: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page sends a row once, even when the days ahead already brought it."""
+    if not earlier:
+        return rows
+    again = {row["id"] for row in rows}
+    return [row for row in earlier if row["id"] not in again] + rows
+
+
+def _progress(scope: Scope, soon_start: datetime, page: tuple[int, Any] | None) -> dict[str, int]:
+    """How many of the scope's visits the phone holds once it applied this page (`page`: where
+    the next one starts; None: the snapshot is complete)."""
+    visits = TABLES.index("appointments")
+    if page is None or page[0] > visits:
+        sent: ColumnElement[bool] = literal(True)
+    elif page[0] == visits and page[1] is not None:
+        sent = or_(soon_visits(soon_start), Appointment.id <= page[1])
+    else:
+        sent = soon_visits(soon_start)
+    total, done = db.session.execute(
+        select(func.count(Appointment.id), func.coalesce(func.sum(case((sent, 1), else_=0)), 0)).where(
+            *scope.visit_terms()
+        )
+    ).one()
+    return {"visits_sent": min(int(done), int(total)), "visits_total": int(total)}
 
 
 def _compact(changes: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, list[Any]]]:
