@@ -2,7 +2,8 @@
 
 **Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
 "v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,
-`"p": [table index, last id]`, and `"r"`: the highest mutation id whose rejection the phone was
+`"p": [table index, last id]` and `"d"`: the start (unix) of the snapshot's days ahead, and
+`"r"`: the highest mutation id whose rejection the phone was
 sent (a rejection is sent again until a pull arrives with a cursor past it, so a lost answer
 loses no rejection). A record changed since the cursor has `version > v[store_id]`
 (a store missing from `v` counts as 0). The new cursor holds the stores' versions read as the pull
@@ -12,11 +13,21 @@ began, before its snapshot: a write committed later has a higher version and is 
 ago than `SYNC_TOMBSTONE_DAYS` (its tombstones may be pruned by now) answers `reset: true` with a
 full snapshot: every in-scope row, no deletes; the phone replaces its data.
 
-**Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response, table after table
+**The day first.** A snapshot's first page starts with the days ahead, whole: the visits from
+midnight today (the clock of the user's first store) for `SYNC_PRIORITY_DAYS` days and those in
+progress (the first `SYNC_PAGE_SIZE` of them by start), their cases, customers, contracts,
+occurrences, items and attachments, the catalogs and the user, so the agenda and the visit screen
+work once that page is applied. Paging then goes on from the customers table, and sends those rows
+again in their turn (an upsert is idempotent; within one page a row comes once).
+
+**Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response (the first page: plus
+the days ahead beyond its budget), table after table
 in `TABLES` order, each ordered by primary key (keyset, so a row deleted meanwhile shifts
 nothing). `more: true` says: pull again with the returned cursor. Every page's cursor keeps the
 store versions of the *first* page, so the delta after the last page re-sends whatever changed
-while paging. Delta pulls are not paged.
+while paging. Delta pulls are not paged. Each page says how far the snapshot is, in visits:
+`progress: {visits_sent, visits_total}` (the scope's visits the phone holds once it applied the
+page: the days ahead, then those up to the last visit sent; null on a delta).
 
 **Scope.** A technician: their technical-assistance visits (not cancelled) starting
 `SYNC_WINDOW_DAYS` ago or later; the cases of those visits and the live cases assigned to them
@@ -45,7 +56,11 @@ date, and a reset clears them.
 Queries: when no store of the user has a new version, the answer comes from the versions alone
 (five statements in all, none on the synced tables). Otherwise a fixed number whatever the data
 size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
-actually sent), one for every delete, one for rejections.
+actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
+its progress, and the first page, when visits are close, the days ahead's visit and case ids and
+one statement per table for them.
+
+Answers are gzipped when the phone accepts it (server.common.compress).
 """
 
 from __future__ import annotations
