@@ -20,8 +20,10 @@ def day(offset: int) -> str:
     return (datetime.now(ZONE).date() + timedelta(days=offset)).isoformat()
 
 
-def book_days(as_scheduler: Any, scheduler: Any, technician: Any, store: Any, offsets: list[int], tag: str) -> list[Any]:
-    """One case (own customer) and one visit per offset from today; the visits' ids, in order."""
+def book_days(
+    as_scheduler: Any, scheduler: Any, technician: Any, store: Any, offsets: list[int], tag: str
+) -> list[Any]:
+    """One case (own customer) and one visit per offset from today; the visits, in order."""
     visits = []
     for n, offset in enumerate(offsets):
         case = make_case(scheduler, make_customer(store, name=f"{tag} {n}"))
