@@ -2,6 +2,8 @@
 import { useRef, useState } from 'preact/hooks'
 import { InstallHint } from '../components/Banners.jsx'
 import { NotificationsCard } from '../components/NotificationsCard.jsx'
+import { FIRST_SYNC } from '../data/apply-pull.js'
+import { getMeta } from '../data/db.js'
 import { db, sync } from '../data/session.js'
 import { dayKey, dayTitle, formatTime } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
@@ -10,6 +12,18 @@ const HIDDEN = new Set(['cancelled'])
 
 export function StatusChip({ status, label }) {
   return <span class={`chip chip-${status}`}>{label}</span>
+}
+
+/** The first sync's progress, below the visits already received (the days ahead come first). */
+function FirstSync({ progress }) {
+  const total = progress?.visits_total
+  return (
+    <p class="card first-sync" role="status" data-testid="first-sync">
+      <span class="spinner" aria-hidden="true" />
+      Baixando sua agenda…
+      {progress && ` ${progress.visits_sent} de ${total} ${total === 1 ? 'visita' : 'visitas'}`}
+    </p>
+  )
 }
 
 function usePullToRefresh() {
@@ -46,6 +60,13 @@ export function Agenda({ timeZone }) {
       .map((v) => ({ ...v, caseRow: cases.get(v.case_id) }))
   }, [timeZone])
 
+  // Until a first pull has ended, an empty list means "not here yet", never "no visits".
+  const loading = useLive(async () => {
+    const progress = await getMeta(db, FIRST_SYNC)
+    return progress || !(await getMeta(db, 'last_sync_at')) ? { progress } : false
+  }, [])
+  const ready = visits !== undefined && loading !== undefined
+
   const days = new Map()
   for (const visit of visits || []) {
     const key = dayKey(visit.starts_at, timeZone)
@@ -58,7 +79,7 @@ export function Agenda({ timeZone }) {
       <h1 class="screen-title">Minha agenda</h1>
       {pulling && <p class="pull-hint">Solte para atualizar</p>}
       <InstallHint />
-      {visits && visits.length === 0 && (
+      {ready && !loading && visits.length === 0 && (
         <div class="empty card">
           <p>Nenhuma visita marcada para hoje ou os próximos dias.</p>
           <p class="muted">Quando o escritório agendar uma visita para você, ela aparece aqui após sincronizar.</p>
@@ -98,7 +119,8 @@ export function Agenda({ timeZone }) {
           </ul>
         </section>
       ))}
-      {visits && <NotificationsCard />}
+      {ready && loading && <FirstSync progress={loading.progress} />}
+      {ready && <NotificationsCard />}
     </main>
   )
 }
