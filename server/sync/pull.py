@@ -2,7 +2,7 @@
 
 **Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
 "v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,
-`"p": [table index, last id]` and `"d"`: the start (unix) of the snapshot's days ahead, and
+`"p": [table name, last id]` and `"d"`: the start (unix) of the snapshot's days ahead, and
 `"r"`: the highest mutation id whose rejection the phone was
 sent (a rejection is sent again until a pull arrives with a cursor past it, so a lost answer
 loses no rejection). A record changed since the cursor has `version > v[store_id]`
@@ -17,7 +17,8 @@ full snapshot: every in-scope row, no deletes; the phone replaces its data.
 midnight today (the clock of the user's first store) for `SYNC_PRIORITY_DAYS` days and those in
 progress (the first `SYNC_PAGE_SIZE` of them by start), their cases, customers, contracts,
 occurrences, items and attachments, the catalogs and the user, so the agenda and the visit screen
-work once that page is applied. Paging then goes on from the customers table, and sends those rows
+work once that page is applied. When the scope has other visits too, that page holds the days
+ahead alone (it arrives quickly); paging then goes on from the visits table, and sends those rows
 again in their turn (an upsert is idempotent; within one page a row comes once).
 
 **Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response (the first page: plus
@@ -128,14 +129,15 @@ from server.sync.push import register_client
 SCHEMA_VERSION = 1
 PROTOCOL = 1
 
-# The order a full snapshot is paged in; the keys of `changes`.
+# The order a full snapshot is paged in (visits early: the first sync's progress counts them);
+# the keys of `changes`.
 TABLES = (
     "users",
     "catalog_entries",
+    "appointments",
+    "cases",
     "customers",
     "contracts",
-    "cases",
-    "appointments",
     "occurrences",
     "occurrence_items",
     "attachments",
@@ -167,7 +169,7 @@ class Cursor:
             "r": self.rejected,
         }
         if self.page is not None:
-            data["p"] = [self.page[0], self.page[1]]
+            data["p"] = [TABLES[self.page[0]], self.page[1]]
             data["d"] = self.soon
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
@@ -198,13 +200,12 @@ def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
         versions = {int(k): int(v) for k, v in data["v"].items()}
         stamp = data.get("u")
         page = data.get("p")
-        parsed_page = (int(page[0]), page[1]) if page is not None else None
+        # A table index (an older server's order) is not a name: that snapshot starts over.
+        parsed_page = (TABLES.index(page[0]), page[1]) if page is not None else None
         soon = int(data["d"]) if parsed_page is not None and data.get("d") is not None else None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, binascii.Error, UnicodeDecodeError):
         return None
     if time.time() - issued_at > timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"]).total_seconds():
-        return None
-    if parsed_page is not None and not 0 <= parsed_page[0] < len(TABLES):
         return None
     return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page, soon=soon)
 
@@ -586,11 +587,16 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
         soon_start = today_start(user)
     budget = current_app.config["SYNC_PAGE_SIZE"]
     changes: dict[str, dict[str, list[Any]]] = {table: {"upsert": [], "delete": []} for table in TABLES}
-    if reset:
-        budget -= _send_soon(Scope(user, list(versions), None, soon=(soon_start, budget)), changes)
-        if changes["users"]["upsert"]:
-            start = TABLES.index("customers")  # the user and the catalogs came with the days ahead
     scope = Scope(user, list(versions), None)
+    if reset:
+        soon = Scope(user, list(versions), None, soon=(soon_start, budget))
+        sent = _send_soon(soon, changes)
+        if sent:
+            start = TABLES.index("appointments")  # the user and the catalogs came with the days ahead
+            budget -= sent
+            everyone, ahead = scope.appointments, soon.appointments
+            if not isinstance(everyone, list) or not isinstance(ahead, list) or len(everyone) > len(ahead):
+                budget = 0  # the day alone, quickly: the history follows in the next pages
     queries = scope.upserts()
     page = Cursor(base, issued, stamp, soon=int(soon_start.timestamp()))
     for index in range(start, len(TABLES)):
