@@ -63,7 +63,7 @@ class FirstSync:
     progress: list[str]
     visit_while_loading: bool
     phone_visits: int
-    requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # each API request: size and timing
 
     def line(self) -> str:
         return (
@@ -98,8 +98,19 @@ def first_sync(
         cdp = context.new_cdp_session(page)
         urls: dict[str, str] = {}
         sizes: dict[str, int] = {}
-        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+        sent: dict[str, float] = {}
+        finished: dict[str, float] = {}
+
+        def will_send(event: dict[str, Any]) -> None:
+            urls[event["requestId"]] = event["request"]["url"]
+            sent[event["requestId"]] = event["timestamp"]
+
+        def loaded(event: dict[str, Any]) -> None:
+            sizes[event["requestId"]] = event["encodedDataLength"]
+            finished[event["requestId"]] = event["timestamp"]
+
+        cdp.on("Network.requestWillBeSent", will_send)
+        cdp.on("Network.loadingFinished", loaded)
         cdp.send("Network.enable")
         throttle(page, cdp)
 
@@ -115,7 +126,11 @@ def first_sync(
         page.wait_for_function("() => window.__firstSync.doneAt !== null", polling=100, timeout=90_000)
         log = page.evaluate("() => window.__firstSync")
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-        api = [rid for rid, url in urls.items() if urlsplit(url).path.startswith("/api/") and rid in sizes]
+        api = sorted(
+            (rid for rid, url in urls.items() if urlsplit(url).path.startswith("/api/") and rid in sizes),
+            key=lambda rid: sent[rid],
+        )
+        start = sent[api[0]] if api else 0
         return FirstSync(
             today_visible_s=(log["visitAt"] - log["submitAt"]) / 1000,
             complete_s=(log["doneAt"] - log["submitAt"]) / 1000,
@@ -124,7 +139,11 @@ def first_sync(
             progress=log["progress"],
             visit_while_loading=bool(log["visitWhileLoading"]),
             phone_visits=page.evaluate(PHONE_VISITS),
-            requests=[f"{urlsplit(urls[rid]).path} {sizes[rid]}" for rid in api],
+            requests=[
+                f"{urlsplit(urls[rid]).path}: {sizes[rid] / 1024:.1f} KB, "
+                f"sent +{sent[rid] - start:.2f} s, loaded +{finished[rid] - start:.2f} s"
+                for rid in api
+            ],
         )
     finally:
         context.close()
