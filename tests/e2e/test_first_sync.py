@@ -52,10 +52,19 @@ def test_first_login_with_500_visits_shows_progress_and_today_first(
     seen: dict[str, object] = {}
 
     def while_loading(page: Page) -> None:
+        page.get_by_test_id("first-sync").scroll_into_view_if_needed()  # below today's visits
         screenshot(page, "first-sync-progress")
         seen["status"] = page.get_by_test_id("first-sync").text_content()
         seen["day"] = page.locator(".day h2").first.text_content()
         seen["layout"] = layout_problems(page)
+        seen["line_after_today"] = page.evaluate(
+            """() => {
+              const line = document.querySelector('[data-testid=first-sync]')
+              const days = [...document.querySelectorAll('.day')]
+              const before = (a, b) => Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING)
+              return before(days[0], line) && days.slice(1).every((day) => before(line, day))
+            }"""
+        )
 
     run = first_sync(playwright, loaded.url, tmp_path / "profile", while_loading)
 
@@ -69,6 +78,7 @@ def test_first_login_with_500_visits_shows_progress_and_today_first(
     assert {total for _, total in figures} == {expected}
     assert re.fullmatch(r"Baixando sua agenda… \d+ de \d+ visitas", str(seen["status"]))
     assert str(seen["day"]).startswith("Hoje")
+    assert seen["line_after_today"], "the progress line belongs under today's visits, above later days"
     assert seen["layout"] == []
     assert run.phone_visits == expected == server_visits(office)
     office.dispose()

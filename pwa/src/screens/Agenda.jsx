@@ -47,6 +47,44 @@ function usePullToRefresh() {
   }
 }
 
+/** One day's visits. */
+function Day({ day, list, timeZone }) {
+  return (
+    <section class="day" aria-labelledby={`day-${day}`}>
+      <h2 id={`day-${day}`}>{dayTitle(day, timeZone)}</h2>
+      <ul class="visits">
+        {list.map((visit) => {
+          const kase = visit.caseRow || visit.case || {}
+          const customer = kase.customer || visit.case?.customer || {}
+          const address = kase.service_address || visit.case?.service_address || {}
+          return (
+            <li key={visit.id}>
+              <a class="visit card" href={`/visita/${visit.id}`} data-testid="visit">
+                <span class="visit-time">
+                  {formatTime(visit.starts_at, timeZone)}–{formatTime(visit.ends_at, timeZone)}
+                </span>
+                <span class="visit-main">
+                  <strong>{customer.name}</strong>
+                  <span class="muted">
+                    {address.district}
+                    {address.city ? ` · ${address.city}` : ''}
+                  </span>
+                  <span class="muted small">
+                    {visit.appointment_type?.name}
+                    {kase.number ? ` · ${kase.number}` : ''}
+                  </span>
+                </span>
+                <StatusChip status={visit.status} label={visit.status_label} />
+                {visit._dirty === 1 && <span class="chip chip-pending">Não enviado</span>}
+              </a>
+            </li>
+          )
+        })}
+      </ul>
+    </section>
+  )
+}
+
 export function Agenda({ timeZone }) {
   const { pulling, handlers } = usePullToRefresh()
   const visits = useLive(async () => {
@@ -74,6 +112,11 @@ export function Agenda({ timeZone }) {
     days.get(key).push(visit)
   }
 
+  // While loading, the line sits under today's visits (they come first), above the later days.
+  const entries = [...days]
+  const today = dayKey(new Date().toISOString(), timeZone)
+  const upTo = loading ? entries.filter(([key]) => key <= today).length : entries.length
+
   return (
     <main {...handlers}>
       <h1 class="screen-title">Minha agenda</h1>
@@ -85,41 +128,13 @@ export function Agenda({ timeZone }) {
           <p class="muted">Quando o escritório agendar uma visita para você, ela aparece aqui após sincronizar.</p>
         </div>
       )}
-      {[...days].map(([key, list]) => (
-        <section class="day" key={key} aria-labelledby={`day-${key}`}>
-          <h2 id={`day-${key}`}>{dayTitle(key, timeZone)}</h2>
-          <ul class="visits">
-            {list.map((visit) => {
-              const kase = visit.caseRow || visit.case || {}
-              const customer = kase.customer || visit.case?.customer || {}
-              const address = kase.service_address || visit.case?.service_address || {}
-              return (
-                <li key={visit.id}>
-                  <a class="visit card" href={`/visita/${visit.id}`} data-testid="visit">
-                    <span class="visit-time">
-                      {formatTime(visit.starts_at, timeZone)}–{formatTime(visit.ends_at, timeZone)}
-                    </span>
-                    <span class="visit-main">
-                      <strong>{customer.name}</strong>
-                      <span class="muted">
-                        {address.district}
-                        {address.city ? ` · ${address.city}` : ''}
-                      </span>
-                      <span class="muted small">
-                        {visit.appointment_type?.name}
-                        {kase.number ? ` · ${kase.number}` : ''}
-                      </span>
-                    </span>
-                    <StatusChip status={visit.status} label={visit.status_label} />
-                    {visit._dirty === 1 && <span class="chip chip-pending">Não enviado</span>}
-                  </a>
-                </li>
-              )
-            })}
-          </ul>
-        </section>
+      {entries.slice(0, upTo).map(([key, list]) => (
+        <Day key={key} day={key} list={list} timeZone={timeZone} />
       ))}
       {ready && loading && <FirstSync progress={loading.progress} />}
+      {entries.slice(upTo).map(([key, list]) => (
+        <Day key={key} day={key} list={list} timeZone={timeZone} />
+      ))}
       {ready && <NotificationsCard />}
     </main>
   )
