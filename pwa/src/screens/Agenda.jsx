@@ -90,12 +90,13 @@ export function Agenda({ timeZone }) {
   const visits = useLive(async () => {
     const today = dayKey(new Date().toISOString(), timeZone)
     const all = await db.appointments.orderBy('starts_at').toArray()
-    const cases = new Map((await db.cases.toArray()).map((c) => [c.id, c]))
-    return all
+    const shown = all
       .filter((v) => v.calendar_type !== 'office' && !HIDDEN.has(v.status))
       // Today onward, plus any earlier visit still open (started but not closed).
       .filter((v) => dayKey(v.starts_at, timeZone) >= today || v.status === 'in_progress')
-      .map((v) => ({ ...v, caseRow: cases.get(v.case_id) }))
+    // Only the shown visits' cases: a first sync writes hundreds of others, page after page.
+    const cases = await db.cases.bulkGet(shown.map((v) => v.case_id))
+    return shown.map((v, i) => ({ ...v, caseRow: cases[i] }))
   }, [timeZone])
 
   // Until a first pull has ended, an empty list means "not here yet", never "no visits".
