@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page, Playwright
+from playwright.sync_api import Page, Playwright, Route
 
 from .harness import PASSWORD, TECHNICIAN, launch_phone
 
@@ -85,9 +85,22 @@ def first_sync(
     playwright: Playwright, base_url: str, profile: Path, while_loading: Callable[[Page], None] | None = None
 ) -> FirstSync:
     """Log the technician in on a fresh, throttled phone and follow the first sync to its end.
-    `while_loading(page)` runs once the first visit shows beside the progress line (a screenshot)."""
+    `while_loading(page)` runs once the first visit shows beside the progress line (a screenshot);
+    the pulls after the first wait meanwhile, so the screen holds still (the bench passes none)."""
     context = launch_phone(playwright, profile, base_url)
+    held: list[Route] = []
+    pulls = {"seen": 0, "free": False}
+
+    def hold_later_pulls(route: Route) -> None:
+        pulls["seen"] += 1
+        if pulls["seen"] > 1 and not pulls["free"]:
+            held.append(route)
+        else:
+            route.continue_()
+
     try:
+        if while_loading is not None:
+            context.route("**/api/sync/pull", hold_later_pulls)
         page = context.pages[0] if context.pages else context.new_page()
         page.goto("/login")
         page.get_by_label("E-mail").fill(TECHNICIAN)
@@ -123,6 +136,9 @@ def first_sync(
                 timeout=60_000,
             )
             while_loading(page)
+            pulls["free"] = True
+            for route in held:
+                route.continue_()
         page.wait_for_function("() => window.__firstSync.doneAt !== null", polling=100, timeout=90_000)
         log = page.evaluate("() => window.__firstSync")
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})

@@ -52,6 +52,7 @@ def test_first_login_with_500_visits_shows_progress_and_today_first(
     seen: dict[str, object] = {}
 
     def while_loading(page: Page) -> None:
+        """The first page is in and the next pull waits (see first_sync): the screen holds still."""
         page.get_by_test_id("first-sync").scroll_into_view_if_needed()  # below today's visits
         screenshot(page, "first-sync-progress")
         seen["status"] = page.get_by_test_id("first-sync").text_content()
