@@ -6,6 +6,11 @@
    reload until the agenda is visible, next to a blank page's load in the same run, and their
    ratio (medians of several runs). The back end is the e2e tests' (tests/e2e/harness.py): `flask
    run` on a seeded SQLite database; the demo books today's visits for the technician.
+3. The first sync of a technician with 500 more visits (tests/e2e/load.py), on a throttled phone
+   (400 ms latency, 400 kbit/s each way, 4× CPU), timed from submitting the login form with the
+   shell already loaded: until today's first visit shows, until the first sync ends, and the bytes
+   on the wire of the API requests (medians of FIRST_SYNC_RUNS fresh phones). Goals: today
+   visible ≤ 3 s, complete ≤ 6 s, ≤ 150 KB.
 
 Usage: `make bench-pwa` (builds the PWA first), or `python -m scripts.bench_pwa`.
 """
@@ -21,11 +26,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Playwright, sync_playwright
 
 from scripts.bench_office import office_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from e2e.first_sync import first_sync
 from e2e.harness import (  # the e2e harness, with the tests
     DIST,
     PASSWORD,
@@ -36,9 +42,13 @@ from e2e.harness import (  # the e2e harness, with the tests
     make_template,
     missing_build,
 )
+from e2e.load import seeded_template
 
 RUNS = 7
 GOAL_KB = 100
+FIRST_SYNC_VISITS = 500
+FIRST_SYNC_RUNS = 3
+GOALS = {"today": 3.0, "complete": 6.0, "kb": 150.0}
 
 
 def shell_size() -> float:
@@ -71,7 +81,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="assistec-bench-") as tmp, sync_playwright() as playwright:
         work = Path(tmp)
-        backend = Backend.start(work / "backend", make_template(work))
+        template = make_template(work)
+        backend = Backend.start(work / "backend", template)
         context = None
         try:
             office = Office(playwright, backend.url)
@@ -107,7 +118,28 @@ def main() -> int:
             if context:
                 context.close()
             backend.stop()
+        first_sync_report(playwright, work, template)
     return 0
+
+
+def first_sync_report(playwright: Playwright, work: Path, template: Path) -> None:
+    print(f"== PWA: first sync of {FIRST_SYNC_VISITS} visits, 400 ms / 400 kbit/s / 4× CPU ==")
+    backend = Backend.start(work / "backend-load", seeded_template(template, work, FIRST_SYNC_VISITS))
+    try:
+        runs = [first_sync(playwright, backend.url, work / f"first-sync-{n}") for n in range(FIRST_SYNC_RUNS)]
+    finally:
+        backend.stop()
+    for run in runs:
+        print(f"  run: {run.line()}; " + "; ".join(run.requests))
+    today = statistics.median(run.today_visible_s for run in runs)
+    complete = statistics.median(run.complete_s for run in runs)
+    kb = statistics.median(run.api_bytes for run in runs) / 1024
+    print(f"first sync: today visible {today:.1f} s, complete {complete:.1f} s, {kb:.0f} KB transferred")
+    met = today <= GOALS["today"] and complete <= GOALS["complete"] and kb <= GOALS["kb"]
+    print(
+        f"  goals: today visible ≤ {GOALS['today']:.0f} s, complete ≤ {GOALS['complete']:.0f} s, "
+        f"≤ {GOALS['kb']:.0f} KB (medians of {FIRST_SYNC_RUNS}): {'met' if met else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

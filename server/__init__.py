@@ -10,6 +10,7 @@ from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from server.common.compress import register_compression
 from server.common.messages import use_portuguese_messages
 
 use_portuguese_messages()
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_compression(app)
     _register_blueprints(app)
     configure_jobs(app)
     _register_docs_assets(app)

@@ -2,7 +2,8 @@
 
 **Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
 "v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,
-`"p": [table index, last id]`, and `"r"`: the highest mutation id whose rejection the phone was
+`"p": [table name, last id]` and `"d"`: the start (unix) of the snapshot's days ahead, and
+`"r"`: the highest mutation id whose rejection the phone was
 sent (a rejection is sent again until a pull arrives with a cursor past it, so a lost answer
 loses no rejection). A record changed since the cursor has `version > v[store_id]`
 (a store missing from `v` counts as 0). The new cursor holds the stores' versions read as the pull
@@ -12,11 +13,22 @@ began, before its snapshot: a write committed later has a higher version and is 
 ago than `SYNC_TOMBSTONE_DAYS` (its tombstones may be pruned by now) answers `reset: true` with a
 full snapshot: every in-scope row, no deletes; the phone replaces its data.
 
-**Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response, table after table
+**The day first.** A snapshot's first page starts with the days ahead, whole: the visits from
+midnight today (the clock of the user's first store) for `SYNC_PRIORITY_DAYS` days and those in
+progress (the first `SYNC_PAGE_SIZE` of them by start), their cases, customers, contracts,
+occurrences, items and attachments, the catalogs and the user, so the agenda and the visit screen
+work once that page is applied. When the scope has other visits too, that page holds the days
+ahead alone (it arrives quickly); paging then goes on from the visits table, and sends those rows
+again in their turn (an upsert is idempotent; within one page a row comes once).
+
+**Paging.** A full snapshot sends at most `SYNC_PAGE_SIZE` rows per response (the first page: plus
+the days ahead beyond its budget), table after table
 in `TABLES` order, each ordered by primary key (keyset, so a row deleted meanwhile shifts
 nothing). `more: true` says: pull again with the returned cursor. Every page's cursor keeps the
 store versions of the *first* page, so the delta after the last page re-sends whatever changed
-while paging. Delta pulls are not paged.
+while paging. Delta pulls are not paged. Each page says how far the snapshot is, in visits:
+`progress: {visits_sent, visits_total}` (the scope's visits the phone holds once it applied the
+page: the days ahead, then those up to the last visit sent; null on a delta).
 
 **Scope.** A technician: their technical-assistance visits (not cancelled) starting
 `SYNC_WINDOW_DAYS` ago or later; the cases of those visits and the live cases assigned to them
@@ -45,7 +57,11 @@ date, and a reset clears them.
 Queries: when no store of the user has a new version, the answer comes from the versions alone
 (five statements in all, none on the synced tables). Otherwise a fixed number whatever the data
 size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
-actually sent), one for every delete, one for rejections.
+actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
+its progress, and the first page, when visits are close, the days ahead's visit and case ids and
+one statement per table for them.
+
+Answers are gzipped when the phone accepts it (server.common.compress).
 """
 
 from __future__ import annotations
@@ -57,9 +73,11 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from datetime import time as datetime_time
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from marshmallow import Schema
@@ -69,9 +87,11 @@ from sqlalchemy import (
     Select,
     String,
     and_,
+    case,
     cast,
     exists,
     false,
+    func,
     literal,
     or_,
     select,
@@ -102,20 +122,22 @@ from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.occurrences.schemas import ItemOut, OccurrenceOut
 from server.occurrences.service import LOAD as OCCURRENCE_LOAD
+from server.stores.models import DEFAULT_TIMEZONE
 from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
 
 SCHEMA_VERSION = 1
 PROTOCOL = 1
 
-# The order a full snapshot is paged in; the keys of `changes`.
+# The order a full snapshot is paged in (visits early: the first sync's progress counts them);
+# the keys of `changes`.
 TABLES = (
     "users",
     "catalog_entries",
+    "appointments",
+    "cases",
     "customers",
     "contracts",
-    "cases",
-    "appointments",
     "occurrences",
     "occurrence_items",
     "attachments",
@@ -136,6 +158,7 @@ class Cursor:
     user_stamp: str | None = None
     page: tuple[int, Any] | None = None  # (index in TABLES, last primary key sent) while paging
     rejected: int = 0  # the highest mutation id whose rejection this answer carried (or earlier ones)
+    soon: int | None = None  # while paging: the start of the snapshot's "days ahead" (unix), for progress
 
     def encode(self) -> str:
         data: dict[str, Any] = {
@@ -146,7 +169,8 @@ class Cursor:
             "r": self.rejected,
         }
         if self.page is not None:
-            data["p"] = [self.page[0], self.page[1]]
+            data["p"] = [TABLES[self.page[0]], self.page[1]]
+            data["d"] = self.soon
         return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
@@ -176,17 +200,33 @@ def decode_cursor(raw: str | None, schema_version: int) -> Cursor | None:
         versions = {int(k): int(v) for k, v in data["v"].items()}
         stamp = data.get("u")
         page = data.get("p")
-        parsed_page = (int(page[0]), page[1]) if page is not None else None
+        # A table index (an older server's order) is not a name: that snapshot starts over.
+        parsed_page = (TABLES.index(page[0]), page[1]) if page is not None else None
+        soon = int(data["d"]) if parsed_page is not None and data.get("d") is not None else None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, binascii.Error, UnicodeDecodeError):
         return None
     if time.time() - issued_at > timedelta(days=current_app.config["SYNC_TOMBSTONE_DAYS"]).total_seconds():
         return None
-    if parsed_page is not None and not 0 <= parsed_page[0] < len(TABLES):
-        return None
-    return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page)
+    return Cursor(versions, issued_at, stamp if isinstance(stamp, str) else None, parsed_page, soon=soon)
 
 
 # --- scope --------------------------------------------------------------------------------
+
+
+def soon_visits(start: datetime) -> ColumnElement[bool]:
+    """The visits of the days ahead (`SYNC_PRIORITY_DAYS` from `start`), and those under way."""
+    end = start + timedelta(days=current_app.config["SYNC_PRIORITY_DAYS"])
+    return or_(
+        and_(Appointment.starts_at >= start, Appointment.starts_at < end),
+        Appointment.status == AppointmentStatus.IN_PROGRESS.value,
+    )
+
+
+def today_start(user: User) -> datetime:
+    """Midnight today on the clock of the user's first store: where the agenda starts."""
+    stores = sorted(user.stores, key=lambda store: store.id)
+    zone = ZoneInfo(stores[0].timezone if stores else DEFAULT_TIMEZONE)
+    return datetime.combine(utcnow().astimezone(zone).date(), datetime_time(), tzinfo=zone).astimezone(UTC)
 
 
 @dataclass
@@ -195,6 +235,7 @@ class Scope:
     store_ids: list[int]
     since: dict[int, int] | None  # None: a full snapshot
     everything: bool = False  # a delta that re-sends every in-scope row (see `_delta`)
+    soon: tuple[datetime, int] | None = None  # only the visits of the days ahead from then (at most so many)
 
     def changed(self, model: type[StoreRecord]) -> ColumnElement[bool]:
         """Rows written after the cursor (store by store)."""
@@ -219,24 +260,32 @@ class Scope:
         rows = list(db.session.scalars(stmt.limit(MATERIALIZE_LIMIT + 1)))
         return rows if len(rows) <= MATERIALIZE_LIMIT else stmt
 
-    @cached_property
-    def appointments(self) -> Ids:
-        """Ids of the visits in scope now."""
-        stmt = select(Appointment.id).where(
+    def visit_terms(self) -> list[ColumnElement[bool]]:
+        """What puts a visit in scope."""
+        terms = [
             Appointment.store_id.in_(self.store_ids),
             Appointment.deleted_at.is_(None),
             Appointment.calendar_type == TECHNICAL_ASSISTANCE,
             Appointment.starts_at >= self.window_start(),
-        )
+        ]
         if self.technician:
-            stmt = stmt.where(
-                Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value
-            )
+            terms += [Appointment.assignee_id == self.user.id, Appointment.status != AppointmentStatus.CANCELLED.value]
+        return terms
+
+    @cached_property
+    def appointments(self) -> Ids:
+        """Ids of the visits in scope now (only the days ahead, first ones first, for a `soon` scope)."""
+        stmt = select(Appointment.id).where(*self.visit_terms())
+        if self.soon is not None:
+            start, limit = self.soon
+            ordered = stmt.where(soon_visits(start)).order_by(Appointment.starts_at, Appointment.id)
+            return list(db.session.scalars(ordered.limit(limit)))
         return self._ids(stmt)
 
     @cached_property
     def cases(self) -> Ids:
-        """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent ones."""
+        """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent
+        ones (not for a `soon` scope: the day's work is its visits)."""
         visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments))
         recent = or_(ServiceCase.status.not_in(FINISHED), ServiceCase.updated_at >= self.window_start())
         own = and_(ServiceCase.assignee_id == self.user.id, recent) if self.technician else recent
@@ -244,7 +293,7 @@ class Scope:
             select(ServiceCase.id).where(
                 ServiceCase.store_id.in_(self.store_ids),
                 ServiceCase.deleted_at.is_(None),
-                or_(ServiceCase.id.in_(visits), own),
+                ServiceCase.id.in_(visits) if self.soon is not None else or_(ServiceCase.id.in_(visits), own),
             )
         )
 
@@ -414,6 +463,7 @@ class PullResult:
     changes: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     last_mutation_id: int = 0
     rejections: list[dict[str, Any]] = field(default_factory=list)
+    progress: dict[str, int] | None = None  # a snapshot's: visits the phone holds, of the scope's
 
     @property
     def cursor(self) -> str:
@@ -531,12 +581,24 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
     """A full snapshot, or its next page when `cursor` carries a page position."""
     if cursor is not None and cursor.page is not None:
         base, (start, after), reset, issued = cursor.versions, cursor.page, False, cursor.issued_at
+        soon_start = datetime.fromtimestamp(cursor.soon, UTC) if cursor.soon is not None else today_start(user)
     else:
         base, start, after, reset, issued = versions, 0, None, True, int(time.time())
-    scope = Scope(user, list(versions), None)
-    queries = scope.upserts()
+        soon_start = today_start(user)
     budget = current_app.config["SYNC_PAGE_SIZE"]
     changes: dict[str, dict[str, list[Any]]] = {table: {"upsert": [], "delete": []} for table in TABLES}
+    scope = Scope(user, list(versions), None)
+    if reset:
+        soon = Scope(user, list(versions), None, soon=(soon_start, budget))
+        sent = _send_soon(soon, changes)
+        if sent:
+            start = TABLES.index("appointments")  # the user and the catalogs came with the days ahead
+            budget -= sent
+            everyone, ahead = scope.appointments, soon.appointments
+            if not isinstance(everyone, list) or not isinstance(ahead, list) or len(everyone) > len(ahead):
+                budget = 0  # the day alone, quickly: the history follows in the next pages
+    queries = scope.upserts()
+    page = Cursor(base, issued, stamp, soon=int(soon_start.timestamp()))
     for index in range(start, len(TABLES)):
         table = TABLES[index]
         if table == "users":
@@ -545,7 +607,8 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
             after = None
             continue
         if budget <= 0:
-            return _page(base, issued, stamp, changes, index, None, reset)
+            page.page = (index, None)
+            break
         stmt, schema = queries[table]
         key = stmt.selected_columns[0].table.c.id
         if after is not None:
@@ -554,24 +617,59 @@ def _snapshot(user: User, cursor: Cursor | None, versions: dict[int, int], stamp
         after = None
         if len(rows) > budget:
             rows = rows[:budget]
-            changes[table]["upsert"] = schema.dump(rows, many=True)
             last = rows[-1].id
-            return _page(base, issued, stamp, changes, index, str(last) if table in UUID_TABLES else last, reset)
-        changes[table]["upsert"] = schema.dump(rows, many=True)
+            page.page = (index, str(last) if table in UUID_TABLES else last)
+        changes[table]["upsert"] = _merge(changes[table]["upsert"], schema.dump(rows, many=True))
+        if page.page is not None:
+            break
         budget -= len(rows)
-    return PullResult(Cursor(base, issued, stamp), reset=reset, more=False, changes=_compact(changes))
+    return PullResult(
+        page,
+        reset=reset,
+        more=page.page is not None,
+        changes=_compact(changes),
+        progress=_progress(scope, soon_start, page.page),
+    )
 
 
-def _page(
-    base: dict[int, int],
-    issued: int,
-    stamp: str,
-    changes: dict[str, dict[str, list[Any]]],
-    index: int,
-    last: Any,
-    reset: bool,
-) -> PullResult:
-    return PullResult(Cursor(base, issued, stamp, (index, last)), reset=reset, more=True, changes=_compact(changes))
+def _send_soon(soon: Scope, changes: dict[str, dict[str, list[Any]]]) -> int:
+    """Put the days ahead, whole, into a snapshot's first page (with the user and the catalogs,
+    all the agenda and the visit screen need); how many rows. Nothing when no visit is that close."""
+    if not soon.appointments:
+        return 0
+    changes["users"]["upsert"] = [UserOut().dump(soon.user)]
+    sent = 1
+    for table, (stmt, schema) in soon.upserts().items():
+        rows = db.session.scalars(stmt).all()
+        changes[table]["upsert"] = schema.dump(rows, many=True)
+        sent += len(rows)
+    return sent
+
+
+def _merge(earlier: list[dict[str, Any]], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A page sends a row once, even when the days ahead already brought it."""
+    if not earlier:
+        return rows
+    again = {row["id"] for row in rows}
+    return [row for row in earlier if row["id"] not in again] + rows
+
+
+def _progress(scope: Scope, soon_start: datetime, page: tuple[int, Any] | None) -> dict[str, int]:
+    """How many of the scope's visits the phone holds once it applied this page (`page`: where
+    the next one starts; None: the snapshot is complete)."""
+    visits = TABLES.index("appointments")
+    if page is None or page[0] > visits:
+        sent: ColumnElement[bool] = literal(True)
+    elif page[0] == visits and page[1] is not None:
+        sent = or_(soon_visits(soon_start), Appointment.id <= page[1])
+    else:
+        sent = soon_visits(soon_start)
+    total, done = db.session.execute(
+        select(func.count(Appointment.id), func.coalesce(func.sum(case((sent, 1), else_=0)), 0)).where(
+            *scope.visit_terms()
+        )
+    ).one()
+    return {"visits_sent": min(int(done), int(total)), "visits_total": int(total)}
 
 
 def _compact(changes: dict[str, dict[str, list[Any]]]) -> dict[str, dict[str, list[Any]]]:

@@ -34,6 +34,11 @@ class RejectionOut(Strict):
     errors = fields.Dict(allow_none=True, metadata={"description": "Field messages, when validation failed"})
 
 
+class ProgressOut(Strict):
+    visits_sent = fields.Integer(metadata={"description": "Visits of the scope the phone holds after this page"})
+    visits_total = fields.Integer(metadata={"description": "The visits in the user's scope"})
+
+
 class PullOut(Strict):
     cursor = fields.String(metadata={"description": "Send it back on the next pull"})
     last_mutation_id = fields.Integer(metadata={"description": "Outbox entries up to this id are applied"})
@@ -45,3 +50,11 @@ class PullOut(Strict):
         metadata={"description": f"Per table ({', '.join(TABLES)}); tables without changes are left out"},
     )
     rejections = fields.List(fields.Nested(RejectionOut), metadata={"description": "Shown once"})
+    progress = fields.Nested(
+        ProgressOut,
+        allow_none=True,
+        metadata={
+            "description": "A snapshot's pages only (null on a delta): how far the first sync is, "
+            "for the phone to show (the days ahead come first)"
+        },
+    )

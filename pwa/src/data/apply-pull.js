@@ -5,11 +5,14 @@
 // - an outbox entry leaves only when a pull answers last_mutation_id >= its id, and only after
 //   the last page of the answer, when every row it brings has arrived;
 // - rejections are kept as they arrive, by mutation id, in the same transaction as the new
-//   cursor: the server sends one again until a pull comes with a cursor that followed it.
+//   cursor: the server sends one again until a pull comes with a cursor that followed it;
+// - while a snapshot is paged, meta `first_sync` holds its progress ({visits_sent, visits_total})
+//   for the agenda to show; the last page removes it.
 import { getMeta, RECORD_TABLES, setMeta } from './db.js'
 import { applyLocal } from './mutations.js'
 
 const ALL_TABLES = ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES]
+export const FIRST_SYNC = 'first_sync'
 
 /** Undo local changes on the records: rows return to the server's version, phone-made rows go. */
 async function restoreServerRows(db) {
@@ -63,6 +66,8 @@ export async function applyPull(db, answer) {
     }
     await setMeta(db, 'cursor', answer.cursor)
     await setMeta(db, 'paging', Boolean(answer.more))
+    if (answer.progress && answer.more) await setMeta(db, FIRST_SYNC, answer.progress)
+    else if (!answer.more) await db.meta.delete(FIRST_SYNC)
     await keepRejections(db, answer.rejections || [])
     if (!answer.more) {
       await confirm(db, answer.last_mutation_id)

@@ -1,0 +1,57 @@
+"""gzip for the API's JSON answers, and only for them (server.common.compress)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from typing import Any
+
+from flask import Flask
+
+from tests.conftest import login, make_case, make_customer
+from tests.test_attachments import jpeg, upload_ok, uploads  # noqa: F401  (the fixture keeps files in tmp)
+
+PULL = {"protocol": 1, "schema_version": 1, "cursor": None}
+
+
+def test_a_pull_comes_back_gzipped_and_decodes_to_the_same_json(app: Flask, scheduler, technician, store):
+    """Accept-Encoding: gzip → Content-Encoding: gzip, smaller, and the same answer once decoded."""
+    for n in range(5):
+        make_case(scheduler, make_customer(store, name=f"Cliente {n}"), assignee_id=technician.id)
+    phone = login(app, technician)
+    body = {**PULL, "client_id": str(uuid.uuid4())}
+    plain = phone.post("/api/sync/pull", json=body)
+    packed = phone.post("/api/sync/pull", json=body, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert int(packed.headers["Content-Length"]) < len(plain.data) / 3
+    decoded: dict[str, Any] = json.loads(gzip.decompress(packed.data))
+    expected = plain.json
+    for answer in (decoded, expected):
+        answer.pop("cursor")  # holds the second it was issued at
+    assert decoded == expected and decoded["changes"]["cases"]["upsert"]
+
+
+def test_small_answers_and_clients_that_refuse_gzip_get_plain_json(app: Flask, technician):
+    me = login(app, technician)
+    small = me.get("/api/auth/me", headers={"Accept-Encoding": "gzip"})
+    assert small.status_code == 200 and "Content-Encoding" not in small.headers
+    body = {**PULL, "client_id": str(uuid.uuid4())}
+    refused = me.post("/api/sync/pull", json=body, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert refused.status_code == 200 and "Content-Encoding" not in refused.headers
+    assert len(refused.data) > 1024 and refused.json["reset"] is True  # big enough to be worth it
+
+
+def test_files_and_conditional_answers_are_sent_as_they_are(app: Flask, as_technician):
+    """A photo keeps its bytes, its ETag and its 304: gzip is for JSON only."""
+    photo = upload_ok(as_technician, jpeg())
+    served = as_technician.get(f"/api/attachments/{photo['id']}", headers={"Accept-Encoding": "gzip"})
+    assert served.status_code == 200 and "Content-Encoding" not in served.headers
+    assert served.data[:2] == b"\xff\xd8"  # JPEG
+    again = as_technician.get(
+        f"/api/attachments/{photo['id']}", headers={"Accept-Encoding": "gzip", "If-None-Match": served.headers["ETag"]}
+    )
+    assert again.status_code == 304
