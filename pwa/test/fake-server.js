@@ -37,6 +37,10 @@ export function createFakeServer() {
       const row = server.rows.appointments.get(args.appointment_id).row
       server.put('appointments', { ...row, status: 'done', checked_out_at: args.at })
     },
+    'appointment.notes.v1': (args) => {
+      const row = server.rows.appointments.get(args.appointment_id).row
+      server.put('appointments', { ...row, notes: args.notes })
+    },
     'occurrence.create.v1': (args) => {
       const { items = [], attachment_ids = [], ...fields } = args
       for (const id of attachment_ids) if (!server.uploads.has(id)) throw new Error('Anexo não encontrado')
