@@ -26,6 +26,9 @@ export function entryState(entry) {
   return entry.answered ? SENT : WAITING
 }
 
+/** Worth offering Editar/Descartar (the server is still asked before a numbered entry changes). */
+export const isEditable = (entry) => entryState(entry) === WAITING
+
 /** Shown in Pendências (and thrown) when the choice cannot be honoured. */
 export class OutboxError extends Error {}
 

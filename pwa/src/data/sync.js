@@ -306,7 +306,7 @@ export function createSync({
       set({ status: 'idle', needsLogin: false })
       return sync()
     },
-    /** The browser's online/offline events. Back online: a fresh start, at once. */
+    /** The browser's online/offline events. Back online: a fresh backoff (the caller syncs at once). */
     setOffline(offline) {
       if (offline) {
         if (!state.syncing && !state.needsLogin) set({ status: 'offline', offline: true })
@@ -315,8 +315,8 @@ export function createSync({
       }
       failures = 0
       networkFailures = 0
-      set({ offline: false, status: state.needsLogin ? 'needsLogin' : 'idle', retryAt: null })
-      if (!state.needsLogin) sync()
+      timers.clearTimeout(retry)
+      set({ offline: false, status: state.needsLogin ? 'needsLogin' : state.syncing ? 'syncing' : 'idle', retryAt: null })
     },
   }
 }
