@@ -187,17 +187,22 @@ def test_pendencias_shows_sent_awaiting_confirmation_and_photo_progress(
         {"offline": False, "latency": 50, "downloadThroughput": -1, "uploadThroughput": 30_000},
     )
     faults = Faults(page)
-    faults.busy("/api/sync/pull")  # the push is answered, the pull that would confirm it is not
+    # The push is answered, the pull that would confirm it is not (and is not retried during the test).
+    faults.busy("/api/sync/pull", retry_after=600)
     phone.set_offline(False)
     expect(page.get_by_test_id("sync-activity")).to_contain_text(re.compile(r"\d de 3 fotos enviadas"))
-    expect(occurrence.get_by_test_id("photo-state")).to_contain_text(re.compile(r"de 2 fotos enviadas · \d+%"))
+    expect(occurrence.get_by_test_id("photo-state")).to_contain_text(re.compile(r"de 2 fotos enviadas · [1-9]\d*%"))
     screenshot(page, "pendencias-enviando-fotos")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
 
     entries = page.get_by_test_id("pending")
     for n in range(2):
         expect(entries.nth(n).get_by_test_id("entry-state")).to_have_text("enviado, aguardando confirmação")
         expect(entries.nth(n).get_by_role("button", name="Descartar")).to_have_count(0)
+        expect(entries.nth(n)).to_contain_text("O servidor já recebeu")
     expect(occurrence.get_by_test_id("photo-state")).to_have_text("2 de 2 fotos enviadas")
     check_screen(page, "pendencias-enviado-aguardando-confirmacao")
     filed = [o for o in occurrences_of(office, visit["case_id"]) if o["supplier_order_number"] == SUPPLIER_ORDER]

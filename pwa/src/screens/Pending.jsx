@@ -174,6 +174,7 @@ export function Pending({ timeZone }) {
                   <span data-testid="entry-state">{sent ? 'enviado, aguardando confirmação' : 'aguardando envio'}</span>
                 </span>
                 <PhotoState photos={e.photos} uploading={uploading} />
+                {sent && <span class="muted small">O servidor já recebeu; sai desta lista quando a sincronização confirmar.</span>}
                 {problems[e.seq] && (
                   <p class="notice notice-error" role="alert">
                     {problems[e.seq]}
