@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 
 from .harness import Office, Phone, Workspace
-from .network import Network
+from .network import DROP_AFTER_SERVER, Network
 from .technician import REPORT, SUPPLIER_ORDER, check_screen, file_occurrence, log_in, occurrences_of, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,16 @@ WATCH_SYNC_BAR = """() => {
   new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true })
   note()
 }"""
+
+
+# The same from the page's first script on, so what a screen shows while it mounts is recorded too.
+WATCH_FROM_START = """
+window.__syncTexts = []
+new MutationObserver(() => {
+  const bar = document.querySelector('.syncbar')
+  if (bar) window.__syncTexts.push(bar.textContent)
+}).observe(document, { subtree: true, childList: true, characterData: true })
+"""
 
 
 def bar_texts(page: Page) -> list[str]:
@@ -67,6 +77,20 @@ class Faults:
             )
 
         self.page.context.route(f"**{path}", handle)
+
+    def hold_pushes(self) -> None:
+        """Drop every push that carries mutations before it reaches the server; let empty ones
+        (the question Pendências asks before changing a numbered entry) through."""
+
+        def handle(route: Route) -> None:
+            body = json.loads(route.request.post_data or "{}")
+            if body.get("mutations"):
+                self.aborted.append(",".join(str(m["id"]) for m in body["mutations"]))
+                route.abort("connectionreset")
+            else:
+                route.fallback()
+
+        self.page.context.route("**/api/sync/push", handle)
 
     def heal(self, path: str) -> None:
         self.page.context.unroute(f"**{path}")
@@ -149,6 +173,13 @@ def test_work_done_offline_is_waiting_and_editable_and_the_server_gets_the_edit_
     expect(occurrence.get_by_test_id("photo-state")).to_have_text("0 de 2 fotos enviadas")
     check_screen(page, "pendencias-aguardando-envio")
 
+    # Opening the app with work pending never flashes "Tudo enviado" before the outbox is read.
+    page.context.add_init_script(WATCH_FROM_START)
+    page.reload()
+    expect(page.get_by_test_id("pending-count")).to_have_text("2 pendentes")
+    texts = bar_texts(page)
+    assert texts and not any("Tudo enviado" in t for t in texts), texts
+
     edited = REPORT + " Cliente pediu retorno à tarde."
     occurrence.get_by_role("link", name="Editar").click()
     expect(page.get_by_label("Relato")).to_have_value(REPORT)
@@ -212,3 +243,49 @@ def test_pendencias_shows_sent_awaiting_confirmation_and_photo_progress(
     page.get_by_test_id("sync-activity").get_by_role("button", name="Tentar agora").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("Tudo enviado")
     expect(entries).to_have_count(0)
+
+
+def test_a_numbered_entry_is_discarded_only_after_the_server_says_it_has_not_applied_it(
+    office: Office, phone: Phone, network: Network, workspace: Workspace
+) -> None:
+    visit = office.visits_today()[0]
+    page = phone.launch()
+    log_in(page)
+    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    faults = Faults(page)
+    # The check-in's push is applied by the server, but its answer is lost; every later push
+    # with mutations is dropped before it reaches the server.
+    network.fail("POST", "/api/sync/push", DROP_AFTER_SERVER)
+    pushes = network.count(PUSH)
+    page.get_by_role("button", name="Iniciar visita (check-in)").click()
+    assert network.wait_for_count(page, PUSH, pushes + 1) == pushes + 1
+    faults.hold_pushes()
+    file_occurrence(page, workspace.photos)
+    page.get_by_role("link", name="Pendências").first.click()
+    expect(page.get_by_test_id("pending")).to_have_count(3)
+    # The engine numbers the occurrence (2) and the signature (3) at its next attempt, by itself.
+    waited = 0
+    while not any(a.split(",")[-1] == "3" for a in faults.aborted) and waited < 150:
+        page.wait_for_timeout(100)  # route handlers run only while Playwright waits
+        waited += 1
+    assert "1,2,3" in faults.aborted, faults.aborted
+
+    check_in = pending_entry(page, "Check-in")
+    expect(check_in.get_by_test_id("entry-state")).to_have_text("aguardando envio")  # the phone never heard
+    check_in.get_by_role("button", name="Descartar").click()
+    expect(check_in.get_by_role("alert")).to_contain_text("Já chegou ao escritório")
+    expect(check_in.get_by_test_id("entry-state")).to_have_text("enviado, aguardando confirmação")
+
+    signature = pending_entry(page, "Assinatura do cliente")
+    signature.get_by_role("button", name="Descartar").click()
+    expect(page.get_by_test_id("pending")).to_have_count(2)
+
+    faults.heal("/api/sync/push")
+    page.get_by_test_id("sync-activity").get_by_role("button", name="Tentar agora").click()
+    expect(page.get_by_test_id("pending-count")).to_have_text("Tudo enviado")
+    expect(page.get_by_test_id("rejected-count")).to_have_count(0)  # no gap, nothing refused
+    assert office.get(f"/api/appointments/{visit['id']}")["status"] == "in_progress"
+    filed = [o for o in occurrences_of(office, visit["case_id"]) if o["supplier_order_number"] == SUPPLIER_ORDER]
+    assert len(filed) == 1
+    kinds = sorted(a["kind"] for a in filed[0]["attachments"])
+    assert kinds == ["photo", "photo"]  # the discarded signature never arrived
