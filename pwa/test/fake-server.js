@@ -74,8 +74,11 @@ export function createFakeServer() {
         }
       }
       server.last = m.id
+      // rejectWhen may answer {message, retryable} as the real server's rejections do.
+      const extra = message && typeof message === 'object' ? { retryable: message.retryable } : {}
+      if (message && typeof message === 'object') message = message.message
       if (message) {
-        server.pendingRejections.push({ mutation_id: m.id, name: m.name, args: m.args, code: 'validation', message, errors: null })
+        server.pendingRejections.push({ mutation_id: m.id, name: m.name, args: m.args, code: 'validation', message, errors: null, ...extra })
         results.push({ id: m.id, status: 'rejected', code: 'validation', message })
       } else {
         server.applied.push(m.id)

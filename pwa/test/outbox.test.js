@@ -3,7 +3,7 @@
 // said it has not applied it — discarding renumbers what follows, so no gap ever reaches it.
 import { describe, expect, it } from 'vitest'
 import { record } from '../src/data/mutations.js'
-import { discardPending, editPending, entryState, SENT, WAITING } from '../src/data/outbox.js'
+import { canResend, discardPending, editPending, entryState, SENT, WAITING } from '../src/data/outbox.js'
 import { checkIn, dropNext, phone } from './helpers.js'
 
 const PUSH = '/api/sync/push'
@@ -136,5 +136,29 @@ describe('changing a numbered entry', () => {
     dropNext(t.server, PUSH) // the question (an empty push) fails too
     await expect(editPending(t.db, a.seq, { appointment_id: 7, notes: 'x' }, t.deps)).rejects.toThrow(/não dá para saber/)
     expect((await t.db.outbox.get(a.seq)).args.notes).toBe('talvez')
+  })
+})
+
+describe('refusals', () => {
+  it('offers a resend unless the server says a resend cannot change the outcome', async () => {
+    const t = await phone()
+    t.server.rejectWhen = () => 'Não é possível mudar o compromisso de Em andamento para Em andamento.'
+    await record(t.db, ...checkIn())
+    await t.engine.sync()
+    const [rejection] = await t.db.rejections.toArray()
+    expect(rejection.retryable).toBeUndefined() // an older server: treated as retryable
+    expect(canResend(rejection)).toBe(true)
+    expect(canResend({ ...rejection, retryable: true })).toBe(true)
+  })
+
+  it('keeps retryable: false from the server, and then offers no resend', async () => {
+    const t = await phone()
+    t.server.rejectWhen = () => ({ message: 'Check-in já feito em outro aparelho.', retryable: false })
+    await record(t.db, ...checkIn())
+    await t.engine.sync()
+    const [rejection] = await t.db.rejections.toArray()
+    expect(rejection.message).toBe('Check-in já feito em outro aparelho.')
+    expect(rejection.retryable).toBe(false)
+    expect(canResend(rejection)).toBe(false)
   })
 })

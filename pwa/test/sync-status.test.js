@@ -50,6 +50,8 @@ describe('retries', () => {
     t.server.calls.length = 0
     await t.engine.sync()
     expect(t.engine.state().status).toBe('offline')
+    expect(t.engine.state().retryAt).toBeNull() // no countdown: it waits for the `online` event
+    expect(t.clock.due()).toEqual([])
     expect(t.server.calls).toEqual([]) // nothing attempted while the browser is offline…
     expect((await t.db.outbox.toArray())[0].mutation_id).toBeNull() // …so nothing is numbered
   })

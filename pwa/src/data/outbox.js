@@ -102,6 +102,9 @@ export function discardPending(db, seq, deps) {
   )
 }
 
+/** A refusal a resend could change; `retryable: false` (e.g. already checked in) is information only. */
+export const canResend = (rejection) => rejection.retryable !== false
+
 /** Send a refused mutation again (its arguments possibly corrected) as a new outbox entry. */
 export async function resendRejection(db, mutationId, args) {
   return db.transaction('rw', TABLES, async () => {

@@ -253,7 +253,9 @@ export function createSync({
   async function run() {
     if (state.needsLogin) return
     if (!isOnline()) {
-      set({ status: 'offline', offline: true, syncing: false })
+      // Nothing is tried until the browser's `online` event: no countdown to show either.
+      timers.clearTimeout(retry)
+      set({ status: 'offline', offline: true, syncing: false, retryAt: null })
       return
     }
     timers.clearTimeout(retry)
@@ -309,8 +311,9 @@ export function createSync({
     /** The browser's online/offline events. Back online: a fresh backoff (the caller syncs at once). */
     setOffline(offline) {
       if (offline) {
-        if (!state.syncing && !state.needsLogin) set({ status: 'offline', offline: true })
-        else set({ offline: true })
+        timers.clearTimeout(retry)
+        if (!state.syncing && !state.needsLogin) set({ status: 'offline', offline: true, retryAt: null })
+        else set({ offline: true, retryAt: null })
         return
       }
       failures = 0

@@ -4,7 +4,7 @@
 // then "enviado, aguardando confirmação"; its photos say how many reached the server.
 import { useState } from 'preact/hooks'
 import { photoProgress, useSyncState } from '../components/SyncBar.jsx'
-import { discardPending, discardRejection, entryState, resendRejection, SENT } from '../data/outbox.js'
+import { canResend, discardPending, discardRejection, entryState, resendRejection, SENT } from '../data/outbox.js'
 import { db, sync } from '../data/session.js'
 import { formatDateTime } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
@@ -71,7 +71,7 @@ const ask = (text) => window.confirm(text)
 
 function Rejection({ r }) {
   // A refusal a resend cannot change (the visit was already started elsewhere): information only.
-  const resolved = r.retryable === false
+  const resolved = !canResend(r)
   return (
     <li class="card pending-item" data-testid="rejection" data-retryable={String(!resolved)}>
       <strong>{title(r)}</strong>
