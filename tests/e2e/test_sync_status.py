@@ -235,12 +235,13 @@ def test_pendencias_shows_sent_awaiting_confirmation_and_photo_progress(
         expect(entries.nth(n).get_by_role("button", name="Descartar")).to_have_count(0)
         expect(entries.nth(n)).to_contain_text("O servidor já recebeu")
     expect(occurrence.get_by_test_id("photo-state")).to_have_text("2 de 2 fotos enviadas")
+    expect(page.get_by_test_id("sync-activity")).to_contain_text("Tentando de novo em")  # the pull refused
     check_screen(page, "pendencias-enviado-aguardando-confirmacao")
     filed = [o for o in occurrences_of(office, visit["case_id"]) if o["supplier_order_number"] == SUPPLIER_ORDER]
     assert len(filed) == 1  # it is on the server; the phone only waits for the pull to confirm
 
     faults.heal("/api/sync/pull")
-    page.get_by_test_id("sync-activity").get_by_role("button", name="Tentar agora").click()
+    page.get_by_test_id("sync-button").click()  # waits while a sync runs, then syncs once more
     expect(page.get_by_test_id("pending-count")).to_have_text("Tudo enviado")
     expect(entries).to_have_count(0)
 
@@ -289,3 +290,38 @@ def test_a_numbered_entry_is_discarded_only_after_the_server_says_it_has_not_app
     assert len(filed) == 1
     kinds = sorted(a["kind"] for a in filed[0]["attachments"])
     assert kinds == ["photo", "photo"]  # the discarded signature never arrived
+
+
+def test_a_refusal_a_resend_cannot_fix_is_information_with_entendi(office: Office, phone: Phone) -> None:
+    """The server marks such refusals `retryable: false` (issue 14, item 5). Until every server
+    sends it, the route adds it to the real server's rejection here; the screen's rule is the same."""
+    visit = office.visits_today()[0]
+    page = phone.launch()
+    log_in(page)
+
+    def not_retryable(route: Route) -> None:
+        response = route.fetch()
+        body = response.json()
+        for rejection in body.get("rejections", []):
+            rejection["retryable"] = False
+        route.fulfill(response=response, json=body)
+
+    page.context.route("**/api/sync/pull", not_retryable)
+    phone.set_offline(True)
+    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page.get_by_role("button", name="Iniciar visita (check-in)").click()
+    office.post(f"/api/appointments/{visit['id']}/cancel", {"reason": "Cliente viajou"})
+    phone.set_offline(False)
+    expect(page.get_by_test_id("rejected-count")).to_have_text("1 recusada")
+
+    page.get_by_role("link", name="Pendências").first.click()
+    refusal = page.get_by_test_id("rejection")
+    expect(refusal).to_have_count(1)
+    expect(refusal.locator(".notice-info")).to_contain_text("Nada a reenviar")
+    expect(refusal.get_by_role("button", name="Reenviar")).to_have_count(0)
+    expect(refusal.get_by_role("button", name="Descartar")).to_have_count(0)
+    check_screen(page, "pendencias-recusada-informacao")
+    refusal.get_by_role("button", name="Entendi").click()
+    expect(refusal).to_have_count(0)
+    expect(page.get_by_test_id("rejected-count")).to_have_count(0)
+    assert office.get(f"/api/appointments/{visit['id']}")["status"] == "cancelled"
