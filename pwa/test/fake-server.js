@@ -37,6 +37,10 @@ export function createFakeServer() {
       const row = server.rows.appointments.get(args.appointment_id).row
       server.put('appointments', { ...row, status: 'done', checked_out_at: args.at })
     },
+    'appointment.notes.v1': (args) => {
+      const row = server.rows.appointments.get(args.appointment_id).row
+      server.put('appointments', { ...row, notes: args.notes })
+    },
     'occurrence.create.v1': (args) => {
       const { items = [], attachment_ids = [], ...fields } = args
       for (const id of attachment_ids) if (!server.uploads.has(id)) throw new Error('Anexo não encontrado')
@@ -70,8 +74,11 @@ export function createFakeServer() {
         }
       }
       server.last = m.id
+      // rejectWhen may answer {message, retryable} as the real server's rejections do.
+      const extra = message && typeof message === 'object' ? { retryable: message.retryable } : {}
+      if (message && typeof message === 'object') message = message.message
       if (message) {
-        server.pendingRejections.push({ mutation_id: m.id, name: m.name, args: m.args, code: 'validation', message, errors: null })
+        server.pendingRejections.push({ mutation_id: m.id, name: m.name, args: m.args, code: 'validation', message, errors: null, ...extra })
         results.push({ id: m.id, status: 'rejected', code: 'validation', message })
       } else {
         server.applied.push(m.id)

@@ -80,7 +80,8 @@ describe('outbox', () => {
     await t.engine.sync()
     expect(t.server.applied).toEqual([1]) // the push landed…
     expect(await t.db.outbox.count()).toBe(1) // …but nothing is dropped before a pull says so
-    expect(t.engine.state().offline).toBe(true)
+    expect(t.engine.state().status).toBe('retrying') // one dropped request is not "offline"
+    expect(t.engine.state().offline).toBe(false)
 
     await t.engine.sync() // pushes id 1 again: the server skips it as a duplicate
     expect(t.server.applied).toEqual([1])
@@ -161,7 +162,7 @@ describe('rejections', () => {
     expect(await t.db.rejections.count()).toBe(0)
   })
 
-  it('edits or discards only entries never pushed', async () => {
+  it('edits or discards entries never pushed; without the server, a numbered one stays as it is', async () => {
     const occ = occurrence()
     const entry = await record(t.db, 'occurrence.create.v1', occ)
     await editPending(t.db, entry.seq, { ...occ, report: 'novo texto' })
@@ -172,7 +173,8 @@ describe('rejections', () => {
     const sent = await record(t.db, 'appointment.check_in.v1', { appointment_id: 7, at: 'x' })
     t.server.script.push({ match: (p) => p === '/api/sync/pull', respond: () => Promise.reject(new TypeError('offline')) })
     await t.engine.sync()
-    await expect(discardPending(t.db, sent.seq)).rejects.toThrow(/já foi enviada/)
+    await expect(discardPending(t.db, sent.seq)).rejects.toThrow(/Já chegou ao escritório/) // answered
+    expect(await t.db.outbox.count()).toBe(1)
   })
 })
 

@@ -1,6 +1,7 @@
 // The HTTP side: JSON requests with the session cookie and the CSRF token, errors as ApiError
 // carrying the server's problem+json (pt-BR `detail`). Kept free of UI so tests can hand it a fake
-// fetch.
+// fetch. An upload that wants progress goes through XMLHttpRequest (fetch reports none), with the
+// same headers, errors and CSRF retry as every other request.
 
 export class ApiError extends Error {
   constructor(status, problem = {}) {
@@ -13,8 +14,34 @@ export class ApiError extends Error {
 /** No answer at all (offline, DNS, connection dropped): the request may or may not have landed. */
 export class NetworkError extends Error {}
 
-export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
-  async function send(method, path, { json, body, headers = {} } = {}) {
+/** fetch's contract over XMLHttpRequest, plus upload progress: onProgress(bytesSent). */
+function xhrFetch(XHR, path, init, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XHR()
+    xhr.open(init.method, path)
+    xhr.withCredentials = true
+    xhr.responseType = 'blob'
+    for (const [name, value] of Object.entries(init.headers)) xhr.setRequestHeader(name, value)
+    xhr.upload.onprogress = (event) => onProgress(event.loaded)
+    xhr.onload = () => {
+      const headers = new Headers()
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(':')
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim())
+      }
+      const empty = xhr.status === 204 || xhr.status === 205
+      resolve(new Response(empty ? null : xhr.response, { status: xhr.status, headers }))
+    }
+    xhr.onerror = () => reject(new TypeError('Network request failed'))
+    xhr.onabort = xhr.onerror
+    xhr.ontimeout = xhr.onerror
+    xhr.send(init.body)
+  })
+}
+
+export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttpRequest }) {
+  fetch = fetch || globalThis.fetch.bind(globalThis)
+  async function send(method, path, { json, body, headers = {}, onProgress } = {}) {
     const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } }
     if (json !== undefined) {
       init.body = JSON.stringify(json)
@@ -26,7 +53,7 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
     }
     let response
     try {
-      response = await fetch(path, init)
+      response = onProgress && XHR ? await xhrFetch(XHR, path, init, onProgress) : await fetch(path, init)
     } catch (error) {
       throw new NetworkError(error.message)
     }
@@ -38,7 +65,7 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
       // a proxy's HTML error page: the status says enough
     }
     const error = new ApiError(response.status, problem)
-    error.retryAfter = Number(response.headers.get('Retry-After')) || null
+    error.retryAfter = response.headers.get('Retry-After') // seconds or an HTTP date (sync.js reads it)
     throw error
   }
 
@@ -61,7 +88,7 @@ export function createApi({ fetch = globalThis.fetch.bind(globalThis), csrf }) {
     get: (path) => request('GET', path),
     post: (path, json) => request('POST', path, { json }),
     patch: (path, json) => request('PATCH', path, { json }),
-    put: (path, body, headers) => request('PUT', path, { body, headers }),
+    put: (path, body, headers, { onProgress } = {}) => request('PUT', path, { body, headers, onProgress }),
     del: (path, json) => request('DELETE', path, { json }),
   }
 }

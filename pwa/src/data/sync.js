@@ -7,8 +7,21 @@
 //   what brings the resulting rows, so the screen never flickers back to the old state. How a
 //   pull is applied on top of local work: apply-pull.js.
 // - Photos are uploaded before the push that carries the mutation referencing them.
-// - 401 stops and keeps everything (needsLogin); 503 and network failures retry later.
+// - An entry is `answered` once a push containing it came back with last_mutation_id >= its id:
+//   only then does Pendências say "enviado"; before, it is "aguardando envio" (outbox.js).
+// - 401 stops and keeps everything (needsLogin). A network error, 5xx or 503 retries by itself
+//   with exponential backoff and jitter, honouring Retry-After; success resets the backoff.
+// - While the browser says it is offline, nothing is attempted (so offline work is never numbered).
 // - One tab syncs at a time (Web Locks); a request made during a sync runs once more after it.
+//
+// The status the screens show, one of (state().status):
+//   idle        nothing to do, or the last sync succeeded
+//   syncing     a sync is running (`photos` tells the upload progress while photos go)
+//   retrying    the last attempt failed (network or server); a retry is set for `retryAt`
+//   offline     the browser says so, or a request failed at the network level and its retry too
+//               (a retry stays set while the browser claims to be online)
+//   needsLogin  the session is gone; nothing is tried until the technician logs in again
+//   error       the server refused the sync itself (a gap in the numbering): `error`, retried slowly
 import { applyPull } from './apply-pull.js'
 import { getMeta, setMeta } from './db.js'
 import { ApiError, NetworkError } from './api.js'
@@ -40,14 +53,16 @@ async function numberOutbox(db) {
 }
 
 /** PUT the blob; a refusal (bad image, same id with other bytes) is left for the push to reject. */
-async function upload(db, api, blob) {
+async function upload(db, api, blob, onProgress) {
   const params = new URLSearchParams({ kind: blob.kind })
   if (blob.store_id) params.set('store_id', String(blob.store_id))
   try {
-    await api.put(`/api/attachments/${blob.id}?${params}`, blob.data, {
-      'Content-Type': blob.type || 'application/octet-stream',
-      'X-Content-SHA256': blob.sha256,
-    })
+    await api.put(
+      `/api/attachments/${blob.id}?${params}`,
+      blob.data,
+      { 'Content-Type': blob.type || 'application/octet-stream', 'X-Content-SHA256': blob.sha256 },
+      { onProgress },
+    )
     await db.blobs.update(blob.id, { uploaded: true, error: null })
   } catch (error) {
     if (error instanceof ApiError && [409, 413, 415, 422].includes(error.status)) {
@@ -56,28 +71,57 @@ async function upload(db, api, blob) {
   }
 }
 
-async function push(db, api) {
-  await numberOutbox(db)
-  const entries = await db.outbox.orderBy('seq').limit(BATCH).toArray()
-  if (!entries.length) return
+/** The body of a push: also used empty, to learn the server's last_mutation_id (outbox.js). */
+export async function pushBody(db, mutations) {
+  return { protocol: PROTOCOL, schema_version: SCHEMA_VERSION, client_id: await clientId(db), mutations }
+}
+
+/** Remember the server's last_mutation_id and mark the entries it covers as answered. */
+export async function noteServerLast(db, last) {
+  await db.transaction('rw', db.outbox, db.meta, async () => {
+    await setMeta(db, 'server_last_mutation_id', last)
+    await db.outbox.where('mutation_id').belowOrEqual(last).modify({ answered: true })
+  })
+}
+
+async function uploadPhotos(db, api, entries, progress) {
+  const waiting = []
   for (const entry of entries) {
     for (const id of entry.blob_ids || []) {
       const blob = await db.blobs.get(id)
-      if (blob && !blob.uploaded) await upload(db, api, blob)
+      if (blob && !blob.uploaded) waiting.push(blob)
     }
   }
-  const result = await api.post('/api/sync/push', {
-    protocol: PROTOCOL,
-    schema_version: SCHEMA_VERSION,
-    client_id: await clientId(db),
-    mutations: entries.map((e) => ({ id: e.mutation_id, name: e.name, args: e.args, client_time: e.client_time })),
-  })
+  if (!waiting.length) return
+  let done = 0
+  const report = (current, loaded = 0) =>
+    progress({ done, total: waiting.length, current: current?.id ?? null, loaded, size: current?.data?.size ?? current?.data?.byteLength ?? 0 })
+  for (const blob of waiting) {
+    report(blob)
+    await upload(db, api, blob, (loaded) => report(blob, loaded))
+    done += 1
+  }
+  report(null)
+}
+
+async function push(db, api, progress) {
+  await numberOutbox(db)
+  const entries = await db.outbox.orderBy('seq').limit(BATCH).toArray()
+  if (!entries.length) return
+  try {
+    await uploadPhotos(db, api, entries, progress)
+  } finally {
+    progress(null)
+  }
+  const body = entries.map((e) => ({ id: e.mutation_id, name: e.name, args: e.args, client_time: e.client_time }))
+  const result = await api.post('/api/sync/push', await pushBody(db, body))
+  await noteServerLast(db, result.last_mutation_id)
   if (result.stopped_at_gap) {
     // The server is missing an earlier id: this phone's numbering and the server's disagree.
     // Nothing is dropped; the message shows in the sync bar for support to look at.
     throw new Error(`Sincronização interrompida: o servidor esperava a ação ${result.stopped_at_gap.expected}.`)
   }
-  if (entries.length === BATCH) await push(db, api)
+  if (entries.length === BATCH) await push(db, api, progress)
 }
 
 async function pull(db, api) {
@@ -89,7 +133,10 @@ async function pull(db, api) {
       cursor: await getMeta(db, 'cursor'),
     })
     await applyPull(db, answer)
-    if (!answer.more) return
+    if (!answer.more) {
+      await setMeta(db, 'server_last_mutation_id', answer.last_mutation_id)
+      return
+    }
   }
 }
 
@@ -105,13 +152,52 @@ function processLocks() {
   }
 }
 
-export function createSync({ db, api, locks = globalThis.navigator?.locks || processLocks(), timers = globalThis }) {
+// Backoff: the first retry 2–4 s after a failure, then doubling, never more than a minute apart.
+const FIRST_RETRY_S = 2
+const MAX_RETRY_S = 60
+
+/** Seconds to wait before attempt n+1 after n failures in a row: exponential, with jitter. */
+export function backoff(failures, random = Math.random) {
+  const base = Math.min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** (failures - 1))
+  return Math.min(MAX_RETRY_S, base * (1 + random()))
+}
+
+/** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterSeconds(value, now = Date.now()) {
+  if (value == null || value === '') return null
+  if (/^\d+$/.test(String(value).trim())) return Number(value)
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? null : Math.max(0, (at - now) / 1000)
+}
+
+const browserOnline = () => globalThis.navigator?.onLine !== false
+
+export function createSync({
+  db,
+  api,
+  locks = globalThis.navigator?.locks || processLocks(),
+  timers = globalThis,
+  isOnline = browserOnline,
+  random = Math.random,
+}) {
   const listeners = new Set()
-  const state = { syncing: false, needsLogin: false, offline: false, error: null, retryAt: null }
+  const state = {
+    status: 'idle',
+    syncing: false,
+    needsLogin: false,
+    offline: !isOnline(),
+    error: null,
+    reason: null, // 'network' | 'server' | 'refused' while retrying
+    retryAt: null,
+    photos: null, // {done, total, current, loaded, size} while photos upload
+  }
+  if (state.offline) state.status = 'offline'
   let running = null
   let again = false
   let debounce = null
   let retry = null
+  let failures = 0
+  let networkFailures = 0
 
   function set(changes) {
     Object.assign(state, changes)
@@ -124,7 +210,7 @@ export function createSync({ db, api, locks = globalThis.navigator?.locks || pro
       // rescheduled) from the phone: pull anyway, then report the push's failure.
       let pushError = null
       try {
-        await push(db, api)
+        await push(db, api, (photos) => set({ photos }))
       } catch (error) {
         if (!(error instanceof ApiError) || error.status === 401) throw error
         pushError = error
@@ -134,26 +220,60 @@ export function createSync({ db, api, locks = globalThis.navigator?.locks || pro
     })
   }
 
+  function scheduleRetry(seconds) {
+    timers.clearTimeout(retry)
+    retry = timers.setTimeout(() => {
+      retry = null
+      return sync() // returned for tests that await the timer
+    }, seconds * 1000)
+    return Date.now() + seconds * 1000
+  }
+
+  function failed(error) {
+    failures += 1
+    if (error instanceof NetworkError) {
+      networkFailures += 1
+      // One dropped request says little about the signal; a failed retry says more.
+      const offline = networkFailures >= 2 || !isOnline()
+      const retryAt = scheduleRetry(backoff(failures, random))
+      set({ status: offline ? 'offline' : 'retrying', offline, reason: 'network', retryAt, error: null })
+      return
+    }
+    networkFailures = 0
+    if (error instanceof ApiError && error.status >= 500) {
+      // Not before the server's Retry-After, and not sooner than the backoff either.
+      const seconds = Math.max(backoff(failures, random), retryAfterSeconds(error.retryAfter) ?? 0)
+      set({ status: 'retrying', offline: false, reason: 'server', retryAt: scheduleRetry(seconds), error: error.message })
+      return
+    }
+    // Refused as a whole (a gap in the numbering, a 4xx): support should look; retry slowly.
+    set({ status: 'error', offline: false, reason: 'refused', retryAt: scheduleRetry(MAX_RETRY_S), error: error.message })
+  }
+
   async function run() {
     if (state.needsLogin) return
-    set({ syncing: true, error: null })
+    if (!isOnline()) {
+      // Nothing is tried until the browser's `online` event: no countdown to show either.
+      timers.clearTimeout(retry)
+      set({ status: 'offline', offline: true, syncing: false, retryAt: null })
+      return
+    }
+    timers.clearTimeout(retry)
+    retry = null
+    set({ status: 'syncing', syncing: true })
     try {
       do {
         again = false
         await once()
       } while (again)
-      set({ syncing: false, offline: false, retryAt: null })
+      failures = 0
+      networkFailures = 0
+      set({ status: 'idle', syncing: false, offline: false, reason: null, retryAt: null, error: null, photos: null })
     } catch (error) {
+      set({ syncing: false, photos: null })
       if (error instanceof ApiError && error.status === 401) {
-        set({ syncing: false, needsLogin: true })
-      } else if (error instanceof NetworkError) {
-        set({ syncing: false, offline: true })
-      } else {
-        const seconds = error instanceof ApiError && error.status >= 500 ? error.retryAfter || 30 : 60
-        timers.clearTimeout(retry)
-        retry = timers.setTimeout(() => sync(), seconds * 1000)
-        set({ syncing: false, error: error.message, retryAt: Date.now() + seconds * 1000 })
-      }
+        set({ status: 'needsLogin', needsLogin: true, retryAt: null, reason: null })
+      } else failed(error)
     }
   }
 
@@ -176,6 +296,8 @@ export function createSync({ db, api, locks = globalThis.navigator?.locks || pro
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+    /** Run `fn` while no sync runs in any tab (Pendências edits a numbered entry this way). */
+    exclusive: (fn) => locks.request('assistec-sync', fn),
     /** After a local write: wait for the technician to finish tapping, then sync. */
     soon(ms = 1500) {
       timers.clearTimeout(debounce)
@@ -183,11 +305,21 @@ export function createSync({ db, api, locks = globalThis.navigator?.locks || pro
     },
     /** After logging in again: continue where the 401 stopped. */
     loggedIn() {
-      set({ needsLogin: false })
+      set({ status: 'idle', needsLogin: false })
       return sync()
     },
+    /** The browser's online/offline events. Back online: a fresh backoff (the caller syncs at once). */
     setOffline(offline) {
-      set({ offline })
+      if (offline) {
+        timers.clearTimeout(retry)
+        if (!state.syncing && !state.needsLogin) set({ status: 'offline', offline: true, retryAt: null })
+        else set({ offline: true, retryAt: null })
+        return
+      }
+      failures = 0
+      networkFailures = 0
+      timers.clearTimeout(retry)
+      set({ offline: false, status: state.needsLogin ? 'needsLogin' : state.syncing ? 'syncing' : 'idle', retryAt: null })
     },
   }
 }

@@ -1,6 +1,10 @@
 // Pendências: what waits to be sent and what the server refused. Each item can be corrected,
-// resent or discarded — but only when the technician says so, never on its own.
-import { discardPending, discardRejection, isEditable, resendRejection } from '../data/outbox.js'
+// resent or discarded — but only when the technician says so, never on its own. Each entry says
+// where it really is (outbox.js): "aguardando envio" until the server answered a push with it,
+// then "enviado, aguardando confirmação"; its photos say how many reached the server.
+import { useState } from 'preact/hooks'
+import { photoProgress, useSyncState } from '../components/SyncBar.jsx'
+import { canResend, discardPending, discardRejection, entryState, resendRejection, SENT } from '../data/outbox.js'
 import { db, sync } from '../data/session.js'
 import { formatDateTime } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
@@ -36,18 +40,110 @@ async function describe(entry) {
   return parts.join(' · ')
 }
 
+/** Which of the entry's photos (and signature) the server already has. */
+async function photosOf(entry) {
+  const ids = entry.blob_ids || []
+  if (!ids.length) return null
+  const blobs = await db.blobs.bulkGet(ids)
+  // A blob gone from the phone was confirmed (or never kept): the server has it.
+  return { ids, done: blobs.filter((b) => !b || b.uploaded).length, total: ids.length }
+}
+
+function PhotoState({ photos, uploading }) {
+  if (!photos) return null
+  const current = uploading && photos.ids.includes(uploading.current) ? uploading : null
+  const text = current
+    ? photoProgress({ ...current, done: photos.done, total: photos.total })
+    : `${photos.done} de ${photos.total} ${photos.total === 1 ? 'foto enviada' : 'fotos enviadas'}`
+  return (
+    <span class="small photo-state" data-testid="photo-state">
+      {text}
+      {current && (
+        <progress max={current.size || 1} value={current.loaded} aria-label="Envio da foto atual">
+          {photoProgress(current)}
+        </progress>
+      )}
+    </span>
+  )
+}
+
+const ask = (text) => window.confirm(text)
+
+function Rejection({ r }) {
+  // A refusal a resend cannot change (the visit was already started elsewhere): information only.
+  const resolved = !canResend(r)
+  return (
+    <li class="card pending-item" data-testid="rejection" data-retryable={String(!resolved)}>
+      <strong>{title(r)}</strong>
+      <span class="muted small">{r.text}</span>
+      <div class={`notice ${resolved ? 'notice-info' : 'notice-error'}`}>
+        <p>{r.message}</p>
+        {resolved && <p class="small">Nada a reenviar: o escritório já tem a situação atual.</p>}
+        {!resolved && r.errors && (
+          <ul>
+            {Object.values(r.errors)
+              .flat()
+              .map((text) => (
+                <li key={text}>{text}</li>
+              ))}
+          </ul>
+        )}
+      </div>
+      <div class="actions">
+        {resolved ? (
+          <button type="button" class="btn btn-small" onClick={() => discardRejection(db, r.mutation_id)}>
+            Entendi
+          </button>
+        ) : (
+          <>
+            {r.name === 'occurrence.create.v1' ? (
+              <a class="btn btn-small" href={`/pendencias/recusada/${r.mutation_id}`}>
+                Corrigir e reenviar
+              </a>
+            ) : (
+              <button type="button" class="btn btn-small" onClick={() => resendRejection(db, r.mutation_id).then(() => sync.soon(0))}>
+                Reenviar
+              </button>
+            )}
+            <button
+              type="button"
+              class="btn btn-small btn-danger"
+              onClick={() => ask('Descartar de vez? Isto não será enviado ao escritório.') && discardRejection(db, r.mutation_id)}
+            >
+              Descartar
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  )
+}
+
 export function Pending({ timeZone }) {
   const data = useLive(async () => {
     const outbox = await db.outbox.orderBy('seq').toArray()
     const rejections = await db.rejections.toArray()
     return {
-      outbox: await Promise.all(outbox.map(async (e) => ({ ...e, text: await describe(e) }))),
+      outbox: await Promise.all(outbox.map(async (e) => ({ ...e, text: await describe(e), photos: await photosOf(e) }))),
       rejections: await Promise.all(rejections.map(async (e) => ({ ...e, text: await describe(e) }))),
     }
   }, [])
+  const { photos: uploading } = useSyncState()
+  const [problems, setProblems] = useState({}) // seq -> why the chosen change could not be made
+  const [working, setWorking] = useState(null)
   if (!data) return <main />
 
-  const ask = (text) => window.confirm(text)
+  async function discard(entry) {
+    if (!ask('Descartar esta alteração? Ela não será enviada.')) return
+    setWorking(entry.seq)
+    try {
+      await discardPending(db, entry.seq)
+    } catch (error) {
+      setProblems((p) => ({ ...p, [entry.seq]: error.message }))
+    } finally {
+      setWorking(null)
+    }
+  }
 
   return (
     <main>
@@ -58,74 +154,47 @@ export function Pending({ timeZone }) {
         {data.rejections.length === 0 && <p class="muted">Nenhuma.</p>}
         <ul class="plain">
           {data.rejections.map((r) => (
-            <li class="card pending-item" key={r.mutation_id} data-testid="rejection">
-              <strong>{title(r)}</strong>
-              <span class="muted small">{r.text}</span>
-              <div class="notice notice-error">
-                <p>{r.message}</p>
-                {r.errors && (
-                  <ul>
-                    {Object.values(r.errors)
-                      .flat()
-                      .map((text) => (
-                        <li key={text}>{text}</li>
-                      ))}
-                  </ul>
-                )}
-              </div>
-              <div class="actions">
-                {r.name === 'occurrence.create.v1' ? (
-                  <a class="btn btn-small" href={`/pendencias/recusada/${r.mutation_id}`}>
-                    Corrigir e reenviar
-                  </a>
-                ) : (
-                  <button type="button" class="btn btn-small" onClick={() => resendRejection(db, r.mutation_id).then(() => sync.soon(0))}>
-                    Reenviar
-                  </button>
-                )}
-                <button
-                  type="button"
-                  class="btn btn-small btn-danger"
-                  onClick={() => ask('Descartar de vez? Isto não será enviado ao escritório.') && discardRejection(db, r.mutation_id)}
-                >
-                  Descartar
-                </button>
-              </div>
-            </li>
+            <Rejection key={r.mutation_id} r={r} />
           ))}
         </ul>
       </section>
 
       <section>
-        <h2 class="section-title">Aguardando envio</h2>
+        <h2 class="section-title">Fila de envio</h2>
         {data.outbox.length === 0 && <p class="muted">Nada pendente: tudo foi enviado.</p>}
         <ul class="plain">
-          {data.outbox.map((e) => (
-            <li class="card pending-item" key={e.seq} data-testid="pending">
-              <strong>{title(e)}</strong>
-              <span class="muted small">{e.text}</span>
-              <span class="muted small">
-                Registrado em {formatDateTime(e.client_time, timeZone)}
-                {isEditable(e) ? '' : ' · enviado, aguardando confirmação'}
-              </span>
-              {isEditable(e) && (
-                <div class="actions">
-                  {e.name === 'occurrence.create.v1' && (
-                    <a class="btn btn-small" href={`/pendencias/editar/${e.seq}`}>
-                      Editar
-                    </a>
-                  )}
-                  <button
-                    type="button"
-                    class="btn btn-small btn-danger"
-                    onClick={() => ask('Descartar esta alteração? Ela não será enviada.') && discardPending(db, e.seq)}
-                  >
-                    Descartar
-                  </button>
-                </div>
-              )}
-            </li>
-          ))}
+          {data.outbox.map((e) => {
+            const sent = entryState(e) === SENT
+            return (
+              <li class="card pending-item" key={e.seq} data-testid="pending" data-state={entryState(e)}>
+                <strong>{title(e)}</strong>
+                <span class="muted small">{e.text}</span>
+                <span class="muted small">
+                  Registrado em {formatDateTime(e.client_time, timeZone)} ·{' '}
+                  <span data-testid="entry-state">{sent ? 'enviado, aguardando confirmação' : 'aguardando envio'}</span>
+                </span>
+                <PhotoState photos={e.photos} uploading={uploading} />
+                {sent && <span class="muted small">O servidor já recebeu; sai desta lista quando a sincronização confirmar.</span>}
+                {problems[e.seq] && (
+                  <p class="notice notice-error" role="alert">
+                    {problems[e.seq]}
+                  </p>
+                )}
+                {!sent && (
+                  <div class="actions">
+                    {e.name === 'occurrence.create.v1' && (
+                      <a class="btn btn-small" href={`/pendencias/editar/${e.seq}`}>
+                        Editar
+                      </a>
+                    )}
+                    <button type="button" class="btn btn-small btn-danger" disabled={working === e.seq} onClick={() => discard(e)}>
+                      Descartar
+                    </button>
+                  </div>
+                )}
+              </li>
+            )
+          })}
         </ul>
       </section>
     </main>
