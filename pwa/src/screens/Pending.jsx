@@ -2,9 +2,10 @@
 // resent or discarded — but only when the technician says so, never on its own. Each entry says
 // where it really is (outbox.js): "aguardando envio" until the server answered a push with it,
 // then "enviado, aguardando confirmação"; its photos say how many reached the server.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { photoProgress, useSyncState } from '../components/SyncBar.jsx'
 import { canResend, discardPending, discardRejection, entryState, resendRejection, SENT } from '../data/outbox.js'
+import { getMeta } from '../data/db.js'
 import { db, sync } from '../data/session.js'
 import { formatDateTime } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
@@ -119,6 +120,37 @@ function Rejection({ r }) {
   )
 }
 
+const STORAGE_TEXT = {
+  true: 'O navegador protege estes dados: não os apaga nem quando falta espaço no aparelho.',
+  false:
+    'O navegador pode apagar estes dados se faltar espaço no aparelho. Envie as pendências assim que tiver sinal; instalar o app na tela inicial ajuda a protegê-los.',
+  null: 'Este navegador não informa se protege estes dados; envie as pendências assim que tiver sinal.',
+}
+
+/** Whether the browser promised to keep this phone's data (asked at login), and the space used. */
+function StorageNote() {
+  const persisted = useLive(() => getMeta(db, 'storage_persisted', null), [], undefined)
+  const [estimate, setEstimate] = useState(null)
+  useEffect(() => {
+    navigator.storage?.estimate?.().then(setEstimate, () => {})
+  }, [])
+  if (persisted === undefined) return null
+  const mb = (bytes) => (bytes / 1048576).toLocaleString('pt-BR', { maximumFractionDigits: 1 })
+  return (
+    <section>
+      <h2 class="section-title">Armazenamento</h2>
+      <p class="muted small" data-testid="storage-persisted" data-persisted={String(persisted)}>
+        {STORAGE_TEXT[String(persisted)]}
+      </p>
+      {estimate?.quota > 0 && (
+        <p class="muted small">
+          Em uso: {mb(estimate.usage)} MB de {mb(estimate.quota)} MB disponíveis para o app.
+        </p>
+      )}
+    </section>
+  )
+}
+
 export function Pending({ timeZone }) {
   const data = useLive(async () => {
     const outbox = await db.outbox.orderBy('seq').toArray()
@@ -197,6 +229,8 @@ export function Pending({ timeZone }) {
           })}
         </ul>
       </section>
+
+      <StorageNote />
     </main>
   )
 }
