@@ -137,7 +137,9 @@ class AppointmentOut(Strict):
     status = fields.String()
     status_label = fields.String()
     subject = fields.String(allow_none=True)
-    notes = fields.String(allow_none=True, metadata={"description": "Observação do escritório (read-only on the phone)"})
+    notes = fields.String(
+        allow_none=True, metadata={"description": "Observação do escritório (read-only on the phone)"}
+    )
     technician_notes = fields.String(
         allow_none=True, metadata={"description": "The technician's own note, written from the phone"}
     )

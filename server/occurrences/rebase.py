@@ -32,7 +32,9 @@ def _last_writer(occurrence: Occurrence, field: str) -> tuple[str | None, dateti
     """Who last changed the occurrence's `field`, and when, from the case timeline."""
     stmt = (
         select(CaseEvent)
-        .where(CaseEvent.case_id == occurrence.case_id, CaseEvent.kind.in_(("occurrence_updated", "occurrence_created")))
+        .where(
+            CaseEvent.case_id == occurrence.case_id, CaseEvent.kind.in_(("occurrence_updated", "occurrence_created"))
+        )
         .order_by(CaseEvent.id.desc())
         .limit(50)
     )
