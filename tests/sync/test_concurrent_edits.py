@@ -232,3 +232,14 @@ def test_a_correction_with_only_the_changed_fields_leaves_the_rest_as_it_was(as_
     occurrence = db.session.get_one(Occurrence, occurrence_id, populate_existing=True)
     assert occurrence.resolved is False and occurrence.unresolved_reason == "Precisa trocar a porta."
     assert occurrence.report == "Porta empenada."
+
+
+def test_an_office_patch_of_one_field_leaves_resolved_as_it_was(
+    as_technician: Any, as_scheduler: Any, case: Any
+) -> None:
+    _, occurrence_id, _ = synced_occurrence(as_technician, case)
+    resolved = as_scheduler.patch(f"/api/occurrences/{occurrence_id}", json={"resolved": True})
+    assert resolved.status_code == 200 and resolved.json["resolved"] is True
+    payer = as_scheduler.patch(f"/api/occurrences/{occurrence_id}", json={"payer": "store"})
+    assert payer.status_code == 200, payer.json
+    assert payer.json["resolved"] is True and payer.json["payer"] == "store"
