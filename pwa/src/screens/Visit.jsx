@@ -62,6 +62,12 @@ function Contact({ customer }) {
   )
 }
 
+/** Enough rows for the whole note (a merged one has several signed texts) on a phone's width. */
+function noteRows(text) {
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 28)), 1)
+  return Math.min(16, Math.max(3, lines))
+}
+
 /** The office's instructions, read-only here; the technician writes their own note beside them.
  * The note goes with the text it was edited from (`base`): if another phone wrote meanwhile, the
  * server keeps both texts, signed (docs/sync.md). */
@@ -90,7 +96,7 @@ function Notes({ visit, summary }) {
         </h2>
         <textarea
           id="visit-notes"
-          rows="3"
+          rows={noteRows(text)}
           value={text}
           onInput={(e) => {
             if (base === null) setBase(visit.technician_notes || '')
