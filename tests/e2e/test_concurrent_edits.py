@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from .harness import Backend, Office, Phone, Workspace
+from .harness import SCHEDULER, Backend, Office, Phone, Workspace, time_window
 from .network import Network
+from .office import office_login
 from .technician import check_screen, log_in, occurrences_of
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +40,7 @@ def write_note(page: Page, text: str) -> None:
 
 
 def test_office_note_and_two_phones_notes_all_survive(
-    playwright: Playwright, backend: Backend, office: Office, phone: Phone, tmp_path: Path
+    playwright: Playwright, browser: Browser, backend: Backend, office: Office, phone: Phone, tmp_path: Path
 ) -> None:
     visit = office.visits_today()[0]
     number = visit["case"]["number"]
@@ -94,6 +95,18 @@ def test_office_note_and_two_phones_notes_all_survive(
         check_screen(page_a, "visita-observacoes")
     finally:
         second.close()
+
+    # The office sees both, its own and the technician's (read-only there too).
+    desk = office_login(browser, backend, SCHEDULER)
+    desk.goto(f"/escritorio/assistencias/{visit['case_id']}/agendas")
+    row = desk.get_by_test_id("visit-row").filter(has_text=time_window(visit))
+    row.get_by_role("button", name="Detalhes").click()
+    details = desk.locator(f"#visit-{visit['id']}-details")
+    expect(details).to_contain_text(OFFICE_NOTE)
+    expect(details).to_contain_text(PHONE_A_NOTE)
+    expect(details).to_contain_text(PHONE_B_NOTE)
+    expect(details.locator("textarea")).to_have_count(0)
+    desk.context.close()
 
 
 def test_an_offline_correction_keeps_the_offices_change_to_another_field(
