@@ -517,6 +517,12 @@ def check_in(appointment: Appointment, data: dict[str, Any], actor: User) -> App
     _lock(appointment)
     if _again(appointment, S.IN_PROGRESS, actor):
         return load_appointment(actor, appointment.id)
+    if appointment.status == S.DONE.value and appointment.checked_out_at is not None:
+        raise Conflict(
+            f"A visita já foi concluída (check-out em {_shown(appointment.checked_out_at, tz)}): "
+            "este check-in não é mais necessário.",
+            slug="invalid-transition",
+        )
     _check_case_open(case)
     _move(appointment, S.IN_PROGRESS)
     appointment.checked_in_at = at

@@ -111,6 +111,7 @@ def test_a_second_phones_check_in_and_check_out_are_applied_without_changing_any
     (result,) = body["results"]
     assert result["status"] == "rejected" and result["retryable"] is False
     assert result["code"] == "invalid-transition"
+    assert result["message"].startswith("A visita já foi concluída (check-out em ")
 
 
 # --- retryable ----------------------------------------------------------------------------
