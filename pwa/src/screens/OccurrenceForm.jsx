@@ -58,6 +58,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
   const [errors, setErrors] = useState({})
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState(null)
+  const [failure, setFailure] = useState(null) // a local save that failed: said until one succeeds
   const photos = useLive(async () => (form ? (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean) : []), [form?.photo_ids.join()], [])
   const fileInput = useRef(null)
 
@@ -77,7 +78,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
 
   // Save the draft as the technician types (IndexedDB writes are cheap; losing text is not).
   useEffect(() => {
-    if (form && draftKey) setMeta(db, draftKey, form).catch((error) => setMessage(saveErrorMessage(error)))
+    if (form && draftKey) setMeta(db, draftKey, form).catch((error) => setFailure(saveErrorMessage(error)))
   }, [form])
 
   const options = useMemo(() => {
@@ -154,12 +155,14 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
         await db.blobs.put({ ...row, draft: true, uploaded: false })
       } catch (error) {
         keep()
-        setMessage(isQuotaError(error) ? `A foto ${file.name} não coube no aparelho. ${QUOTA_MESSAGE}` : saveErrorMessage(error))
+        setMessage(null)
+        setFailure(isQuotaError(error) ? `A foto ${file.name} não coube no aparelho. ${QUOTA_MESSAGE}` : saveErrorMessage(error))
         return
       }
       ids.push(row.id)
     }
     setMessage(null)
+    setFailure(null)
     keep()
   }
 
@@ -182,7 +185,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
       navigate(await store())
     } catch (error) {
       setBusy(false) // the form stays filled: nothing of it was lost
-      setMessage(saveErrorMessage(error))
+      setFailure(saveErrorMessage(error))
     }
   }
 
@@ -329,6 +332,11 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
           </>
         )}
 
+        {failure && (
+          <p class="notice notice-error" role="alert" data-testid="save-error">
+            {failure}
+          </p>
+        )}
         {message && (
           <p class="notice" role="alert">
             {message}
