@@ -28,10 +28,10 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
-def signed(text: str, name: str | None, at: datetime | None, tz: ZoneInfo) -> str:
-    """`text` with its author and time on a line of its own: "— Ana, 05/12/2026 14:30"."""
+def signature(name: str | None, at: datetime | None, tz: ZoneInfo) -> str:
+    """The line that signs a kept text: "\n— Ana, 05/12/2026 14:30" ("" when neither is known)."""
     who = [part for part in (name, at.astimezone(tz).strftime("%d/%m/%Y %H:%M") if at else None) if part]
-    return f"{text}\n— {', '.join(who)}" if who else text
+    return f"\n— {', '.join(who)}" if who else ""
 
 
 def merge(current: str | None, incoming: str | None, base: object, signatures: tuple[str, str]) -> str | None:
@@ -53,10 +53,6 @@ def merge(current: str | None, incoming: str | None, base: object, signatures: t
     return f"{head}\n\n{incoming}{signatures[1]}"
 
 
-def _signature(name: str | None, at: datetime | None, tz: ZoneInfo) -> str:
-    return signed("", name, at, tz)
-
-
 def set_technician_notes(actor: User, appointment_id: int, notes: str | None, base: object) -> None:
     """Write the technician's note of the visit, merging with a concurrent write (see above)."""
     appointment = load_appointment(actor, appointment_id)
@@ -69,8 +65,8 @@ def set_technician_notes(actor: User, appointment_id: int, notes: str | None, ba
     now = utcnow()
     previous = db.session.get(User, appointment.technician_notes_by_id) if appointment.technician_notes_by_id else None
     signatures = (
-        _signature(previous.name if previous else None, appointment.technician_notes_at, tz),
-        _signature(actor.name, now, tz),
+        signature(previous.name if previous else None, appointment.technician_notes_at, tz),
+        signature(actor.name, now, tz),
     )
     current = clean(appointment.technician_notes)
     text = merge(current, notes, base, signatures)

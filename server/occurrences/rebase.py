@@ -16,12 +16,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from server.appointments.notes import merge, signed
+from server.appointments.notes import merge, signature
 from server.auth.models import User
 from server.cases.models import CaseEvent
 from server.cases.progress import record_event
 from server.catalogs.models import CatalogEntry
-from server.database import utcnow
+from server.database import bump_store_version, utcnow
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
 
@@ -80,7 +80,12 @@ def _shown(field: str, value: Any) -> str:
 def rebase(
     record: Occurrence | OccurrenceItem, occurrence: Occurrence, data: dict[str, Any], base: dict[str, Any], actor: User
 ) -> dict[str, Any]:
-    """The fields of `data` to write; notes on the timeline the ones the office's change keeps."""
+    """The fields of `data` to write; notes on the timeline the ones the office's change keeps.
+
+    Takes the store's lock first and re-reads the fields: a concurrent office save is either
+    already in what is compared, or waits for this transaction."""
+    bump_store_version(db.session, occurrence.store_id)
+    db.session.refresh(record, list(data))
     tz = ZoneInfo(occurrence.store.timezone)
     write: dict[str, Any] = {}
     kept: list[str] = []
@@ -90,7 +95,7 @@ def rebase(
             write[field] = value
         elif isinstance(record, Occurrence) and field in MERGED_TEXTS:
             name, at = _last_writer(occurrence, field)
-            signatures = (signed("", name, at, tz), signed("", actor.name, utcnow(), tz))
+            signatures = (signature(name, at, tz), signature(actor.name, utcnow(), tz))
             write[field] = merge(current, value, base[field], signatures)
         else:
             label = LABELS.get(field, field)
