@@ -244,3 +244,16 @@ def test_an_office_patch_of_one_field_leaves_resolved_as_it_was(
     payer = as_scheduler.patch(f"/api/occurrences/{occurrence_id}", json={"payer": "store"})
     assert payer.status_code == 200, payer.json
     assert payer.json["resolved"] is True and payer.json["payer"] == "store"
+
+
+def test_the_rest_check_in_twice_by_the_assignee_answers_the_visit_as_it_is(
+    as_technician: Any, as_scheduler: Any, case: Any, technician: Any
+) -> None:
+    appointment_id = book(as_scheduler, case, technician)
+    first = as_technician.post(f"/api/appointments/{appointment_id}/check-in", json={})
+    assert first.status_code == 200, first.json
+    again = as_technician.post(f"/api/appointments/{appointment_id}/check-in", json={})
+    assert again.status_code == 200, again.json
+    assert again.json["checked_in_at"] == first.json["checked_in_at"] and again.json["version"] == first.json["version"]
+    office = as_scheduler.post(f"/api/appointments/{appointment_id}/check-in", json={})
+    assert office.status_code == 409  # not the assignee: the state conflict is still said
