@@ -16,6 +16,9 @@ import { Visit } from './screens/Visit.jsx'
 function Screen({ path, timeZone }) {
   let params
   if ((params = match('/visita/:id/ocorrencia', path))) return <OccurrenceForm key={path} visitId={Number(params.id)} />
+  if ((params = match('/visita/:id/ocorrencia/:occurrenceId', path))) {
+    return <OccurrenceForm key={path} visitId={Number(params.id)} occurrenceId={params.occurrenceId} />
+  }
   if ((params = match('/visita/:id', path))) return <Visit id={Number(params.id)} timeZone={timeZone} />
   if ((params = match('/pendencias/editar/:seq', path))) return <OccurrenceForm key={path} seq={Number(params.seq)} />
   if ((params = match('/pendencias/recusada/:id', path))) return <OccurrenceForm key={path} mutationId={Number(params.id)} />

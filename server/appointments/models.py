@@ -58,7 +58,11 @@ class Appointment(StoreRecord, Base):
     ends_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(12), default=AppointmentStatus.SCHEDULED.value)  # Situação
     subject: Mapped[str | None] = mapped_column(String(200))  # Assunto
-    notes: Mapped[str | None] = mapped_column(Text)  # Observação
+    notes: Mapped[str | None] = mapped_column(Text)  # Observação (do escritório): read-only on the phone
+    # The technician's own note, written from the phone; concurrent edits are merged (see docs/sync.md).
+    technician_notes: Mapped[str | None] = mapped_column(Text)
+    technician_notes_at: Mapped[datetime | None]
+    technician_notes_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))  # Ambiente
     allow_overlap: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str | None] = mapped_column(String(500))

@@ -137,7 +137,13 @@ class AppointmentOut(Strict):
     status = fields.String()
     status_label = fields.String()
     subject = fields.String(allow_none=True)
-    notes = fields.String(allow_none=True)
+    notes = fields.String(
+        allow_none=True, metadata={"description": "Observação do escritório (read-only on the phone)"}
+    )
+    technician_notes = fields.String(
+        allow_none=True, metadata={"description": "The technician's own note, written from the phone"}
+    )
+    technician_notes_at = StoreTime(allow_none=True)
     room = fields.Nested(Ref, allow_none=True)
     allow_overlap = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)

@@ -499,6 +499,15 @@ def _when(data: dict[str, Any], tz: ZoneInfo) -> datetime:
     return at
 
 
+def _again(appointment: Appointment, target: AppointmentStatus, actor: User) -> bool:
+    """The assignee's check-in of a visit already in progress (or check-out of one done), e.g. from
+    a second phone: already so, and nothing to change; the first time stays. Releases the lock."""
+    if appointment.status != target.value or appointment.assignee_id != actor.id:
+        return False
+    db.session.rollback()
+    return True
+
+
 def check_in(appointment: Appointment, data: dict[str, Any], actor: User) -> Appointment:
     """Start the visit: in progress from `at` (default now), with where the phone was."""
     _check_actor(appointment, actor)
@@ -506,6 +515,14 @@ def check_in(appointment: Appointment, data: dict[str, Any], actor: User) -> App
     at = _when(data, tz)
     case = appointment.case
     _lock(appointment)
+    if _again(appointment, S.IN_PROGRESS, actor):
+        return load_appointment(actor, appointment.id)
+    if appointment.status == S.DONE.value and appointment.checked_out_at is not None:
+        raise Conflict(
+            f"A visita já foi concluída (check-out em {_shown(appointment.checked_out_at, tz)}): "
+            "este check-in não é mais necessário.",
+            slug="invalid-transition",
+        )
     _check_case_open(case)
     _move(appointment, S.IN_PROGRESS)
     appointment.checked_in_at = at
@@ -526,6 +543,8 @@ def check_out(appointment: Appointment, data: dict[str, Any], actor: User) -> Ap
     tz = _tz(appointment)
     at = _when(data, tz)
     _lock(appointment)
+    if _again(appointment, S.DONE, actor):
+        return load_appointment(actor, appointment.id)
     _move(appointment, S.DONE)
     if appointment.checked_in_at is not None and at < appointment.checked_in_at:
         raise ValidationFailed(

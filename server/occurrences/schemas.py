@@ -56,6 +56,9 @@ class OccurrenceUpdate(OccurrenceIn):
     class Meta:
         exclude = ("id", "items", "attachment_ids", "appointment_id")
 
+    # No default here: a PATCH that leaves it out (e.g. only the payer) must not reopen the occurrence.
+    resolved = fields.Boolean()
+
 
 class ItemOut(Strict):
     id = fields.UUID()

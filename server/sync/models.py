@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.database import Base, utcnow
@@ -42,5 +42,8 @@ class Rejection(Base):
     code: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(String(1000))  # pt-BR, shown to the technician
     errors: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # field messages, when validation failed
+    # False when no resend can succeed (the visit's state moved on, the record is gone): the phone
+    # shows it as information, not as something to fix and resend.
+    retryable: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]

@@ -542,7 +542,7 @@ def pull(user: User, client_id: uuid.UUID, schema_version: int, raw_cursor: str 
     acknowledged = acknowledged_rejections(raw_cursor)
     fresh = _rejections(client_id, acknowledged)
     result.rejections = [
-        {key: getattr(row, key) for key in ("mutation_id", "name", "args", "code", "message", "errors")}
+        {key: getattr(row, key) for key in ("mutation_id", "name", "args", "code", "message", "errors", "retryable")}
         for row in fresh
     ]
     result.next.rejected = max([acknowledged, *(row.mutation_id for row in fresh)])

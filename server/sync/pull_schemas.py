@@ -32,6 +32,9 @@ class RejectionOut(Strict):
     code = fields.String()
     message = fields.String(metadata={"description": "pt-BR, shown to the technician"})
     errors = fields.Dict(allow_none=True, metadata={"description": "Field messages, when validation failed"})
+    retryable = fields.Boolean(
+        metadata={"description": "False: no resend can succeed (state moved on, record gone); shown as information"}
+    )
 
 
 class ProgressOut(Strict):

@@ -75,12 +75,23 @@ def register_client(actor: User, client_id: uuid.UUID, schema_version: int, user
     return client
 
 
+def _retryable(status: int, data: dict[str, Any]) -> bool:
+    """Whether fixing and resending can succeed: invalid fields (422) or a server error, yes; a
+    state conflict (409), a record gone (404, 410) or not the actor's to change (403), no — those
+    are information for the technician. A problem may say otherwise (`retryable` in its extra)."""
+    extra = data.get("extra") or {}
+    if "retryable" in extra:
+        return bool(extra["retryable"])
+    return status not in (403, 404, 409, 410)
+
+
 def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
     """Store the refusal with the mutation's arguments and advance `last`, in one transaction."""
     data = getattr(problem, "data", None) or {}
     status = problem.code or 422
     code = data.get("slug") or SLUGS.get(status, "rejected")
     message = data.get("detail") or DETAILS.get(status, "A alteração foi recusada.")
+    retryable = _retryable(status, data)
     client = _lock_client(client_id)
     assert client is not None
     if client.last_mutation_id != mutation["id"] - 1:  # a concurrent push of this device got there first
@@ -95,11 +106,12 @@ def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem)
             code=code[:40],
             message=message[:1000],
             errors=dict(data["errors"]) if data.get("errors") else None,
+            retryable=retryable,
         )
     )
     client.last_mutation_id = mutation["id"]
     db.session.commit()
-    return {"id": mutation["id"], "status": "rejected", "code": code, "message": message}
+    return {"id": mutation["id"], "status": "rejected", "code": code, "message": message, "retryable": retryable}
 
 
 def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any], attempts: int = 2) -> dict[str, Any] | None:
@@ -136,7 +148,7 @@ def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any], attempts
         db.session.rollback()
         if attempts > 1:
             return _apply(actor, client_id, mutation, attempts - 1)
-        return _rejection(client_id, mutation, Conflict(CLASH))
+        return _rejection(client_id, mutation, Conflict(CLASH, retryable=True))
     except DBAPIError:
         db.session.rollback()
         raise  # transient: the batch answers 503 and the phone sends it again

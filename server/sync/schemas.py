@@ -40,6 +40,9 @@ class MutationResult(Strict):
     status = fields.String(validate=validate.OneOf(["applied", "duplicate", "rejected"]))
     code = fields.String(metadata={"description": "Rejected: why, e.g. validation, not-found, invalid-transition"})
     message = fields.String(metadata={"description": "Rejected: pt-BR, shown to the technician"})
+    retryable = fields.Boolean(
+        metadata={"description": "Rejected: false when no resend can succeed (state moved on, record gone)"}
+    )
 
 
 class Gap(Strict):

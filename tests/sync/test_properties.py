@@ -1,7 +1,7 @@
 """Property: whatever the network does to a device's outbox, the server applies each mutation once,
 in order, and every pull history converges to the same phone state (DESIGN §5).
 
-Hypothesis draws an outbox (visit notes, occurrence creates and edits, item upserts and deletes,
+Hypothesis draws an outbox (the technician's visit notes, occurrence creates and edits, item upserts and deletes,
 some of them invalid), then a delivery history: batches that are subsets of the outbox, shuffled
 and repeated, some hit by a transient database failure at a given mutation, with pulls in
 between. Finally the device sends its whole outbox, as its retry loop would. A pure model, which
@@ -140,7 +140,11 @@ def test_any_delivery_history_applies_each_mutation_once_and_pulls_converge(
     client_id = uuid.uuid4()
     occurrence_ids = [uuid.uuid4() for _ in range(OCCURRENCES)]
     item_ids = {(o, i): uuid.uuid4() for o in range(OCCURRENCES) for i in range(ITEMS)}
-    mutations = [to_mutation(n, op, case, visit["id"], occurrence_ids, item_ids) for n, op in enumerate(outbox, 1)]
+    notes_seen = [None, *(op[3] or None for op in outbox if op[0] == "notes")]  # each note's base: the one before
+    mutations = []
+    for n, op in enumerate(outbox, 1):
+        base = notes_seen.pop(0) if op[0] == "notes" else None
+        mutations.append(to_mutation(n, op, case, visit["id"], occurrence_ids, item_ids, base))
 
     replica: dict[str, dict[str, Any]] = {}
     cursor: str | None = None
@@ -180,10 +184,13 @@ def to_mutation(
     visit_id: int,
     occurrence_ids: list[uuid.UUID],
     item_ids: dict[tuple[int, int], uuid.UUID],
+    notes_base: str | None,
 ) -> dict[str, Any]:
     kind, occ, item, value = op
-    if kind == "notes":
-        return mutation(n, "appointment.notes.v1", appointment_id=visit_id, notes=value or None)
+    if kind == "notes":  # one phone: each note is written from the one before it, so the last one wins
+        return mutation(
+            n, "appointment.technician_notes.v1", appointment_id=visit_id, notes=value or None, base=notes_base
+        )
     if kind == "create":
         return mutation(
             n,
@@ -228,7 +235,7 @@ def check_server(
     client_id: uuid.UUID,
 ) -> None:
     db.session.commit()
-    assert db.session.get_one(Appointment, visit_id).notes == model.notes
+    assert db.session.get_one(Appointment, visit_id).technician_notes == model.notes
     for slot, occurrence_id in enumerate(occurrence_ids):
         occurrence = db.session.get(Occurrence, occurrence_id)
         assert (occurrence.report if occurrence else None) == model.reports.get(slot)

@@ -208,6 +208,7 @@ def test_rejections_are_shown_once_even_when_an_answer_is_lost(app: Flask, techn
             code="visit_cancelled",
             message="A visita foi cancelada.",
             errors=None,
+            retryable=False,
         )
     )
     db.session.commit()
@@ -220,6 +221,7 @@ def test_rejections_are_shown_once_even_when_an_answer_is_lost(app: Flask, techn
             "code": "visit_cancelled",
             "message": "A visita foi cancelada.",
             "errors": None,
+            "retryable": False,
         }
     ]
     lost = pull(phone, client_id, cursor)

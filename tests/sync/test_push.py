@@ -222,18 +222,23 @@ def test_invalid_args_and_unknown_names_are_rejected_with_their_codes(as_technic
     assert set(validation.errors) >= {"payer", "occurrence_type_id"}
 
 
-def test_technician_writes_the_notes_of_their_own_visit(
+def test_an_old_phones_visit_note_becomes_the_technicians_note_and_never_the_offices(
     as_technician: Any, as_scheduler: Any, case: Any, technician: Any
 ) -> None:
+    """`appointment.notes.v1` (the app before the technician's own note) stays accepted, but it
+    no longer overwrites the office's instructions."""
     appointment_id = book(as_scheduler, case, technician)
+    office = as_scheduler.patch(f"/api/appointments/{appointment_id}", json={"notes": "Levar dobradiças."})
+    assert office.status_code == 200, office.json
     body = push_ok(
         as_technician,
         uuid.uuid4(),
         [mutation(1, "appointment.notes.v1", appointment_id=appointment_id, notes="Cliente pediu para ligar antes.")],
     )
     assert statuses(body) == [(1, "applied")]
-    db.session.commit()
-    assert db.session.get_one(Appointment, appointment_id).notes == "Cliente pediu para ligar antes."
+    appointment = db.session.get_one(Appointment, appointment_id, populate_existing=True)
+    assert appointment.notes == "Levar dobradiças."
+    assert appointment.technician_notes == "Cliente pediu para ligar antes."
 
 
 def test_check_in_and_check_out_apply_and_bump_the_store_version(

@@ -91,8 +91,14 @@ const EFFECTS = {
     })
   },
 
+  // Written by apps before the technician's own note; the server now puts it there too, never
+  // over the office's instructions (docs/sync.md).
   async 'appointment.notes.v1'(db, args) {
-    await touch(db.appointments, args.appointment_id, { notes: args.notes })
+    await touch(db.appointments, args.appointment_id, { technician_notes: args.notes })
+  },
+
+  async 'appointment.technician_notes.v1'(db, args) {
+    await touch(db.appointments, args.appointment_id, { technician_notes: args.notes })
   },
 
   async 'occurrence.create.v1'(db, args) {
@@ -115,7 +121,7 @@ const EFFECTS = {
   },
 
   async 'occurrence.update.v1'(db, args) {
-    const { id, ...fields } = args
+    const { id, base, ...fields } = args
     const changes = { ...fields }
     if ('payer' in fields) changes.payer_label = PAYERS[fields.payer]
     if ('occurrence_type_id' in fields) changes.occurrence_type = await ref(db, fields.occurrence_type_id)
@@ -126,9 +132,10 @@ const EFFECTS = {
   },
 
   async 'occurrence_item.upsert.v1'(db, args) {
-    const row = await db.occurrence_items.get(args.id)
-    if (row) await touch(db.occurrence_items, args.id, { ...args, action_label: ACTIONS[args.action] })
-    else await db.occurrence_items.put(localItem(args.occurrence_id, args))
+    const { base, ...item } = args
+    const row = await db.occurrence_items.get(item.id)
+    if (row) await touch(db.occurrence_items, item.id, { ...item, action_label: ACTIONS[item.action] })
+    else await db.occurrence_items.put(localItem(item.occurrence_id, item))
   },
 
   async 'occurrence_item.delete.v1'(db, args) {
@@ -142,4 +149,22 @@ const EFFECTS = {
     if (row) await touch(db.attachments, attachment_id, links)
     else await putLocalAttachments(db, [attachment_id], links)
   },
+}
+
+export const QUOTA_MESSAGE =
+  'Sem espaço no aparelho: libere espaço (fotos, vídeos, apps) e toque em Salvar de novo. Nada foi perdido do formulário.'
+
+/** Whether a failed IndexedDB write ran out of room (Dexie wraps the browser's error, sometimes twice). */
+export function isQuotaError(error) {
+  for (let e = error; e; e = e.inner) {
+    if (e.name === 'QuotaExceededError' || e.code === 22) return true
+  }
+  return false
+}
+
+/** What the technician reads when a local save fails: never a silent failure. */
+export function saveErrorMessage(error) {
+  if (isQuotaError(error)) return QUOTA_MESSAGE
+  const why = error?.message ? ` (${error.message})` : ''
+  return `Não foi possível salvar no aparelho${why}. Toque em Salvar de novo; o que foi preenchido continua aqui.`
 }

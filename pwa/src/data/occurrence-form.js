@@ -83,3 +83,83 @@ export function validate(form, { withSignature }) {
   if (withSignature && form.signature && !form.signer_name.trim()) errors.signer_name = 'Informe o nome de quem assinou.'
   return errors
 }
+
+// --- correcting an occurrence the server already has ----------------------------------------
+
+const OCCURRENCE_FIELDS = ['occurrence_type_id', 'payer', 'supplier_order_number', 'room_id', 'product_line_id', 'status_id', 'expected_fix_date', 'report', 'resolved', 'unresolved_reason']
+const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
+
+/** "2.500" (the server's decimal) as the form shows it: "2,5"; "129.90" stays "129,90". */
+function decimalForForm(value, places) {
+  if (value == null || value === '') return ''
+  const [whole, fraction = ''] = String(value).split('.')
+  const kept = places == null ? fraction.replace(/0+$/, '') : fraction.padEnd(places, '0').slice(0, places)
+  return kept ? `${whole},${kept}` : whole
+}
+
+/** The form of a synced occurrence (its local row and live items), to correct it. */
+export function fromOccurrence(row, items) {
+  const text = (v) => (v == null ? '' : String(v))
+  return {
+    ...EMPTY,
+    occurrence_type_id: text(row.occurrence_type?.id),
+    payer: text(row.payer),
+    supplier_order_number: text(row.supplier_order_number),
+    room_id: text(row.room?.id),
+    product_line_id: text(row.product_line?.id),
+    status_id: text(row.status?.id),
+    expected_fix_date: text(row.expected_fix_date),
+    report: text(row.report),
+    resolved: row.resolved ? 'yes' : 'no',
+    unresolved_reason: text(row.unresolved_reason),
+    items: items.map((i) => ({
+      ...newItem(),
+      id: i.id,
+      description: text(i.description),
+      code: text(i.code),
+      quantity: decimalForForm(i.quantity),
+      unit: text(i.unit) || 'un',
+      action: i.action,
+      supplier: text(i.supplier),
+      unit_cost: decimalForForm(i.unit_cost, 2),
+    })),
+  }
+}
+
+const same = (a, b) => (a ?? null) === (b ?? null)
+
+/**
+ * The mutations that carry a correction from `original` (the form as the occurrence was when
+ * the technician started) to `form`: each with the changed fields and `base`, the values they
+ * were edited from, so the server keeps what the office changed meanwhile (docs/sync.md).
+ * Returns [[name, args], …]; none when nothing changed. New photos are linked by the caller.
+ */
+export function correction(occurrenceId, original, form) {
+  const before = toArgs(original, {})
+  const after = toArgs(form, {})
+  const mutations = []
+  const changed = OCCURRENCE_FIELDS.filter((f) => f in after && !same(after[f], before[f]))
+  if (changed.length) {
+    const pick = (args) => Object.fromEntries(changed.map((f) => [f, args[f] ?? null]))
+    mutations.push(['occurrence.update.v1', { id: occurrenceId, ...pick(after), base: pick(before) }])
+  }
+  const old = new Map(before.items.map((i) => [i.id, i]))
+  for (const item of after.items) {
+    const was = old.get(item.id)
+    const fields = Object.fromEntries(ITEM_FIELDS.map((f) => [f, item[f]]))
+    if (!was) {
+      mutations.push(['occurrence_item.upsert.v1', { occurrence_id: occurrenceId, id: item.id, ...fields }])
+      continue
+    }
+    const diff = ITEM_FIELDS.filter((f) => !same(item[f], was[f]))
+    if (diff.length) {
+      const base = Object.fromEntries(diff.map((f) => [f, was[f]]))
+      mutations.push(['occurrence_item.upsert.v1', { occurrence_id: occurrenceId, id: item.id, ...fields, base }])
+    }
+  }
+  const kept = new Set(after.items.map((i) => i.id))
+  for (const item of before.items) {
+    if (!kept.has(item.id)) mutations.push(['occurrence_item.delete.v1', { occurrence_id: occurrenceId, id: item.id }])
+  }
+  return mutations
+}

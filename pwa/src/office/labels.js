@@ -37,6 +37,9 @@ export const FIELD_LABELS = {
   due_at: 'Prazo',
   starts_at: 'Início',
   ends_at: 'Fim',
+  notes: 'Observação do escritório',
+  technician_notes: 'Observação do técnico',
+  report: 'Relato',
 }
 
 export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ')

@@ -1,4 +1,6 @@
-// Nova ocorrência (and the correction of one waiting in Pendências).
+// Nova ocorrência, the correction of one waiting in Pendências, and the correction of one the
+// server already has (while its visit is open: the changed fields go with the values they were
+// edited from, so the office's changes meanwhile are kept; docs/sync.md).
 //
 // Everything typed is saved as a draft in IndexedDB as it is typed, photos included (as Blobs),
 // so a reload, a crash or an app update never loses it. "Salvar" turns the draft into outbox
@@ -9,8 +11,8 @@ import { PhotoThumb } from '../components/PhotoThumb.jsx'
 import { SignatureField } from '../components/SignatureField.jsx'
 import { getMeta, RECORD_TABLES, setMeta } from '../data/db.js'
 import { PAYERS } from '../data/labels.js'
-import { record } from '../data/mutations.js'
-import { EMPTY, fromArgs, newItem, toArgs, validate } from '../data/occurrence-form.js'
+import { isQuotaError, QUOTA_MESSAGE, record, saveErrorMessage } from '../data/mutations.js'
+import { correction, EMPTY, fromArgs, fromOccurrence, newItem, toArgs, validate } from '../data/occurrence-form.js'
 import { editPending, resendRejection } from '../data/outbox.js'
 import { db, sync } from '../data/session.js'
 import { useLive } from '../lib/live.js'
@@ -20,13 +22,25 @@ import { holdUpdates } from '../lib/update.js'
 
 const MAX_PHOTOS = 10
 
+const CLOSED = new Set(['done', 'cancelled'])
+
+async function synced(occurrenceId) {
+  const occurrence = await db.occurrences.get(occurrenceId)
+  if (!occurrence) return {}
+  const items = (await db.occurrence_items.where('occurrence_id').equals(occurrenceId).toArray()).filter((i) => !i._deleted)
+  items.sort((a, b) => String(a.created_at || '').localeCompare(String(b.created_at || '')))
+  const photos = await db.attachments.where('occurrence_id').equals(occurrenceId).filter((a) => a.kind === 'photo').count()
+  return { occurrence, items, sentPhotos: photos }
+}
+
 /**
- * mode: {visitId} for a new occurrence, {seq} to correct an entry never sent, or
- * {mutationId} to correct and resend one the server refused.
+ * mode: {visitId} for a new occurrence, {visitId, occurrenceId} to correct one the server has,
+ * {seq} to correct an entry never sent, or {mutationId} to correct and resend one the server refused.
  */
-export function OccurrenceForm({ visitId, seq, mutationId }) {
+export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
   const editing = seq != null || mutationId != null
-  const draftKey = editing ? null : `draft:occurrence:${visitId}`
+  const correcting = occurrenceId != null
+  const draftKey = editing ? null : correcting ? `draft:correction:${occurrenceId}` : `draft:occurrence:${visitId}`
   const source = useLive(async () => {
     let entry = null
     if (seq != null) entry = await db.outbox.get(seq)
@@ -36,28 +50,35 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
     const catalogs = {}
     for (const row of await db.catalog_entries.toArray()) (catalogs[row.kind] ||= []).push(row)
     for (const list of Object.values(catalogs)) list.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
-    return { entry, visit, catalogs, draft: draftKey ? await getMeta(db, draftKey) : null }
-  }, [visitId, seq, mutationId])
+    const current = correcting ? await synced(occurrenceId) : {}
+    return { entry, visit, catalogs, ...current, draft: draftKey ? await getMeta(db, draftKey) : null }
+  }, [visitId, seq, mutationId, occurrenceId])
 
   const [form, setForm] = useState(null)
   const [errors, setErrors] = useState({})
   const [busy, setBusy] = useState(false)
   const [message, setMessage] = useState(null)
+  const [failure, setFailure] = useState(null) // a local save that failed: said until one succeeds
   const photos = useLive(async () => (form ? (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean) : []), [form?.photo_ids.join()], [])
   const fileInput = useRef(null)
 
-  // Start from the stored draft, the entry being corrected, or an empty form — once.
+  // Start from the stored draft, the entry or occurrence being corrected, or an empty form — once.
+  // A correction keeps the occurrence as it was when it began (`original`): its base.
   useEffect(() => {
     if (!source || form) return
     if (source.entry) setForm(fromArgs(source.entry.args, source.entry.blob_ids || []))
-    else setForm(source.draft || { ...EMPTY })
+    else if (source.draft) setForm(source.draft)
+    else if (correcting && source.occurrence) {
+      const original = fromOccurrence(source.occurrence, source.items)
+      setForm({ ...original, original })
+    } else if (!correcting) setForm({ ...EMPTY })
   }, [source])
 
   useEffect(() => holdUpdates(), [])
 
   // Save the draft as the technician types (IndexedDB writes are cheap; losing text is not).
   useEffect(() => {
-    if (form && draftKey) setMeta(db, draftKey, form)
+    if (form && draftKey) setMeta(db, draftKey, form).catch((error) => setFailure(saveErrorMessage(error)))
   }, [form])
 
   const options = useMemo(() => {
@@ -71,6 +92,26 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
     }
   }, [source?.catalogs])
 
+  if (correcting && source && !source.occurrence && !form) {
+    return (
+      <main>
+        <p class="card">Esta ocorrência não está mais no aparelho.</p>
+        <a class="btn" href={`/visita/${visitId}`}>
+          Voltar à visita
+        </a>
+      </main>
+    )
+  }
+  if (correcting && source?.visit && CLOSED.has(source.visit.status)) {
+    return (
+      <main>
+        <p class="card">A visita foi encerrada: a ocorrência não pode mais ser corrigida pelo aparelho. Fale com o escritório.</p>
+        <a class="btn" href={`/visita/${visitId}`}>
+          Voltar à visita
+        </a>
+      </main>
+    )
+  }
   if (!source || !form) return <main />
   if (!editing && !source.visit) {
     return (
@@ -100,19 +141,29 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
     event.currentTarget.value = ''
     setMessage(files.length ? 'Processando fotos…' : null)
     const ids = []
+    const keep = () => setForm((f) => ({ ...f, photo_ids: [...f.photo_ids, ...ids] })) // those stored so far
     for (const file of files) {
+      let row
       try {
-        const { blob } = await compressPhoto(file)
-        const row = await blobRecord(blob, 'photo', storeId)
-        await db.blobs.put({ ...row, draft: true, uploaded: false })
-        ids.push(row.id)
+        row = await blobRecord((await compressPhoto(file)).blob, 'photo', storeId)
       } catch {
+        keep()
         setMessage(`Não foi possível ler a foto ${file.name}. Tente outra.`)
         return
       }
+      try {
+        await db.blobs.put({ ...row, draft: true, uploaded: false })
+      } catch (error) {
+        keep()
+        setMessage(null)
+        setFailure(isQuotaError(error) ? `A foto ${file.name} não coube no aparelho. ${QUOTA_MESSAGE}` : saveErrorMessage(error))
+        return
+      }
+      ids.push(row.id)
     }
     setMessage(null)
-    setForm((f) => ({ ...f, photo_ids: [...f.photo_ids, ...ids] }))
+    setFailure(null)
+    keep()
   }
 
   async function removePhoto(id) {
@@ -129,38 +180,54 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
       return
     }
     setBusy(true)
+    setMessage(null)
+    try {
+      navigate(await store())
+    } catch (error) {
+      setBusy(false) // the form stays filled: nothing of it was lost
+      setFailure(saveErrorMessage(error))
+    }
+  }
+
+  /** Write the form to the outbox; the path to show next. */
+  async function store() {
     if (editing) {
       const args = toArgs(form, { ...source.entry.args })
       if (seq != null) await editPending(db, seq, args)
       else await resendRejection(db, mutationId, args)
       sync.soon()
-      navigate('/pendencias')
-      return
+      return '/pendencias'
     }
-    const occurrenceId = crypto.randomUUID()
-    const args = toArgs(form, { id: occurrenceId, case_id: visit.case_id, appointment_id: visit.id })
     const kase = (await db.cases.get(visit.case_id)) || visit.case
     const summary = [kase?.number, kase?.customer?.name].filter(Boolean).join(' · ')
+    const id = correcting ? occurrenceId : crypto.randomUUID()
     const signature = form.signature ? await blobRecord(dataUrlToBlob(form.signature), 'signature', storeId) : null
     await db.transaction('rw', ['outbox', 'blobs', 'rejections', 'meta', ...RECORD_TABLES], async () => {
       const blobs = (await db.blobs.bulkGet(form.photo_ids)).filter(Boolean).map((b) => ({ ...b, draft: false }))
-      await record(db, 'occurrence.create.v1', args, { blobs, summary })
+      if (correcting) {
+        for (const [name, args] of correction(id, form.original, form)) await record(db, name, args, { summary })
+        for (const blob of blobs) await record(db, 'attachment.link.v1', { attachment_id: blob.id, occurrence_id: id }, { blobs: [blob], summary })
+      } else {
+        const args = toArgs(form, { id, case_id: visit.case_id, appointment_id: visit.id })
+        await record(db, 'occurrence.create.v1', args, { blobs, summary })
+      }
       if (signature) {
         await record(
           db,
           'attachment.link.v1',
-          { attachment_id: signature.id, occurrence_id: occurrenceId, signer_name: form.signer_name.trim() },
+          { attachment_id: signature.id, occurrence_id: id, signer_name: form.signer_name.trim() },
           { blobs: [signature], summary },
         )
       }
       await db.meta.delete(draftKey)
     })
     sync.soon()
-    navigate(`/visita/${visit.id}`)
+    return `/visita/${visit.id}`
   }
 
   async function cancel() {
-    if (!editing && !confirm('Descartar esta ocorrência? O que foi preenchido será apagado.')) return
+    const question = correcting ? 'Descartar esta correção? A ocorrência fica como estava.' : 'Descartar esta ocorrência? O que foi preenchido será apagado.'
+    if (!editing && !confirm(question)) return
     if (!editing) {
       await db.blobs.bulkDelete(form.photo_ids)
       await db.meta.delete(draftKey)
@@ -172,7 +239,10 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
 
   return (
     <main>
-      <h1 class="screen-title">{editing ? 'Corrigir ocorrência' : 'Nova ocorrência'}</h1>
+      <h1 class="screen-title">{editing || correcting ? 'Corrigir ocorrência' : 'Nova ocorrência'}</h1>
+      {correcting && (
+        <p class="muted small">Altere o que for preciso. Se o escritório tiver mudado um campo enquanto isso, a mudança dele é mantida e os dois textos ficam registrados.</p>
+      )}
       {source.entry?.message && (
         <p class="notice notice-error" role="alert">
           O servidor recusou: {source.entry.message}
@@ -235,6 +305,7 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
         </button>
 
         <h2 class="section-title">Fotos</h2>
+        {correcting && source.sentPhotos > 0 && <p class="muted small">{source.sentPhotos === 1 ? '1 foto já enviada' : `${source.sentPhotos} fotos já enviadas`}; as novas são acrescentadas.</p>}
         <div class="thumbs">
           {photos.map((p, n) => (
             <PhotoThumb key={p.id} blob={p.data} alt={`Foto ${n + 1}`} onRemove={editing ? null : () => removePhoto(p.id)} />
@@ -247,7 +318,7 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
           </label>
         )}
 
-        {!editing && (
+        {!editing && !correcting && (
           <>
             <h2 class="section-title">Assinatura do cliente</h2>
             <section class="card">
@@ -261,6 +332,11 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
           </>
         )}
 
+        {failure && (
+          <p class="notice notice-error" role="alert" data-testid="save-error">
+            {failure}
+          </p>
+        )}
         {message && (
           <p class="notice" role="alert">
             {message}
@@ -271,7 +347,7 @@ export function OccurrenceForm({ visitId, seq, mutationId }) {
             Cancelar
           </button>
           <button type="submit" class="btn btn-primary" disabled={busy}>
-            {editing ? (mutationId != null ? 'Salvar e reenviar' : 'Salvar correção') : 'Salvar ocorrência'}
+            {editing ? (mutationId != null ? 'Salvar e reenviar' : 'Salvar correção') : correcting ? 'Salvar correção' : 'Salvar ocorrência'}
           </button>
         </div>
         <p class="muted small">Tudo fica salvo no aparelho e é enviado quando houver conexão.</p>

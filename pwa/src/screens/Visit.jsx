@@ -1,13 +1,14 @@
 // Visita: everything the technician needs at the customer's door, and the check-in/check-out.
 import { useEffect, useState } from 'preact/hooks'
 import { VisitReport } from '../components/VisitReport.jsx'
-import { record } from '../data/mutations.js'
+import { record, saveErrorMessage } from '../data/mutations.js'
 import { db, sync } from '../data/session.js'
 import { formatAddress, formatDate, formatDateTime, formatPhone, formatTime, internationalPhone, isMobilePhone } from '../lib/format.js'
 import { useLive } from '../lib/live.js'
 import { StatusChip } from './Agenda.jsx'
 
 const CAN_CHECK_IN = new Set(['scheduled', 'confirmed', 'rescheduled'])
+const CLOSED = new Set(['done', 'cancelled'])
 
 function nowIso() {
   return new Date().toISOString()
@@ -16,6 +17,28 @@ function nowIso() {
 async function act(name, args, summary) {
   await record(db, name, args, { summary })
   sync.soon()
+}
+
+/** Run a local save; its failure is shown (`onError`), never silent. True when it saved. */
+async function attempt(save, onError) {
+  try {
+    await save()
+    onError(null)
+    return true
+  } catch (error) {
+    onError(saveErrorMessage(error))
+    return false
+  }
+}
+
+function SaveError({ message }) {
+  return (
+    message && (
+      <p class="notice notice-error" role="alert">
+        {message}
+      </p>
+    )
+  )
 }
 
 function Contact({ customer }) {
@@ -41,36 +64,56 @@ function Contact({ customer }) {
   )
 }
 
+/** Enough rows for the whole note (a merged one has several signed texts) on a phone's width. */
+function noteRows(text) {
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 28)), 1)
+  return Math.min(16, Math.max(3, lines))
+}
+
+/** The office's instructions, read-only here; the technician writes their own note beside them.
+ * The note goes with the text it was edited from (`base`): if another phone wrote meanwhile, the
+ * server keeps both texts, signed (docs/sync.md). */
 function Notes({ visit, summary }) {
-  const [text, setText] = useState(visit.notes || '')
-  const [saved, setSaved] = useState(true)
+  const [text, setText] = useState(visit.technician_notes || '')
+  const [base, setBase] = useState(null) // the note as it was when typing began; null: not editing
+  const [error, setError] = useState(null)
   useEffect(() => {
-    if (saved) setText(visit.notes || '')
-  }, [visit.notes])
+    if (base === null) setText(visit.technician_notes || '')
+  }, [visit.technician_notes])
   const save = async () => {
-    await act('appointment.notes.v1', { appointment_id: visit.id, notes: text.trim() || null }, summary)
-    setSaved(true)
+    const args = { appointment_id: visit.id, notes: text.trim() || null, base: base || null }
+    if (await attempt(() => act('appointment.technician_notes.v1', args, summary), setError)) setBase(null)
   }
   return (
-    <section class="card">
-      <h2>
-        <label for="visit-notes">Observação da visita</label>
-      </h2>
-      <textarea
-        id="visit-notes"
-        rows="3"
-        value={text}
-        onInput={(e) => {
-          setText(e.currentTarget.value)
-          setSaved(false)
-        }}
-      />
-      {!saved && (
-        <button type="button" class="btn" onClick={save}>
-          Salvar observação
-        </button>
+    <>
+      {visit.notes && (
+        <section class="card" data-testid="office-notes">
+          <h2>Observação do escritório</h2>
+          <p class="prewrap">{visit.notes}</p>
+        </section>
       )}
-    </section>
+      <section class="card">
+        <h2>
+          <label for="visit-notes">Sua observação</label>
+        </h2>
+        <textarea
+          id="visit-notes"
+          rows={noteRows(text)}
+          value={text}
+          onInput={(e) => {
+            if (base === null) setBase(visit.technician_notes || '')
+            setText(e.currentTarget.value)
+          }}
+        />
+        <p class="muted small">O escritório vê esta observação.</p>
+        <SaveError message={error} />
+        {base !== null && (
+          <button type="button" class="btn" onClick={save}>
+            Salvar observação
+          </button>
+        )}
+      </section>
+    </>
   )
 }
 
@@ -85,6 +128,7 @@ export function Visit({ id, timeZone }) {
     occurrences.sort((a, b) => String(b.created_at).localeCompare(String(a.created_at)))
     return { visit, kase, customer, contract, occurrences }
   }, [id])
+  const [error, setError] = useState(null)
 
   if (!data) return <main />
   if (data.missing) {
@@ -102,6 +146,7 @@ export function Visit({ id, timeZone }) {
   const { visit, kase, customer, contract, occurrences } = data
   const address = kase?.service_address
   const summary = [kase?.number, customer?.name].filter(Boolean).join(' · ')
+  const open = !CLOSED.has(visit.status) // while open, what this visit recorded may still be corrected
   const mapsUrl = `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(formatAddress(address))}`
 
   return (
@@ -121,12 +166,12 @@ export function Visit({ id, timeZone }) {
 
       <div class="actions actions-main">
         {CAN_CHECK_IN.has(visit.status) && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() }, summary)}>
+          <button type="button" class="btn btn-primary btn-block" onClick={() => attempt(() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}>
             Iniciar visita (check-in)
           </button>
         )}
         {visit.status === 'in_progress' && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() }, summary)}>
+          <button type="button" class="btn btn-primary btn-block" onClick={() => attempt(() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}>
             Encerrar visita (check-out)
           </button>
         )}
@@ -136,6 +181,7 @@ export function Visit({ id, timeZone }) {
           </a>
         )}
       </div>
+      <SaveError message={error} />
       {visit.checked_in_at && <p class="muted small">Check-in: {formatDateTime(visit.checked_in_at, timeZone)}</p>}
       {visit.checked_out_at && <p class="muted small">Check-out: {formatDateTime(visit.checked_out_at, timeZone)}</p>}
       <VisitReport visit={visit} occurrences={occurrences} />
@@ -180,6 +226,11 @@ export function Visit({ id, timeZone }) {
                 {o.created_at ? ` · ${formatDate(o.created_at, timeZone)}` : ''}
               </span>
               {o._local === 1 && <span class="chip chip-pending">Não enviada</span>}
+              {o._local !== 1 && open && o.appointment_id === visit.id && (
+                <a class="btn btn-small" href={`/visita/${visit.id}/ocorrencia/${o.id}`}>
+                  Corrigir
+                </a>
+              )}
             </li>
           ))}
         </ul>

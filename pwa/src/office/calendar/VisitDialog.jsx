@@ -200,6 +200,20 @@ export function VisitDialog({ visit, technicians, colours, timeZone, confirmOver
             <dd>{visit.subject}</dd>
           </>
         )}
+        {visit.notes && (
+          <>
+            <dt>Observação do escritório</dt>
+            <dd class="prewrap">{visit.notes}</dd>
+          </>
+        )}
+        {visit.technician_notes && (
+          <>
+            <dt>Observação do técnico</dt>
+            <dd class="prewrap" data-testid="visit-technician-notes">
+              {visit.technician_notes}
+            </dd>
+          </>
+        )}
         <dt>Assistência</dt>
         <dd>
           <a href={`/escritorio/assistencias/${visit.case_id}`}>Abrir a assistência {kase.number}</a>

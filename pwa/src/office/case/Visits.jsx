@@ -66,7 +66,8 @@ function VisitRow({ visit, timeZone }) {
               pairs={[
                 ['Assunto', visit.subject],
                 ['Ambiente', visit.room?.name],
-                ['Observação', visit.notes],
+                ['Observação do escritório', visit.notes && <span class="prewrap">{visit.notes}</span>],
+                ['Observação do técnico', visit.technician_notes && <span class="prewrap">{visit.technician_notes}</span>],
                 ['Início', formatDateTime(visit.checked_in_at, timeZone)],
                 ['Fim', formatDateTime(visit.checked_out_at, timeZone)],
                 ['Motivo do cancelamento', visit.cancel_reason],
