@@ -33,7 +33,7 @@ describe('entry states', () => {
 
     await editPending(t.db, a.seq, { appointment_id: 7, notes: 'primeira, corrigida' }, t.deps)
     await discardPending(t.db, b.seq, t.deps)
-    expect((await t.db.appointments.get(7)).notes).toBe('primeira, corrigida')
+    expect((await t.db.appointments.get(7)).technician_notes).toBe('primeira, corrigida')
 
     t.net.online = true
     const pushes = sentPushes(t.server)

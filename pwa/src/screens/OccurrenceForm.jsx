@@ -13,7 +13,7 @@ import { getMeta, RECORD_TABLES, setMeta } from '../data/db.js'
 import { PAYERS } from '../data/labels.js'
 import { isQuotaError, QUOTA_MESSAGE, record, saveErrorMessage } from '../data/mutations.js'
 import { correction, EMPTY, fromArgs, fromOccurrence, newItem, toArgs, validate } from '../data/occurrence-form.js'
-import { editPending, resendRejection } from '../data/outbox.js'
+import { editPending, OutboxError, resendRejection } from '../data/outbox.js'
 import { db, sync } from '../data/session.js'
 import { useLive } from '../lib/live.js'
 import { blobRecord, compressPhoto, dataUrlToBlob } from '../lib/photos.js'
@@ -185,7 +185,8 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
       navigate(await store())
     } catch (error) {
       setBusy(false) // the form stays filled: nothing of it was lost
-      setFailure(saveErrorMessage(error))
+      // An edit the server may already have applied is refused with its own reason (outbox.js).
+      setFailure(error instanceof OutboxError ? error.message : saveErrorMessage(error))
     }
   }
 

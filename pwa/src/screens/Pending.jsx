@@ -14,6 +14,7 @@ const NAMES = {
   'appointment.check_in.v1': 'Check-in',
   'appointment.check_out.v1': 'Check-out',
   'appointment.notes.v1': 'Observação da visita',
+  'appointment.technician_notes.v1': 'Observação da visita',
   'occurrence.create.v1': 'Nova ocorrência',
   'occurrence.update.v1': 'Alteração de ocorrência',
   'occurrence_item.upsert.v1': 'Item de ocorrência',
