@@ -75,13 +75,32 @@ def register_client(actor: User, client_id: uuid.UUID, schema_version: int, user
     return client
 
 
-def _retryable(status: int, data: dict[str, Any]) -> bool:
+# Mutations that carry what the technician wrote or photographed: a refusal of one is never
+# mere information, because dismissing it would drop that work. A record out of their reach now
+# (a visit reassigned, 403/404/410) may come back (reassigned back), so it stays resendable.
+CARRIES_WORK = frozenset(
+    {
+        "occurrence.create.v1",
+        "occurrence.update.v1",
+        "occurrence_item.upsert.v1",
+        "attachment.link.v1",
+        "appointment.notes.v1",
+        "appointment.technician_notes.v1",
+    }
+)
+
+
+def _retryable(status: int, data: dict[str, Any], name: str) -> bool:
     """Whether fixing and resending can succeed: invalid fields (422) or a server error, yes; a
     state conflict (409), a record gone (404, 410) or not the actor's to change (403), no — those
-    are information for the technician. A problem may say otherwise (`retryable` in its extra)."""
+    are information for the technician — except that the technician's own work stays resendable
+    unless the state rules it out (CARRIES_WORK). A problem may say otherwise (`retryable` in its
+    extra)."""
     extra = data.get("extra") or {}
     if "retryable" in extra:
         return bool(extra["retryable"])
+    if name in CARRIES_WORK:
+        return status != 409
     return status not in (403, 404, 409, 410)
 
 
@@ -91,7 +110,7 @@ def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem)
     status = problem.code or 422
     code = data.get("slug") or SLUGS.get(status, "rejected")
     message = data.get("detail") or DETAILS.get(status, "A alteração foi recusada.")
-    retryable = _retryable(status, data)
+    retryable = _retryable(status, data, mutation["name"])
     client = _lock_client(client_id)
     assert client is not None
     if client.last_mutation_id != mutation["id"] - 1:  # a concurrent push of this device got there first

@@ -124,13 +124,19 @@ def test_rejections_say_whether_a_resend_can_help(as_technician: Any, case: Any)
         client_id,
         [
             mutation(1, "occurrence.create.v1", case_id=case.id, id=str(uuid.uuid4()), resolved=True),  # fields missing
-            mutation(2, "occurrence.update.v1", id=str(uuid.uuid4()), report="Nada."),  # no such occurrence
+            mutation(2, "appointment.check_in.v1", appointment_id=2**31 - 1),  # no such visit
+            # The technician's own text on a record out of reach (a visit reassigned): kept resendable.
+            mutation(3, "occurrence.update.v1", id=str(uuid.uuid4()), report="Nada."),
         ],
     )
-    assert [(r["status"], r["retryable"]) for r in body["results"]] == [("rejected", True), ("rejected", False)]
+    assert [(r["status"], r["retryable"]) for r in body["results"]] == [
+        ("rejected", True),
+        ("rejected", False),
+        ("rejected", True),
+    ]
     db.session.commit()
     stored = db.session.scalars(select(Rejection).where(Rejection.client_id == client_id).order_by(Rejection.id))
-    assert [r.retryable for r in stored] == [True, False]
+    assert [r.retryable for r in stored] == [True, False, True]
 
 
 # --- correcting a synced occurrence -------------------------------------------------------

@@ -93,7 +93,16 @@ function Rejection({ r }) {
       </div>
       <div class="actions">
         {resolved ? (
-          <button type="button" class="btn btn-small" onClick={() => discardRejection(db, r.mutation_id)}>
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() =>
+              // Photos or a new occurrence go with it: never lost on one tap.
+              (!(r.blob_ids?.length || r.name === 'occurrence.create.v1') ||
+                ask('O que foi registrado aqui (texto e fotos) será apagado do aparelho. Continuar?')) &&
+              discardRejection(db, r.mutation_id)
+            }
+          >
             Entendi
           </button>
         ) : (
