@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .harness import AXE, PASSWORD, SCREENSHOTS, TECHNICIAN, Office
+from .harness import AXE, PASSWORD, SCREENSHOTS, TECHNICIAN, Office, Phone
 
 SUPPLIER_ORDER = "PF-7781"
 REPORT = "Porta do roupeiro empenada; dobradiças com folga."
@@ -27,6 +27,15 @@ def log_in(page: Page, email: str = TECHNICIAN) -> None:
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     expect(page.get_by_test_id("pending-count")).to_have_text("Tudo enviado")
     expect(page.get_by_test_id("last-sync")).to_contain_text("hoje às")
+
+
+def offline_at_visit(phone: Phone, visit: dict[str, Any]) -> Page:
+    """The technician logged in, then without signal on the visit's screen."""
+    page = phone.launch()
+    log_in(page)
+    phone.set_offline(True)
+    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    return page
 
 
 def axe_violations(page: Page) -> list[str]:

@@ -19,6 +19,7 @@ from .technician import (
     file_occurrence,
     log_in,
     occurrences_of,
+    offline_at_visit,
 )
 
 pytestmark = pytest.mark.e2e
@@ -59,10 +60,7 @@ def test_a_visit_cancelled_while_the_phone_is_offline_never_silently_loses_its_o
     office: Office, phone: Phone, workspace: Workspace
 ) -> None:
     visit = office.visits_today()[0]
-    page = phone.launch()
-    log_in(page)
-    phone.set_offline(True)
-    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page = offline_at_visit(phone, visit)
     file_occurrence(page, workspace.photos)
 
     office.post(f"/api/appointments/{visit['id']}/cancel", {"reason": "Cliente viajou"})
@@ -126,10 +124,7 @@ def test_a_visit_reassigned_while_offline_keeps_the_refused_occurrence_until_the
     office: Office, phone: Phone, workspace: Workspace
 ) -> None:
     visit = visit_on_an_unassigned_case(office)
-    page = phone.launch()
-    log_in(page)
-    phone.set_offline(True)
-    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page = offline_at_visit(phone, visit)
     file_occurrence(page, workspace.photos)
 
     technicians = office.get("/api/users?role=technician")
@@ -161,10 +156,7 @@ def test_a_visit_reassigned_while_offline_keeps_the_refused_occurrence_until_the
 
 def test_an_expired_session_keeps_everything_asks_to_log_in_again_then_sends_it(office: Office, phone: Phone) -> None:
     visit = office.visits_today()[0]
-    page = phone.launch()
-    log_in(page)
-    phone.set_offline(True)
-    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page = offline_at_visit(phone, visit)
     page.get_by_role("button", name="Iniciar visita (check-in)").click()
     expect(page.get_by_test_id("pending-count")).to_have_text("1 pendente")
 

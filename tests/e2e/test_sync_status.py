@@ -13,7 +13,16 @@ from playwright.sync_api import Page, Route, expect
 
 from .harness import Office, Phone, Workspace
 from .network import DROP_AFTER_SERVER, Network
-from .technician import REPORT, SUPPLIER_ORDER, check_screen, file_occurrence, log_in, occurrences_of, screenshot
+from .technician import (
+    REPORT,
+    SUPPLIER_ORDER,
+    check_screen,
+    file_occurrence,
+    log_in,
+    occurrences_of,
+    offline_at_visit,
+    screenshot,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -156,10 +165,7 @@ def test_work_done_offline_is_waiting_and_editable_and_the_server_gets_the_edit_
     office: Office, phone: Phone, network: Network, workspace: Workspace
 ) -> None:
     visit = office.visits_today()[0]
-    page = phone.launch()
-    log_in(page)
-    phone.set_offline(True)
-    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page = offline_at_visit(phone, visit)
     file_occurrence(page, workspace.photos)
     expect(page.get_by_test_id("pending-count")).to_have_text("2 pendentes")
 
@@ -201,10 +207,7 @@ def test_pendencias_shows_sent_awaiting_confirmation_and_photo_progress(
     office: Office, phone: Phone, network: Network, workspace: Workspace
 ) -> None:
     visit = office.visits_today()[0]
-    page = phone.launch()
-    log_in(page)
-    phone.set_offline(True)
-    page.locator(f'a[href="/visita/{visit["id"]}"]').click()
+    page = offline_at_visit(phone, visit)
     file_occurrence(page, workspace.photos)
     page.get_by_role("link", name="Pendências").first.click()
     occurrence = pending_entry(page, "Nova ocorrência")
