@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { setMeta } from '../data/db.js'
 import { api, db, logoutEverywhere } from '../data/session.js'
-import { problemOf } from '../office/errors.js'
+import { fieldMessage, problemOf } from '../office/errors.js'
 import { Field, ProblemNotice } from '../office/fields.jsx'
 
 const MISMATCH = { message: 'Corrija os campos indicados.', fields: { confirm: ['As duas senhas não são iguais.'] } }
@@ -57,12 +57,16 @@ export function ChangePassword({ user, forced = false }) {
           {busy ? 'Salvando…' : 'Salvar nova senha'}
         </button>
       </form>
-      <p>
-        {!forced && <a href="/">Voltar</a>}{' '}
-        <button type="button" class="link" onClick={() => confirmLeave(user) && logoutEverywhere()}>
+      <div class="more">
+        <button type="button" class="btn btn-block" onClick={() => confirmLeave(user) && logoutEverywhere()}>
           Sair de todos os aparelhos
         </button>
-      </p>
+        {!forced && (
+          <p>
+            <a href="/">Voltar</a>
+          </p>
+        )}
+      </div>
     </main>
   )
 }
@@ -120,7 +124,12 @@ export function ResetPassword() {
         </p>
       ) : (
         <form onSubmit={submit} class="card form">
-          <ProblemNotice problem={problem} shown={['password', 'confirm']} />
+          <ProblemNotice problem={problem} shown={['password', 'confirm', 'token']} />
+          {problem?.fields?.token && (
+            <p class="notice notice-error" data-testid="reset-token-refused">
+              {fieldMessage(problem.fields, 'token')}
+            </p>
+          )}
           <Field label="Nova senha" path="password" errors={problem?.fields} type="password" autocomplete="new-password" required hint="Pelo menos 8 caracteres; senhas muito comuns são recusadas." value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
           <Field label="Repita a nova senha" path="confirm" errors={problem?.fields} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
           <button class="btn btn-primary btn-block" type="submit" disabled={busy}>
@@ -130,6 +139,12 @@ export function ResetPassword() {
       )}
       <p>
         <a href="/login">{done ? 'Entrar' : 'Voltar ao login'}</a>
+        {problem?.fields?.token && (
+          <>
+            {' · '}
+            <a href="/esqueci-senha">Pedir outro link</a>
+          </>
+        )}
       </p>
     </main>
   )
