@@ -105,9 +105,6 @@ export function App() {
           <a href="/pendencias" aria-current={path.startsWith('/pendencias') ? 'page' : undefined}>
             Pendências
           </a>
-          <a href="/senha" aria-current={path === '/senha' ? 'page' : undefined}>
-            Senha
-          </a>
           <button type="button" class="link" onClick={async () => confirm(await logoutQuestion(user)) && logout()}>
             Sair
           </button>

@@ -97,6 +97,10 @@ def test_a_temporary_password_is_changed_before_the_agenda(
     page.get_by_role("button", name="Entrar").click()
     change_forced_password(page)
     expect(page.get_by_role("heading", name="Minha agenda")).to_be_visible()
+    # Changing it again, of one's own accord: the link under the agenda.
+    page.get_by_role("link", name="Trocar senha ou sair de todos os aparelhos").click()
+    expect(page.get_by_role("heading", name="Trocar senha")).to_be_visible()
+    check_screen(page, "password-change")
     assert phone.context is not None
     me = phone.context.request.get("/api/auth/me").json()
     assert me["must_change_password"] is False
