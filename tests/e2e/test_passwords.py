@@ -9,9 +9,10 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from .harness import ADMIN, PASSWORD, TECHNICIAN, Backend, Office, Phone
+from .harness import ADMIN, PASSWORD, SCHEDULER, TECHNICIAN, Backend, Office, Phone
+from .office import check, office_login
 from .technician import check_screen, log_in
 
 pytestmark = pytest.mark.e2e
@@ -133,3 +134,27 @@ def test_sair_warns_about_unsent_work_and_logout_ends_the_session(phone: Phone, 
     # A copy of the cookies the phone had (a shared phone) no longer logs in.
     phone.context.add_cookies(cookies)  # type: ignore[arg-type]
     assert phone.context.request.get("/api/auth/me").status == 401
+
+
+def test_the_office_changes_its_password_and_ends_its_other_sessions(
+    browser: Browser, backend: Backend, office: Office, playwright: Playwright
+) -> None:
+    """A scheduler at the office: "Trocar senha" in the header; the API client logged in elsewhere
+    as the same scheduler is logged out, the office page goes on."""
+    page = office_login(browser, backend, SCHEDULER)
+    page.get_by_role("link", name="Trocar senha").click()
+    expect(page.get_by_role("heading", name="Trocar senha")).to_be_visible()
+    page.get_by_label("Senha atual").fill("errada-123")
+    page.locator("#f-new_password").fill(NEW)
+    page.get_by_label("Repita a nova senha").fill(NEW)
+    page.get_by_role("button", name="Salvar nova senha").click()
+    expect(page.locator("#f-current_password-error")).to_have_text("Senha atual incorreta.")
+    page.get_by_label("Senha atual").fill(PASSWORD)
+    page.get_by_role("button", name="Salvar nova senha").click()
+    expect(page.get_by_test_id("password-changed")).to_contain_text("Os outros aparelhos foram desconectados")
+    check(page, "office-password-changed")
+    assert office.context.get("/api/auth/me").status == 401  # the other session (same scheduler)
+    assert page.context.request.get("/api/auth/me").status == 200
+    page.get_by_role("link", name="Voltar").click()
+    expect(page.get_by_role("heading", name="Painel")).to_be_visible()
+    page.context.close()

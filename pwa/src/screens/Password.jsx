@@ -36,6 +36,7 @@ export function ChangePassword({ user, forced = false }) {
     const { csrf_token: csrf, ...profile } = await api.post('/api/auth/password', { current_password: current, new_password: next })
     await setMeta(db, 'csrf', csrf)
     await setMeta(db, 'user', profile) // a forced change lifts the lock: the app opens
+    for (const clear of [setCurrent, setNext, setConfirm]) clear('')
     setDone(true)
   })
   const errors = problem?.fields
