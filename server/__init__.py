@@ -19,7 +19,7 @@ import server.models  # noqa: E402, F401  (every mapper, before any service buil
 from server.config import embedded_secret, load_settings  # noqa: E402
 from server.database import configure_engine  # noqa: E402
 from server.errors import register_error_handlers  # noqa: E402
-from server.extensions import api, csrf, db, limiter, login_manager, migrate  # noqa: E402
+from server.extensions import api, csrf, db, login_manager, migrate  # noqa: E402
 from server.jobs import configure_jobs  # noqa: E402
 from server.security import register_security_headers  # noqa: E402
 
@@ -46,7 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     _register_auth(app)  # before CSRF: an anonymous write answers 401, not a CSRF error
     csrf.init_app(app)
-    limiter.init_app(app)
     api.init_app(app)
     register_error_handlers(app)
     register_security_headers(app)
@@ -64,19 +63,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_auth(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from server.auth import sessions
     from server.auth.access import require_login
-    from server.auth.models import User
     from server.errors import Problem, problem_response
 
-    @login_manager.user_loader
-    def load_user(cookie_id: str) -> User | None:
-        user_id, _, token = cookie_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        if user is None or not user.active or user.session_token != token:
-            return None
-        return user
+    login_manager.user_loader(sessions.load)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error: CSRFError) -> ResponseReturnValue:

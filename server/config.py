@@ -47,6 +47,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         raise ConfigError("SECRET_KEY must be set in production")
 
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'assistec.db'}"
+    if production and _unshared(database_url):
+        # Sessions and login limits live in the database: every worker must see the same one.
+        raise ConfigError("DATABASE_URL must name a database every worker shares (not SQLite in memory)")
     redis_url = os.environ.get("REDIS_URL")
 
     return {
@@ -67,12 +70,14 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_HEADERS": ["X-CSRF-Token", "X-CSRFToken"],
         "WTF_CSRF_ENABLED": _bool("CSRF_ENABLED", True),
-        # Rate limits: in memory by default, Redis when REDIS_URL is set.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # Login limits (server.auth.throttle), counted in the database that every worker shares:
+        # failures per account, and different accounts failing per address.
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT_PER_EMAIL": os.environ.get("LOGIN_LIMIT_PER_EMAIL", "5 per minute"),
-        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute"),
+        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per hour"),
+        # Passwords (server.auth.passwords): minimum length; how long an e-mailed reset link lasts.
+        "PASSWORD_MIN_LENGTH": int(os.environ.get("PASSWORD_MIN_LENGTH", "8")),
+        "PASSWORD_RESET_MINUTES": int(os.environ.get("PASSWORD_RESET_MINUTES", "60")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         # How many proxies (load balancer, nginx) put X-Forwarded-For in front of the app;
         # without it every client would share the proxy's address for rate limits.
@@ -130,6 +135,14 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
     }
+
+
+def _unshared(database_url: str) -> bool:
+    """An in-memory SQLite database exists once per process."""
+    if not database_url.startswith("sqlite"):
+        return False
+    path = database_url.split("://", 1)[-1].lstrip("/")
+    return path in ("", ":memory:") or "mode=memory" in database_url
 
 
 def _address(mailbox: str) -> str:

@@ -1,7 +1,5 @@
 """Extensions, created unbound; `create_app` binds them to an app."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,5 +12,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 api = AssistecApi()
-limiter = Limiter(key_func=get_remote_address)
 csrf = CSRFProtect()

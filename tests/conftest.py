@@ -29,7 +29,7 @@ from server.contracts.service import create_contract
 from server.customers.models import Customer
 from server.customers.service import create_customer
 from server.database import Base
-from server.extensions import db, limiter
+from server.extensions import db
 from server.jobs import configure_jobs
 from server.stores.models import Store
 from server.stores.service import create_store
@@ -83,7 +83,6 @@ TEST_CONFIG: dict[str, Any] = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashes; the real default is scrypt
-    "RATELIMIT_STORAGE_URI": "memory://",
 }
 
 
@@ -142,7 +141,6 @@ def app(built_app: Flask, tmp_path: Any) -> Iterator[Flask]:
         db.engine.dispose()
     app.config.clear()
     app.config.update(settings)
-    limiter.reset()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from flask import Flask
 from PIL import Image
 
 from server.auth.models import Role
-from tests.conftest import CPFS, login, make_case, make_contract, make_customer, make_user
+from tests.conftest import CPFS, PASSWORD, login, make_case, make_contract, make_customer, make_user
 
 ADMIN, SCHEDULER, TECHNICIAN = Role.ADMIN.value, Role.SCHEDULER.value, Role.TECHNICIAN.value
 ALL = {ADMIN, SCHEDULER, TECHNICIAN}
@@ -89,6 +89,8 @@ def appointment_body(ids: dict[str, Any]) -> dict[str, Any]:
 
 ENDPOINTS = [
     Endpoint("POST", "/api/auth/logout", ALL),
+    Endpoint("POST", "/api/auth/logout-all", ALL),
+    Endpoint("POST", "/api/auth/password", ALL, {"current_password": PASSWORD, "new_password": "outra-senha-boa-9"}),
     Endpoint("GET", "/api/auth/me", ALL),
     Endpoint("GET", "/api/users", OFFICE),
     Endpoint("POST", "/api/users", {ADMIN}),
@@ -191,6 +193,8 @@ RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/
 PUBLIC_RULES = {
     "/api/calendar/<token>.ics",
     "/api/auth/login",
+    "/api/auth/password-reset",
+    "/api/auth/password-reset/confirm",
     "/api/openapi.json",
     "/api/docs",
     "/api/docs/assets/<path:filename>",

@@ -93,9 +93,17 @@ def test_short_password_is_rejected(as_admin, store):
 
 
 def test_eight_character_password_is_accepted(as_admin, store):
-    """The boundary: exactly 8 characters is enough."""
-    response = as_admin.post("/api/users", json=_new_user([store.id], password="12345678"))
+    """The boundary: exactly 8 characters is enough, when they are not a common password."""
+    response = as_admin.post("/api/users", json=_new_user([store.id], password="k7#mPq2z"))
     assert response.status_code == 201, response.json
+
+
+def test_common_password_is_rejected(as_admin, store):
+    """`12345678` has 8 characters but tops every leaked-password list → 422 on `password`."""
+    response = as_admin.post("/api/users", json=_new_user([store.id], password="12345678"))
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["password"]
+    assert "comum" in response.json["errors"]["password"][0]
 
 
 def test_invalid_role_is_rejected(as_admin, store):

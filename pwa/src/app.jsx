@@ -4,12 +4,13 @@ import { useEffect, useState } from 'preact/hooks'
 import { SessionBanner, UpdateBanner } from './components/Banners.jsx'
 import { SyncBar } from './components/SyncBar.jsx'
 import { getMeta } from './data/db.js'
-import { db, logout, storeTimezone } from './data/session.js'
+import { db, logout, logoutQuestion, storeTimezone } from './data/session.js'
 import { useLive } from './lib/live.js'
 import { match, navigate, onLinkClick, usePath } from './lib/router.js'
 import { Agenda } from './screens/Agenda.jsx'
 import { Login } from './screens/Login.jsx'
 import { OccurrenceForm } from './screens/OccurrenceForm.jsx'
+import { ChangePassword, ForgotPassword, ResetPassword } from './screens/Password.jsx'
 import { Pending } from './screens/Pending.jsx'
 import { Visit } from './screens/Visit.jsx'
 
@@ -78,10 +79,13 @@ export function App() {
   const session = useLive(async () => ({ user: await getMeta(db, 'user'), signedOut: await getMeta(db, 'signed_out', false) }), [])
   if (!session) return null
   const { user, signedOut } = session
+  if (path === '/esqueci-senha') return <ForgotPassword />
+  if (path === '/redefinir-senha') return <ResetPassword />
   if (!user || signedOut || path === '/login') {
     if (isOfficePath(path)) sessionStorage.setItem(OFFICE_RETURN, path + location.search)
     return <Login user={user} />
   }
+  if (user.must_change_password || path === '/senha') return <ChangePassword user={user} forced={!!user.must_change_password} />
   if (OFFICE_ROLES.includes(user.role)) {
     return isOfficePath(path) ? <Office user={user} path={path} /> : <Redirect to={officeHome} />
   }
@@ -101,7 +105,7 @@ export function App() {
           <a href="/pendencias" aria-current={path.startsWith('/pendencias') ? 'page' : undefined}>
             Pendências
           </a>
-          <button type="button" class="link" onClick={() => confirm(`Sair da conta de ${user.name}?`) && logout()}>
+          <button type="button" class="link" onClick={async () => confirm(await logoutQuestion(user)) && logout()}>
             Sair
           </button>
         </nav>

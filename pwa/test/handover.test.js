@@ -201,6 +201,14 @@ describe('login (session.js)', () => {
     await mine.delete()
   })
 
+  it('"Sair" says first that the unsent work stays on the phone', async () => {
+    const question = await session.logoutQuestion(ONE)
+    expect(question).toContain('1 alteração ainda não enviada')
+    expect(question).toContain('quando você entrar de novo')
+    await session.db.outbox.clear()
+    expect(await session.logoutQuestion(ONE)).toBe(`Sair da conta de ${ONE.name}?`)
+  })
+
   it('the owner logs in whatever the case of the e-mail, in the same database', async () => {
     const { switched } = await session.login('Tecnico1@Demo.Assistec.com.br', 'assistec-demo', true)
     expect(switched).toBe(false)

@@ -44,6 +44,17 @@ def require_login() -> None:
         return
     if not current_user.is_authenticated:
         raise Problem(401)
+    if current_user.must_change_password and request.endpoint not in _TEMPORARY_PASSWORD_ENDPOINTS:
+        raise Problem(
+            403,
+            "Sua senha é temporária: troque-a antes de continuar.",
+            slug="password-change-required",
+            title="Troca de senha obrigatória",
+        )
+
+
+# What a user with a temporary password may still do.
+_TEMPORARY_PASSWORD_ENDPOINTS = {"auth.get_me", "auth.change_password", "auth.logout", "auth.logout_all"}
 
 
 def me() -> User:

@@ -4,6 +4,7 @@ from flask import has_request_context
 from flask_login import current_user
 from marshmallow import ValidationError, fields, pre_load, validate, validates
 
+from server.auth import passwords
 from server.auth.models import Role, User
 from server.common import brazil
 from server.common.schemas import Normalized, Strict, Text
@@ -22,6 +23,40 @@ class LoginIn(Strict):
         if isinstance(data, dict) and isinstance(data.get("email"), str):
             data = {**data, "email": data["email"].strip()}
         return data
+
+
+class NewPassword(fields.String):
+    """A password being set: the length and common-password rules of server.auth.passwords."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(load_only=True, validate=validate.Length(max=200), **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        password: str = super()._deserialize(value, attr, data, **kwargs)
+        errors = passwords.problems(password)
+        if errors:
+            raise ValidationError(errors)
+        return password
+
+
+class PasswordChangeIn(Strict):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    new_password = NewPassword(required=True)
+
+
+class PasswordResetIn(Strict):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+    @pre_load
+    def _strip_email(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip()}
+        return data
+
+
+class PasswordResetConfirmIn(Strict):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    password = NewPassword(required=True)
 
 
 class StoreRef(Strict):
@@ -53,16 +88,18 @@ class UserOut(Strict):
 
 class MeOut(UserOut):
     stores = fields.List(fields.Nested(StoreRef))  # type: ignore[assignment]  # one's own: all
+    must_change_password = fields.Boolean(
+        metadata={"description": "A temporary password: every other request answers 403 until it is changed"}
+    )
     csrf_token = fields.String(metadata={"description": "Send it as X-CSRF-Token on every write"})
 
 
 class UserIn(Strict):
     name = Text(120, required=True)
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(
+    password = NewPassword(
         required=True,
-        load_only=True,
-        validate=validate.Length(min=8, max=200, error="A senha deve ter entre 8 e 200 caracteres."),
+        metadata={"description": "Set by an admin on an existing user: temporary, changed at the next login"},
     )
     role = fields.String(required=True, validate=validate.OneOf(ROLES, error="Perfil inválido."))
     phone = Normalized(brazil.normalize_phone, allow_none=True)

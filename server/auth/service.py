@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import generate_password_hash
 
 from server.appointments.models import CalendarToken
+from server.auth import passwords, sessions, throttle
 from server.auth.access import visible_users
 from server.auth.models import User, user_stores
 from server.errors import Forbidden, ValidationFailed
@@ -93,11 +94,53 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
         user.stores = kept + granted
     if "password" in data:
         user.set_password(data.pop("password"))
+        # One the admin knows: temporary, and every session but the admin's own ends.
+        user.must_change_password = user.id != actor.id
+        sessions.end_all(user, keep_current=user.id == actor.id)
     if data.get("active") is False:
-        user.end_sessions()
+        sessions.end_all(user)
         # The calendar feed URL dies too: a reactivated user asks for a new one.
         db.session.execute(delete(CalendarToken).where(CalendarToken.user_id == user.id))
     for key, value in data.items():
         setattr(user, key, value)
     db.session.commit()
     return user
+
+
+def change_own_password(user: User, current: str, new: str, address: str) -> None:
+    """The current password proves it is the owner; guesses count as failed logins."""
+    throttle.check(user.email, address)
+    if not user.check_password(current):
+        throttle.record_failure(user.email, address)
+        raise ValidationFailed({"current_password": ["Senha atual incorreta."]})
+    if new == current:
+        raise ValidationFailed({"new_password": ["A nova senha deve ser diferente da atual."]})
+    _check_policy_for(user, new, "new_password")
+    user.set_password(new)
+    user.must_change_password = False
+    sessions.end_all(user, keep_current=True)
+    db.session.commit()
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set a new password from an e-mailed token; every session of the user ends."""
+    user = passwords.user_for_token(token)
+    if user is None:
+        raise ValidationFailed({"token": ["Link inválido, expirado ou já usado. Peça outro em “Esqueci minha senha”."]})
+    _check_policy_for(user, new, "password")
+    user.set_password(new)
+    user.must_change_password = False
+    sessions.end_all(user)
+    db.session.commit()
+    return user
+
+
+def _check_policy_for(user: User, password: str, field: str) -> None:
+    errors = passwords.problems(password, user)
+    if errors:
+        raise ValidationFailed({field: errors})
+
+
+def find_active(email: str) -> User | None:
+    user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return user if user is not None and user.active else None

@@ -1,66 +1,121 @@
 from typing import Any
 
-from flask import current_app, request, session
-from flask_login import login_user, logout_user
+from flask import request, session
+from flask_login import logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from server.auth import service
+from server.auth import service, sessions, throttle
 from server.auth.access import get_visible_user, me, public, roles
 from server.auth.models import Role, User
-from server.auth.schemas import LoginIn, MeOut, UserIn, UserListArgs, UserOut
+from server.auth.schemas import (
+    LoginIn,
+    MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
+    UserIn,
+    UserListArgs,
+    UserOut,
+)
+from server.auth.tasks import enqueue_reset_email
 from server.common.schemas import patch
 from server.errors import Problem
-from server.extensions import csrf, limiter
+from server.extensions import csrf, db
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login e sessão")
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Usuários")
-
-
-def _login_email() -> str:
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) else None
-    return f"email:{str(email).strip().lower()}" if email else "email:-"
-
-
-def _failed(response: Any) -> bool:
-    return bool(response.status_code == 401)
 
 
 def _me_payload(user: User) -> dict[str, Any]:
     return {**MeOut().dump(user), "csrf_token": generate_csrf()}
 
 
+def _address() -> str:
+    return request.remote_addr or "-"
+
+
 @blp.post("/login")
 @public
 # JSON-only and SameSite=Lax: a cross-site form cannot post it, so it needs no CSRF token yet.
 @csrf.exempt
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_EMAIL"],
-    key_func=_login_email,
-    deduct_when=_failed,
-    scope="login-email",
-)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], deduct_when=_failed, scope="login-ip")
 @blp.arguments(LoginIn)
 @blp.response(200, MeOut)
+@blp.alt_response(429, response="DEFAULT_ERROR")  # the account or the address used up its failures
 def login(data: dict[str, Any]) -> dict[str, Any]:
-    """Log in with e-mail and password; `remember` keeps the session for 30 days."""
+    """Log in with e-mail and password; `remember` keeps the session for 30 days.
+
+    With `must_change_password` the user must change the (temporary) password first."""
+    account = data["email"].strip().lower()
+    throttle.check(account, _address())
     user = service.authenticate(data["email"], data["password"])
     if user is None:
+        throttle.record_failure(account, _address())
         raise Problem(401, "E-mail ou senha incorretos.", slug="invalid-credentials", title="Login não autorizado")
     session.clear()
     session.permanent = data["remember"]
-    login_user(user, remember=data["remember"])
+    sessions.start(user, remember=data["remember"])
+    sessions.purge_expired()
+    db.session.commit()
     return _me_payload(user)
 
 
 @blp.post("/logout")
 @blp.response(204)
 def logout() -> None:
+    """End this session: its session and remember cookies stop working everywhere."""
+    sessions.end(me())
+    db.session.commit()
     # Clear first: logout_user() leaves a note in the session that deletes the remember cookie.
     session.clear()
     logout_user()
+
+
+@blp.post("/logout-all")
+@blp.response(204)
+def logout_all() -> None:
+    """ "Sair de todos os aparelhos": end every session of the user, this one included."""
+    sessions.end_all(me())
+    db.session.commit()
+    session.clear()
+    logout_user()
+
+
+@blp.post("/password")
+@blp.arguments(PasswordChangeIn)
+@blp.response(200, MeOut)
+def change_password(data: dict[str, Any]) -> dict[str, Any]:
+    """Change one's own password (the current one is required); the other sessions end."""
+    user = me()
+    service.change_own_password(user, data["current_password"], data["new_password"], _address())
+    return _me_payload(user)
+
+
+@blp.post("/password-reset")
+@public
+@csrf.exempt  # JSON-only, like login; it only ever sends a mail to the account's own address
+@blp.arguments(PasswordResetIn)
+@blp.response(202)
+def request_password_reset(data: dict[str, Any]) -> None:
+    """ "Esqueci minha senha": e-mail a single-use link, if the address is a user's. The answer is
+    the same either way, so it does not tell which e-mails exist."""
+    account = data["email"].strip().lower()
+    key = f"reset:{account}"
+    throttle.check(key, _address())
+    throttle.record_failure(key, _address())  # each request counts: no flooding a mailbox
+    user = service.find_active(account)
+    if user is not None:
+        enqueue_reset_email(user, request.host_url)
+
+
+@blp.post("/password-reset/confirm")
+@public
+@csrf.exempt
+@blp.arguments(PasswordResetConfirmIn)
+@blp.response(204)
+def confirm_password_reset(data: dict[str, Any]) -> None:
+    """Set a new password with the e-mailed token; every session of the user ends."""
+    service.reset_password(data["token"], data["password"])
 
 
 @blp.get("/me")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from server.appointments.models import Appointment
+from server.auth.sessions import end_all as end_all_sessions
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
 from server.occurrences import service as occurrence_service
@@ -376,7 +377,7 @@ def test_a_session_ended_while_offline_is_401_on_push_and_pull_and_applies_nothi
     phone = login(app, technician)
     client_id = uuid.uuid4()
     push_ok(phone, client_id, [])
-    technician.end_sessions()
+    end_all_sessions(technician)
     db.session.commit()
 
     response = send(phone, client_id, occurrence_batch(case, uuid.uuid4(), uuid.uuid4()))

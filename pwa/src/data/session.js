@@ -14,6 +14,7 @@ import {
   LoginError,
   POINTER,
   requestPersistence,
+  waitingCount,
 } from './accounts.js'
 import { dropPush, refreshPush } from './push-subscription.js'
 import { createSync } from './sync.js'
@@ -71,11 +72,24 @@ export async function login(email, password, remember, { sendLater = false } = {
   return { profile, switched }
 }
 
-export async function logout() {
+/** What "Sair" asks first: with work not yet sent, that it stays on the phone until the next login. */
+export async function logoutQuestion(user) {
+  const waiting = await waitingCount(db).catch(() => 0)
+  if (!waiting) return `Sair da conta de ${user.name}?`
+  const items = waiting === 1 ? '1 alteração ainda não enviada' : `${waiting} alterações ainda não enviadas`
+  return `Há ${items} ao servidor. Ela${waiting === 1 ? ' fica guardada' : 's ficam guardadas'} neste aparelho e será${waiting === 1 ? '' : 'ão'} enviada${waiting === 1 ? '' : 's'} quando você entrar de novo. Sair mesmo assim?`
+}
+
+/** "Sair de todos os aparelhos": every session of the user ends, this one included. */
+export function logoutEverywhere() {
+  return logout('/api/auth/logout-all')
+}
+
+export async function logout(endpoint = '/api/auth/logout') {
   // Before the session ends: deleting the subscription needs it.
   await dropPush({ api }).catch(() => {})
   try {
-    await api.post('/api/auth/logout', {})
+    await api.post(endpoint, {})
   } catch {
     // offline: the cookie expires on its own; the local user is forgotten below either way
   }

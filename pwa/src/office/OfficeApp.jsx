@@ -75,6 +75,7 @@ export function OfficeApp({ user, path }) {
         </nav>
         <div class="office-user">
           <span class="office-user-name">{user.name}</span>
+          <a href="/senha">Trocar senha</a>
           <button type="button" class="link" onClick={() => confirm(`Sair da conta de ${user.name}?`) && logout()}>
             Sair
           </button>

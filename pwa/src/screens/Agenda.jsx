@@ -137,6 +137,11 @@ export function Agenda({ timeZone }) {
         <Day key={key} day={key} list={list} timeZone={timeZone} />
       ))}
       {ready && <NotificationsCard />}
+      {ready && (
+        <p class="account-link">
+          <a href="/senha">Trocar senha ou sair de todos os aparelhos</a>
+        </p>
+      )}
     </main>
   )
 }

@@ -91,6 +91,9 @@ export function Login({ user }) {
           </button>
         )}
       </form>
+      <p>
+        <a href="/esqueci-senha">Esqueci minha senha</a>
+      </p>
       {waitingElsewhere.length > 0 && (
         <p class="muted" data-testid="waiting-elsewhere">
           Guardadas neste aparelho para enviar depois: alterações de {waitingElsewhere.map((entry) => entry.name).join(', ')}.
