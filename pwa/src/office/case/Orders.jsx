@@ -8,29 +8,31 @@ import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { ProblemNotice } from '../fields.jsx'
 import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
-import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
+import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
 
 const STATUS_CHIP = { draft: 'chip-scheduled', sent: 'chip-in_progress', received: 'chip-done', cancelled: 'chip-cancelled' }
 
 function FreeItems({ kase, items, onGenerated }) {
-  const [chosen, setChosen] = useState(() => new Set(items.map((i) => i.id)))
+  const orderable = items.filter((i) => !notOrderable(i))
+  const [chosen, setChosen] = useState(() => new Set(orderable.map((i) => i.id)))
+  const [toCustomer, setToCustomer] = useState(false)
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const summary = useRef(null)
-  const picked = items.filter((i) => chosen.has(i.id))
+  const picked = orderable.filter((i) => chosen.has(i.id))
   const groups = orderGroups(picked)
   const toggle = (id) => {
     const next = new Set(chosen)
     next.has(id) ? next.delete(id) : next.add(id)
     setChosen(next)
   }
-  const all = picked.length === items.length
+  const all = orderable.length > 0 && picked.length === orderable.length
 
   async function generate() {
     setBusy(true)
     setProblem(NO_PROBLEM)
     try {
-      const orders = await officeApi.post(`/api/cases/${kase.id}/orders`, { item_ids: picked.map((i) => i.id) })
+      const orders = await officeApi.post(`/api/cases/${kase.id}/orders`, { item_ids: picked.map((i) => i.id), deliver_to_customer: toCustomer })
       onGenerated(orders)
     } catch (error) {
       setProblem(problemOf(error))
@@ -52,7 +54,8 @@ function FreeItems({ kase, items, onGenerated }) {
                   type="checkbox"
                   aria-label="Selecionar todos os itens"
                   checked={all}
-                  onChange={() => setChosen(all ? new Set() : new Set(items.map((i) => i.id)))}
+                  disabled={!orderable.length}
+                  onChange={() => setChosen(all ? new Set() : new Set(orderable.map((i) => i.id)))}
                 />
               </th>
               <th scope="col">Item</th>
@@ -64,9 +67,16 @@ function FreeItems({ kase, items, onGenerated }) {
           </thead>
           <tbody>
             {items.map((item) => (
-              <tr key={item.id} data-testid="free-item">
+              <tr key={item.id} data-testid="free-item" class={notOrderable(item) ? 'is-muted' : undefined}>
                 <td>
-                  <input type="checkbox" aria-label={`Incluir ${item.description}`} checked={chosen.has(item.id)} onChange={() => toggle(item.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Incluir ${item.description}`}
+                    checked={chosen.has(item.id)}
+                    disabled={Boolean(notOrderable(item))}
+                    aria-describedby={notOrderable(item) ? `why-${item.id}` : undefined}
+                    onChange={() => toggle(item.id)}
+                  />
                 </td>
                 <td>
                   {item.description}
@@ -75,7 +85,14 @@ function FreeItems({ kase, items, onGenerated }) {
                 <td class="num nowrap">
                   {formatQuantity(item)}
                 </td>
-                <td>{item.supplier || <span class="muted">a definir</span>}</td>
+                <td>
+                  {item.supplier || <span class="muted">a definir</span>}
+                  {notOrderable(item) && (
+                    <span class="muted why-not" id={`why-${item.id}`}>
+                      {notOrderable(item)}
+                    </span>
+                  )}
+                </td>
                 <td>{item.payer_label}</td>
                 <td class="num">{formatMoney(item.total) || '—'}</td>
               </tr>
@@ -83,6 +100,9 @@ function FreeItems({ kase, items, onGenerated }) {
           </tbody>
         </table>
       </div>
+      <label class="order-deliver">
+        <input type="checkbox" checked={toCustomer} onChange={(e) => setToCustomer(e.currentTarget.checked)} /> Entregar no endereço do cliente (senão, na loja)
+      </label>
       <div class="actions">
         <button type="button" class="btn btn-primary" disabled={busy || !picked.length} onClick={generate}>
           {busy ? 'Gerando…' : 'Gerar pedidos'}
