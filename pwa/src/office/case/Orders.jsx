@@ -108,7 +108,7 @@ function FreeItems({ kase, items, onGenerated }) {
           {busy ? 'Gerando…' : 'Gerar pedidos'}
         </button>
         <span class="muted" role="status">
-          {picked.length ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)` : 'Selecione os itens.'}
+          {picked.length ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)` : orderable.length ? 'Selecione os itens.' : 'Nenhuma peça com fornecedor para pedir: mão de obra e itens sem fornecedor não entram em pedidos.'}
         </span>
       </div>
     </section>
