@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,8 @@ from server.extensions import db
 from server.occurrences.models import OccurrenceItem
 from server.orders.models import PartsOrder
 from server.suppliers.models import Supplier
-from tests.conftest import ApiClient, make_case, make_customer
+from tests.conftest import ApiClient, login, make_case, make_customer
+from tests.sync.test_pull import ids, pull
 from tests.test_orders import entry, file_occurrence, generate, generate_ok, item
 
 VALID_CNPJ = "11.222.333/0001-81"
@@ -320,3 +322,28 @@ def test_the_migration_turns_every_free_text_name_into_a_supplier(
     assert all(s.kind is None and s.kind_label == "A classificar" and s.active for s in suppliers.values())
     for order in db.session.scalars(select(PartsOrder)):
         assert order.supplier_id is not None and suppliers[order.supplier_id].name == order.supplier
+
+
+# --- phones: read-only copies -------------------------------------------------------------
+
+
+def test_phones_get_the_active_suppliers_of_their_stores_and_lose_deactivated_ones(
+    app: Flask, as_scheduler: ApiClient, as_outsider: ApiClient, technician: Any, case: Any
+) -> None:
+    kept, retired = created(as_scheduler), created(as_scheduler, name="Antiga", cnpj=None)
+    foreign = created(as_outsider, name="Alheia")
+    phone, client_id = login(app, technician), uuid.uuid4()
+
+    first = pull(phone, client_id)
+    assert ids(first, "suppliers") == {kept["id"], retired["id"]}  # not the other store's
+    assert foreign["id"] not in ids(first, "suppliers")
+    row = next(r for r in first["changes"]["suppliers"]["upsert"] if r["id"] == kept["id"])
+    assert row["name"] == FABRICA["name"] and row["order_emails"] == FABRICA["order_emails"]
+
+    assert as_scheduler.patch(f"/api/suppliers/{retired['id']}", json={"active": False}).status_code == 200
+    assert as_scheduler.patch(f"/api/suppliers/{kept['id']}", json={"notes": "Novo prazo."}).status_code == 200
+    delta = pull(phone, client_id, first["cursor"])
+    assert ids(delta, "suppliers", "delete") == {retired["id"]}
+    assert ids(delta, "suppliers") == {kept["id"]}
+    assert as_outsider.patch(f"/api/suppliers/{foreign['id']}", json={"notes": "x"}).status_code == 200
+    assert "suppliers" not in pull(phone, client_id, delta["cursor"])["changes"]
