@@ -137,6 +137,11 @@ def test_a_scheduler_registers_a_supplier_and_orders_only_the_part_from_it(
     expect(desk.get_by_test_id("order")).to_contain_text(name)
     desk.evaluate("() => window.scrollTo(0, 0)")
     check(desk, "office-caso-pedidos-1366")
+    # The draft is delivered to the customer: the supplier's message will say where.
+    desk.get_by_test_id("order").get_by_label("Entregar no endereço do cliente").click()  # saved at once
+    expect(desk.get_by_role("status").filter(has_text=order["number"])).to_be_visible()
+    expect(desk.get_by_test_id("order").get_by_label("Entregar no endereço do cliente")).to_be_checked()
+    assert office.get(f"/api/orders/{order['id']}")["deliver_to_customer"] is True
 
     # Documentos: the order's e-mail is pre-filled for the supplier; sent, it lands in the outbox for them.
     desk.get_by_role("link", name="Documentos").click()
@@ -147,6 +152,9 @@ def test_a_scheduler_registers_a_supplier_and_orders_only_the_part_from_it(
     expect(mail.get_by_label("Destinatários")).to_have_value(supplier_email)
     expect(mail.get_by_label("Mensagem")).to_have_value(re.compile(rf"^Olá, {re.escape(name)}\."))
     expect(mail.get_by_label("Mensagem")).to_have_value(re.compile(re.escape(case["number"])))
+    expect(mail.get_by_label("Mensagem")).to_have_value(
+        re.compile("Entregar no endereço do cliente .*Pedro Álvares Cabral")
+    )
     mail.get_by_role("button", name="Enviar", exact=True).click()
     expect(desk.get_by_test_id("email-notice")).to_contain_text(supplier_email)
     expect(desk.get_by_test_id("email-row")).to_contain_text("Enviado")

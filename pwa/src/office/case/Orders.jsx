@@ -7,6 +7,7 @@ import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { ProblemNotice } from '../fields.jsx'
+import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
 import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
 
@@ -115,7 +116,7 @@ function FreeItems({ kase, items, onGenerated }) {
   )
 }
 
-function OrderCard({ order, timeZone, onChanged }) {
+function OrderCard({ order, storeId, timeZone, onChanged }) {
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const [cancelling, setCancelling] = useState(false)
@@ -150,7 +151,26 @@ function OrderCard({ order, timeZone, onChanged }) {
           {order.supplier_label} · {order.payer_label}
         </span>
       </header>
-      <ProblemNotice problem={problem} shown={[]} testId="order-problem" />
+      <ProblemNotice problem={problem} shown={['supplier_id']} testId="order-problem" />
+      {order.status === 'draft' ? (
+        <div class="grid form order-draft">
+          <SupplierPicker
+            storeId={storeId}
+            label="Fornecedor do pedido"
+            path={`order-${order.id}.supplier_id`}
+            errors={{ [`order-${order.id}.supplier_id`]: problem.fields?.supplier_id }}
+            value={order.supplier_id ? String(order.supplier_id) : ''}
+            current={order.supplier_label}
+            onChange={(e) => e.currentTarget.value && change({ supplier_id: Number(e.currentTarget.value) })}
+            class="span-3"
+          />
+          <label class="check span-3 order-draft-deliver">
+            <input type="checkbox" checked={order.deliver_to_customer} disabled={busy} onChange={(e) => change({ deliver_to_customer: e.currentTarget.checked })} /> Entregar no endereço do cliente
+          </label>
+        </div>
+      ) : (
+        <p class="muted">Entrega: {order.deliver_to_customer ? 'no endereço do cliente' : 'na loja'}</p>
+      )}
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -264,7 +284,7 @@ export function Orders({ kase, timeZone, onCaseChanged }) {
       </div>
       {orders.length === 0 && <p class="muted">Nenhum pedido gerado. {free.length === 0 && 'Registre itens nas ocorrências para gerar pedidos.'}</p>}
       {orders.map((order) => (
-        <OrderCard key={order.id} order={order} timeZone={timeZone} onChanged={changed} />
+        <OrderCard key={order.id} order={order} storeId={kase.store_id} timeZone={timeZone} onChanged={changed} />
       ))}
     </div>
   )
