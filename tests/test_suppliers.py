@@ -347,3 +347,12 @@ def test_phones_get_the_active_suppliers_of_their_stores_and_lose_deactivated_on
     assert ids(delta, "suppliers") == {kept["id"]}
     assert as_outsider.patch(f"/api/suppliers/{foreign['id']}", json={"notes": "x"}).status_code == 200
     assert "suppliers" not in pull(phone, client_id, delta["cursor"])["changes"]
+
+
+def test_a_conflict_names_the_supplier_not_a_catalog_entry_with_its_id(as_scheduler: ApiClient) -> None:
+    from server.occurrences.rebase import LABELS, _shown
+
+    supplier = created(as_scheduler)
+    assert _shown("supplier_id", supplier["id"]) == FABRICA["name"]
+    assert _shown("carrier_id", supplier["id"]) == FABRICA["name"]
+    assert LABELS["supplier_id"] == "Fornecedor" and LABELS["carrier_id"] == "Transportadora"
