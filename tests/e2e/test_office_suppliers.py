@@ -87,6 +87,7 @@ def test_a_scheduler_registers_a_supplier_and_orders_only_the_part_from_it(
     form.get_by_role("button", name="Cadastrar fornecedor").click()
     expect(form.get_by_label("CNPJ")).to_have_attribute("aria-invalid", "true")
     expect(form.locator("#f-cnpj-error")).to_contain_text("CNPJ inválido")
+    check(desk, "office-fornecedor-form-1366")
     form.get_by_label("CNPJ").fill("11.222.333/0001-81")
     form.get_by_role("button", name="Cadastrar fornecedor").click()
     expect(desk.get_by_role("status").filter(has_text=f"Fornecedor {name} salvo.")).to_be_visible()

@@ -58,8 +58,8 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
         </Field>
         {field('name', 'Nome', { class: 'span-4', required: true, maxLength: 120, autocomplete: 'off' })}
         {field('cnpj', 'CNPJ', { class: 'span-2', autocomplete: 'off', placeholder: '00.000.000/0000-00' })}
-        {field('order_emails', 'E-mails para pedidos', { class: 'span-3', autocomplete: 'off', hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.' })}
-        {field('claim_emails', 'E-mails para reclamações', { class: 'span-3', autocomplete: 'off', hint: 'Garantia, avarias. Separe por vírgula.' })}
+        {field('order_emails', 'E-mails para pedidos', { class: 'span-4', autocomplete: 'off', hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.' })}
+        {field('claim_emails', 'E-mails para reclamações', { class: 'span-4', autocomplete: 'off', hint: 'Garantia, avarias. Separe por vírgula.' })}
         {field('phone', 'Telefone', { class: 'span-2', type: 'tel' })}
         {field('whatsapp', 'WhatsApp', { class: 'span-2', type: 'tel' })}
         <label class="span-2 check supplier-active">
