@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.orders.views import blp as orders_blp
     from server.push.views import blp as push_blp
     from server.stores.views import blp as stores_blp
+    from server.suppliers.views import blp as suppliers_blp
     from server.sync.views import blp as sync_blp
     from server.web.views import blp as web_blp
 
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         users_blp,
         stores_blp,
         catalogs_blp,
+        suppliers_blp,
         customers_blp,
         contracts_blp,
         cases_blp,

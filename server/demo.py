@@ -38,6 +38,8 @@ from server.occurrences.service import create_occurrence
 from server.orders.service import generate_orders
 from server.stores.models import Store
 from server.stores.service import create_store
+from server.suppliers.models import Supplier, SupplierKind
+from server.suppliers.service import create_supplier
 
 # --- the store and its people -------------------------------------------------------------
 
@@ -340,7 +342,8 @@ def seed() -> list[str]:
     contracts = create_contracts(store, scheduler, customers, rng)
     cases = create_cases(scheduler, technicians, customers, contracts, rng)
     visits = schedule_visits(store, cases, technicians, scheduler)
-    findings = record_findings(store, cases, scheduler, rng)
+    suppliers = create_suppliers(store)
+    findings = record_findings(store, cases, scheduler, rng, suppliers)
     heading = (
         f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos, '
         f"{len(cases)} assistências, {findings} ocorrências e {visits} visitas agendadas. "
@@ -544,6 +547,58 @@ def schedule_visits(store: Store, cases: list[ServiceCase], technicians: list[Us
     return len(scheduled)
 
 
+# --- suppliers ----------------------------------------------------------------------------
+
+# (kind, name, CNPJ base without check digits, order e-mail, claims e-mail, phone, notes)
+SUPPLIERS = [
+    (
+        SupplierKind.FACTORY,
+        "Fábrica Alpha Móveis",
+        "112223330001",
+        "pedidos@alphamoveis.example.com",
+        "sac@alphamoveis.example.com",
+        "4733221100",
+        "Prazo médio de entrega: 15 dias úteis.",
+    ),
+    (
+        SupplierKind.DISTRIBUTOR,
+        "Ferragens Brasil",
+        "114447770001",
+        "vendas@ferragensbrasil.example.com",
+        "garantia@ferragensbrasil.example.com",
+        "1133224455",
+        None,
+    ),
+    (
+        SupplierKind.CARRIER,
+        "Transportes Rápido Sul",
+        "123456780001",
+        "coletas@rapidosul.example.com",
+        "avarias@rapidosul.example.com",
+        "5132124000",
+        "Avarias: abrir reclamação em até 7 dias da entrega.",
+    ),
+]
+
+
+def create_suppliers(store: Store) -> dict[str, Supplier]:
+    return {
+        name: create_supplier(
+            store,
+            {
+                "kind": kind.value,
+                "name": name,
+                "cnpj": with_check_digits(base),
+                "order_emails": [orders],
+                "claim_emails": [claims],
+                "phone": phone,
+                "notes": notes,
+            },
+        )
+        for kind, name, base, orders, claims, phone, notes in SUPPLIERS
+    }
+
+
 # --- what the technicians found ----------------------------------------------------------
 
 # (occurrence type, payer, report, unresolved reason, items: description, quantity, action, R$, supplier)
@@ -582,13 +637,15 @@ FINDINGS: list[tuple[str, Payer, str, str, list[tuple[str, str, ItemAction, str,
         "Orçamento aprovado pelo cliente; aguardando a peça.",
         [
             ("Base do gabinete MDF BP 15 mm", "1", ItemAction.REPLACE, "210.00", "Fábrica Alpha Móveis"),
-            ("Fita de borda PVC", "3", ItemAction.REPAIR, "6.50", "Ferragens Brasil"),
+            ("Fita de borda PVC", "3", ItemAction.REPAIR, "6.50", "Ferragens Brasil"),  # a repair needing a part
         ],
     ),
 ]
 
 
-def record_findings(store: Store, cases: list[ServiceCase], scheduler: User, rng: random.Random) -> int:
+def record_findings(
+    store: Store, cases: list[ServiceCase], scheduler: User, rng: random.Random, suppliers: dict[str, Supplier]
+) -> int:
     """An unresolved occurrence with items and costs on each pending case (what it is waiting for),
     by its technician, and the parts ordered: the painel's costs by payer, the Ocorrências and
     Pedidos tabs and the documents all have something to show."""
@@ -606,10 +663,19 @@ def record_findings(store: Store, cases: list[ServiceCase], scheduler: User, rng
             "unresolved_reason": reason,
             "expected_fix_date": today + timedelta(days=rng.randint(5, 20)),
             "items": [
-                {"description": d, "quantity": q, "action": a.value, "unit_cost": cost, "supplier": supplier or None}
+                {
+                    "description": d,
+                    "quantity": q,
+                    "action": a.value,
+                    "unit_cost": cost,
+                    "supplier_id": suppliers[supplier].id if supplier else None,
+                    "needs_part": a == ItemAction.REPAIR,
+                }
                 for d, q, a, cost, supplier in items
             ],
         }
+        if payer == Payer.CARRIER:
+            data["carrier_id"] = suppliers["Transportes Rápido Sul"].id
         create_occurrence(load_case(scheduler, case.id), data, author or scheduler)
         generate_orders(load_case(scheduler, case.id), {}, scheduler)
     return len(pending)

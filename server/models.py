@@ -17,6 +17,7 @@ from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
 from server.push.models import PushDelivery, PushNotification, PushSubscription
 from server.stores.models import Store
+from server.suppliers.models import Supplier
 from server.sync.models import Rejection, SyncClient
 
 index_versions()
@@ -42,6 +43,7 @@ __all__ = [
     "Rejection",
     "ServiceCase",
     "Store",
+    "Supplier",
     "SyncClient",
     "User",
 ]

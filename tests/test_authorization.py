@@ -61,7 +61,7 @@ def occurrence_body(ids: dict[str, Any]) -> dict[str, Any]:
     return {"occurrence_type_id": ids["occurrence_type_id"], "payer": "store", "resolved": True}
 
 
-ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace"}
+ITEM = {"description": "Dobradiça", "quantity": "2", "action": "replace", "supplier": "Ferragens Sul"}
 
 
 def layout_body(ids: dict[str, Any], name: bool = True) -> dict[str, Any]:
@@ -104,6 +104,11 @@ ENDPOINTS = [
     Endpoint("POST", "/api/catalogs/<kind>", {ADMIN}),
     Endpoint("PATCH", "/api/catalogs/<kind>/<int:entry_id>", {ADMIN}, {}),
     Endpoint("DELETE", "/api/catalogs/<kind>/<int:entry_id>", {ADMIN}),
+    Endpoint("GET", "/api/suppliers", ALL),
+    Endpoint("POST", "/api/suppliers", OFFICE),
+    Endpoint("GET", "/api/suppliers/<int:supplier_id>", ALL),
+    Endpoint("PATCH", "/api/suppliers/<int:supplier_id>", OFFICE, {}),
+    Endpoint("DELETE", "/api/suppliers/<int:supplier_id>", OFFICE),
     Endpoint("GET", "/api/customers", OFFICE),
     Endpoint("POST", "/api/customers", OFFICE),
     Endpoint("GET", "/api/customers/<int:customer_id>", OFFICE),
@@ -245,6 +250,7 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
         item_id=item_ids[0],
         order_id=order.id,
         appointment_id=appointment.id,
+        supplier_id=order.supplier_id,
     )
     email = DocumentEmail(  # a row, not queue_email(): rendering a PDF for every test is slow
         store_id=store.id,

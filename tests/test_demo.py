@@ -18,7 +18,7 @@ from server.customers.models import Customer
 from server.database import utcnow
 from server.demo import PASSWORD
 from server.extensions import db
-from server.occurrences.models import Occurrence
+from server.occurrences.models import Occurrence, OccurrenceItem
 from server.orders.models import PartsOrder
 from server.stores.models import Store
 
@@ -182,3 +182,9 @@ def test_pending_cases_show_what_they_wait_for_with_costs_and_orders(app: Flask,
     costs = client.get("/api/dashboard").json["costs_month"]
     paying = [payer for payer, total in costs["by_payer"].items() if Decimal(total) > 0]
     assert len(paying) >= 2, costs
+    suppliers = client.get("/api/suppliers").json
+    assert len(suppliers) >= 3 and all(s["order_emails"] and s["kind"] for s in suppliers)
+    labour = db.session.scalars(select(OccurrenceItem).where(OccurrenceItem.action == "adjust")).all()
+    assert labour and all(item.order_id is None for item in labour)  # labour never goes on an order
+    on_orders = db.session.scalars(select(PartsOrder)).all()
+    assert all(order.supplier_id is not None for order in on_orders)

@@ -200,7 +200,12 @@ def test_parts_order_has_supplier_items_and_amounts_in_reais(as_scheduler: ApiCl
     assert "Ferragens Sul" in text and "Paga pela Fábrica" in text
     assert "Dobradiça 35 mm" in text and "Puxador alumínio" in text
     assert "R$ 18,90" in text and "R$ 37,80" in text and "R$ 1.234,50" in text and "R$ 1.272,30" in text
-    assert "Maria da Silva" in text and "Avenida Paulista" in text
+    # delivered to the store by default: the supplier gets no customer data it does not need
+    assert "Entregar para Loja" in text and "Maria da Silva" not in text
+    patched = as_scheduler.patch(f"/api/orders/{world['order']}", json={"deliver_to_customer": True})
+    assert patched.status_code == 200, patched.json
+    text = pdf_text(as_scheduler.get(pdf_url(world, "parts_order", order_id=world["order"])))
+    assert "Entregar para Cliente: Maria da Silva" in text and "Avenida Paulista" in text
 
 
 def test_kind_needs_its_visit_or_order(as_scheduler: ApiClient, world: dict[str, Any]) -> None:

@@ -119,7 +119,7 @@ def patch_order(client: Any, order_id: int, **body: Any) -> Any:
 
 
 def test_generate_makes_one_draft_order_per_supplier_and_payer(as_scheduler, scheduler, case):
-    """Items group by (supplier, payer of their occurrence); items without supplier group under null."""
+    """Parts group by (supplier, payer of their occurrence); a part without supplier waits for one."""
     factory = file_occurrence(
         as_scheduler,
         case,
@@ -138,14 +138,12 @@ def test_generate_makes_one_draft_order_per_supplier_and_payer(as_scheduler, sch
         ("Fábrica Sul", "factory"),
         ("Fábrica Sul", "store"),
         ("Ferragens Brasil", "factory"),
-        (None, "factory"),
     }
     f_items = {line["description"]: line["id"] for line in factory["items"]}
     assert item_ids(by_key["Fábrica Sul", "factory"]) == {f_items["Porta 40x70"], f_items["Lateral 60cm"]}
     assert item_ids(by_key["Ferragens Brasil", "factory"]) == {f_items["Dobradiça 35mm"]}
-    assert item_ids(by_key[None, "factory"]) == {f_items["Puxador inox"]}
+    assert f_items["Puxador inox"] not in {line for order in orders for line in item_ids(order)}
     assert item_ids(by_key["Fábrica Sul", "store"]) == all_item_ids(store)
-    assert by_key[None, "factory"]["supplier_label"] == "Fornecedor a definir"
     assert by_key["Fábrica Sul", "store"]["payer_label"] == "Paga pela Loja"
     for order in orders:
         assert order["status"] == "draft" and order["status_label"] == "Rascunho"
@@ -153,12 +151,12 @@ def test_generate_makes_one_draft_order_per_supplier_and_payer(as_scheduler, sch
         assert order["created_by_id"] == scheduler.id
         assert order["sent_at"] is None and order["received_at"] is None and order["cancelled_at"] is None
     assert by_key["Fábrica Sul", "factory"]["total"] == "499.80"  # 2 × 189.90 + 120.00
-    assert by_key[None, "factory"]["items_without_cost"] == 1
+    assert by_key["Ferragens Brasil", "factory"]["items_without_cost"] == 0
 
     # the occurrences show each item on its order
     shown = order_of_items(as_scheduler, factory["id"]) | order_of_items(as_scheduler, store["id"])
     expected = {line_id: order["id"] for order in orders for line_id in item_ids(order)}
-    assert shown == expected
+    assert shown == expected | {f_items["Puxador inox"]: None}
 
 
 def test_supplier_spelled_differently_is_the_same_order(as_scheduler, case):
@@ -173,7 +171,7 @@ def test_supplier_spelled_differently_is_the_same_order(as_scheduler, case):
 
     fabrica, ferragens = generate_ok(as_scheduler, case.id)
 
-    assert fabrica["supplier"] in ("Fábrica Sul", "fabrica SUL")  # the spelling of one of its items
+    assert fabrica["supplier"] == "Fábrica Sul"  # the spelling that made the supplier
     assert {line["description"] for line in fabrica["items"]} == {"Porta", "Gaveta"}
     assert ferragens["supplier"] == "Ferragens Brasil"
 
@@ -228,7 +226,11 @@ def test_a_case_without_items_has_nothing_to_order(as_scheduler, case):
 def test_generate_only_the_given_items(as_scheduler, case):
     """`item_ids` picks items; the others stay free for a later order."""
     occurrence = file_occurrence(
-        as_scheduler, case, item("Porta", supplier="Alfa"), item("Gaveta", supplier="Alfa"), item("Trilho")
+        as_scheduler,
+        case,
+        item("Porta", supplier="Alfa"),
+        item("Gaveta", supplier="Alfa"),
+        item("Trilho", supplier="Beta"),
     )
     porta, gaveta, trilho = ids_by_description(occurrence, "Porta", "Gaveta", "Trilho")
 
@@ -271,7 +273,7 @@ def test_a_malformed_item_id_or_unknown_field_is_rejected(as_scheduler, case):
 
 
 def test_deleted_items_are_not_ordered(as_scheduler, case):
-    occurrence = file_occurrence(as_scheduler, case, item("Porta"), item("Gaveta"))
+    occurrence = file_occurrence(as_scheduler, case, item("Porta", supplier="Alfa"), item("Gaveta", supplier="Alfa"))
     porta, gaveta = ids_by_description(occurrence, "Porta", "Gaveta")
     assert as_scheduler.delete(f"/api/occurrences/{occurrence['id']}/items/{porta}").status_code == 204
 
@@ -429,9 +431,14 @@ def test_moving_to_the_same_status_changes_nothing(as_scheduler, store, case):
     assert store_version(store.id) == before
 
 
-def test_sending_needs_a_supplier_and_setting_it_updates_the_items(as_scheduler, case):
-    """An order for "Fornecedor a definir" is not sent; the supplier set on the draft goes to its items."""
-    order = one_order(as_scheduler, case, supplier=None)
+def test_sending_needs_a_supplier_and_setting_it_updates_the_items(app: Flask, as_scheduler, case):
+    """An order without supplier (made before suppliers existed) is not sent; the supplier set on the
+    draft, by a typed name, is the store's supplier of that name and goes to its items."""
+    order = one_order(as_scheduler, case)
+    db.session.execute(
+        PartsOrder.__table__.update().where(PartsOrder.id == order["id"]).values(supplier=None, supplier_id=None)
+    )
+    db.session.commit()
 
     refused = patch_order(as_scheduler, order["id"], status="sent")
     assert refused.status_code == 409
@@ -443,6 +450,9 @@ def test_sending_needs_a_supplier_and_setting_it_updates_the_items(as_scheduler,
     assert named.json["supplier"] == "Marcenaria Boa Vista"
     assert named.json["status"] == "sent"
     assert [line["supplier"] for line in named.json["items"]] == ["Marcenaria Boa Vista"]
+    supplier_id = named.json["supplier_id"]
+    assert [line["supplier_id"] for line in named.json["items"]] == [supplier_id]
+    assert as_scheduler.get(f"/api/suppliers/{supplier_id}").json["name"] == "Marcenaria Boa Vista"
 
 
 def test_supplier_changes_only_while_draft_notes_always(as_scheduler, case):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.appointments.models import Appointment
 from server.attachments.models import Attachment, AttachmentKind
@@ -27,6 +28,7 @@ from server.extensions import db
 from server.occurrences.models import PAYER_LABELS, Occurrence, OccurrenceItem, Payer
 from server.orders.models import PartsOrder
 from server.stores.models import Store
+from server.suppliers.models import Supplier
 
 Data = dict[str, Any]
 
@@ -269,9 +271,40 @@ def visit_report(case: ServiceCase, visit: Appointment, title: str) -> Document:
     return document
 
 
+def supplier_data(supplier: Supplier | None, fallback: str) -> Data:
+    if supplier is None:
+        return {"name": fallback, "kind": "", "cnpj": "", "emails": [], "phone": "", "whatsapp": ""}
+    return {
+        "name": supplier.name,
+        "kind": supplier.kind_label,
+        "cnpj": format_document(supplier.cnpj) or "",
+        "emails": list(supplier.order_emails or []),
+        "phone": phone(supplier.phone) if supplier.phone else "",
+        "whatsapp": phone(supplier.whatsapp) if supplier.whatsapp else "",
+    }
+
+
+def delivery(case: ServiceCase, order: PartsOrder) -> Data:
+    """Where the supplier delivers: the service address, or the store."""
+    if order.deliver_to_customer:
+        return {"to": "Cliente", "name": case.customer.name, "address": address(case.service_address)}
+    return {"to": "Loja", "name": case.store.name, "address": address(case.store.address)}
+
+
+def _order_occurrences(case: ServiceCase, order: PartsOrder) -> list[Occurrence]:
+    """The occurrences the order's items come from, each showing only this order's items: an
+    order never shows another supplier's (or payer's) items."""
+    occurrences = [o for o in _occurrences(case) if any(item.order_id == order.id for item in o.items)]
+    for occurrence in occurrences:
+        db.session.expunge(occurrence)  # a trimmed copy for the document, never written back
+        set_committed_value(occurrence, "items", [item for item in occurrence.items if item.order_id == order.id])
+    return occurrences
+
+
 def parts_order(case: ServiceCase, order: PartsOrder, title: str) -> Document:
     document = Document(case, title)
-    document.add_occurrences(_occurrences(case))
+    document.add_occurrences(_order_occurrences(case, order))
+    supplier = db.session.get(Supplier, order.supplier_id) if order.supplier_id is not None else None
     document.data["order"] = {
         "number": order.number,
         "status": order.status_label,
@@ -283,7 +316,9 @@ def parts_order(case: ServiceCase, order: PartsOrder, title: str) -> Document:
         "items": [item_data(item) for item in order.items],
         "total": money(order.total),
         "items_without_cost": order.items_without_cost,
+        "delivery": delivery(case, order),
     }
+    document.data["supplier"] = supplier_data(supplier, order.supplier_label)
     return document
 
 
@@ -386,5 +421,14 @@ def sample_data(title: str) -> Data:
             "items": [item],
             "total": money(Decimal("37.80")),
             "items_without_cost": 0,
+            "delivery": {"to": "Cliente", "name": "Cliente de Exemplo", "address": place},
+        },
+        "supplier": {
+            "name": "Ferragens Sul",
+            "kind": "Distribuidor",
+            "cnpj": "11.444.777/0001-61",
+            "emails": ["pedidos@ferragenssul.com.br"],
+            "phone": "(51) 3222-1100",
+            "whatsapp": "(51) 99876-5432",
         },
     }

@@ -188,18 +188,19 @@ PARTS_ORDER = (
 <section>
   <h2>Pedido de peças {{ order.number }}</h2>
   <table class="fields">
-    <tr><td class="label">Fornecedor</td><td>{{ order.supplier }}</td></tr>
+    <tr><td class="label">Fornecedor</td><td>{{ supplier.name }}{% if supplier.kind %} ({{ supplier.kind }}){% endif %}</td></tr>
+    {% if supplier.cnpj %}<tr><td class="label">CNPJ</td><td>{{ supplier.cnpj }}</td></tr>{% endif %}
+    {% if supplier.emails %}<tr><td class="label">E-mail</td><td>{{ supplier.emails | join(", ") }}</td></tr>{% endif %}
+    {% if supplier.phone or supplier.whatsapp %}<tr><td class="label">Telefone</td><td>{{ supplier.phone }}{% if supplier.phone and supplier.whatsapp %} · {% endif %}{% if supplier.whatsapp %}WhatsApp {{ supplier.whatsapp }}{% endif %}</td></tr>{% endif %}
     <tr><td class="label">Modalidade</td><td>{{ order.payer }}</td></tr>
     <tr><td class="label">Situação</td><td>{{ order.status }}</td></tr>
     <tr><td class="label">Data do pedido</td><td>{{ order.created_on }}</td></tr>
+    <tr><td class="label">Assistência</td><td>{{ case.number }}{% if contract %} — contrato {{ contract.number }}{% endif %}</td></tr>
+    <tr><td class="label">Entregar para</td><td>{{ order.delivery.to }}: {{ order.delivery.name }} — {{ order.delivery.address.line }}{% if order.delivery.address.cep %} — CEP&nbsp;{{ order.delivery.address.cep }}{% endif %}</td></tr>
     {% if order.notes %}<tr><td class="label">Observação</td><td>{{ order.notes }}</td></tr>{% endif %}
   </table>
 </section>
-"""
-    + CUSTOMER
-    + "\n"
-    + REPORTED_ISSUE
-    + """<section>
+<section>
   <h2>Itens</h2>
   <table class="items">
     <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Ação</th><th class="num">Custo unit.</th><th class="num">Total</th></tr>
@@ -215,7 +216,7 @@ PARTS_ORDER = (
     + """
 <div class="signatures">
   <div><div class="space"></div><div class="line">{{ store.name }}<br><span class="muted">Solicitante</span></div></div>
-  <div><div class="space"></div><div class="line">{{ order.supplier }}<br><span class="muted">Fornecedor</span></div></div>
+  <div><div class="space"></div><div class="line">{{ supplier.name }}<br><span class="muted">Fornecedor</span></div></div>
 </div>
 """
 )

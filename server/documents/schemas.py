@@ -86,21 +86,22 @@ class EmailOut(Strict):
     created_at = fields.DateTime()
 
 
+class EmailDefaults(Strict):
+    recipients = fields.List(fields.String())
+    subject = fields.String()
+    message = fields.String()
+
+
 class Target(Strict):
     id = fields.Integer()
     label = fields.String()
+    email = fields.Nested(EmailDefaults, metadata={"description": "An order's e-mail: to its supplier"})
 
 
 class LayoutChoice(Strict):
     id = fields.Integer()
     name = fields.String()
     is_default = fields.Boolean()
-
-
-class EmailDefaults(Strict):
-    recipients = fields.List(fields.String())
-    subject = fields.String()
-    message = fields.String()
 
 
 class KindOption(Strict):

@@ -30,6 +30,7 @@ from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
 from server.orders.models import PartsOrder
 from server.stores.models import Store
+from server.suppliers.models import Supplier
 
 # --- layouts ------------------------------------------------------------------------------
 
@@ -300,7 +301,12 @@ def document_options(user: User, case: ServiceCase) -> dict[str, Any]:
             for v in visits
         ],
         DocumentKind.PARTS_ORDER.value: [
-            {"id": o.id, "label": f"{o.number} — {o.supplier_label} ({o.status_label})"} for o in orders
+            {
+                "id": o.id,
+                "label": f"{o.number} — {o.supplier_label} ({o.status_label})",
+                "email": email_defaults(case, DocumentKind.PARTS_ORDER.value, o),
+            }
+            for o in orders
         ],
     }
     kinds = []
@@ -318,7 +324,9 @@ def document_options(user: User, case: ServiceCase) -> dict[str, Any]:
                     for layout in layouts
                     if layout.kind == kind.value
                 ],
-                "email": email_defaults(case, kind.value),
+                "email": targets[kind.value][0]["email"]
+                if kind == DocumentKind.PARTS_ORDER and targets[kind.value]
+                else email_defaults(case, kind.value),
             }
         )
     return {"case_id": case.id, "kinds": kinds}
@@ -327,8 +335,12 @@ def document_options(user: User, case: ServiceCase) -> dict[str, Any]:
 # --- e-mail -------------------------------------------------------------------------------
 
 
-def email_defaults(case: ServiceCase, kind: str) -> dict[str, Any]:
+def email_defaults(case: ServiceCase, kind: str, order: PartsOrder | None = None) -> dict[str, Any]:
+    """The e-mail as offered: to the customer, except a parts order, which goes to its supplier's
+    order addresses (never to the customer unless a person types their address)."""
     label = KIND_LABELS[DocumentKind(kind)]
+    if kind == DocumentKind.PARTS_ORDER.value:
+        return _order_email(case, order)
     customer = case.customer
     return {
         "recipients": [customer.email] if customer.email else [],
@@ -342,6 +354,33 @@ def email_defaults(case: ServiceCase, kind: str) -> dict[str, Any]:
     }
 
 
+def _order_email(case: ServiceCase, order: PartsOrder | None) -> dict[str, Any]:
+    store = case.store
+    if order is None:
+        return {"recipients": [], "subject": f"Pedido de peças — {store.name}", "message": ""}
+    supplier = db.session.get(Supplier, order.supplier_id) if order.supplier_id is not None else None
+    contract = f", contrato {case.contract.number}" if case.contract is not None else ""
+    place = docdata.delivery(case, order)
+    where = (
+        f"Entregar no endereço do cliente ({place['name']}): {place['address']['line']}"
+        + (f", CEP {place['address']['cep']}" if place["address"]["cep"] else "")
+        if order.deliver_to_customer
+        else f"Entregar na loja: {store.name}" + (f", {place['address']['line']}" if place["address"]["line"] else "")
+    )
+    return {
+        "recipients": list(supplier.order_emails or []) if supplier is not None else [],
+        "subject": f"Pedido de peças {order.number} — assistência {case.number} — {store.name}",
+        "message": (
+            f"Olá, {order.supplier_label}.\n\n"
+            f"Segue em anexo o pedido de peças {order.number}, "
+            f"referente à assistência técnica {case.number}{contract}.\n"
+            f"{where}.\n"
+            "Por favor, confirme o recebimento e o prazo de entrega respondendo a este e-mail.\n\n"
+            f"Atenciosamente,\n{store.name}"
+        ),
+    }
+
+
 def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) -> DocumentEmail:
     """Check what can be checked now (kind, visit/order, layout, recipients), record the request
     and the timeline entry, and hand the sending to the background job after the commit."""
@@ -349,10 +388,12 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
     case = case_for_document(case.id)
     build_document(user, case, kind, args)  # 403 / 422 now, not in the job
     layout = _layout_for(case, kind, args.get("layout"))
-    defaults = email_defaults(case, kind)
+    order = _order(case, args.get("order_id")) if kind == DocumentKind.PARTS_ORDER.value else None
+    defaults = email_defaults(case, kind, order)
     recipients = data.get("recipients") or defaults["recipients"]
     if not recipients:
-        raise ValidationFailed({"recipients": ["O cliente não tem e-mail cadastrado: informe os destinatários."]})
+        who = "O fornecedor não tem e-mail de pedidos" if order is not None else "O cliente não tem e-mail"
+        raise ValidationFailed({"recipients": [f"{who} cadastrado: informe os destinatários."]})
     email_id = uuid.uuid4()
     email = DocumentEmail(
         id=email_id,

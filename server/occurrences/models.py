@@ -15,6 +15,7 @@ from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogEntry
 from server.database import Base, StoreRecord
 from server.stores.models import Store
+from server.suppliers.models import Supplier
 
 if TYPE_CHECKING:
     from server.attachments.models import Attachment
@@ -76,6 +77,7 @@ class Occurrence(StoreRecord, Base):
     product_line_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
     payer: Mapped[str] = mapped_column(String(10))
     supplier_order_number: Mapped[str | None] = mapped_column(String(40))
+    carrier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))  # when the carrier pays
     expected_fix_date: Mapped[date]
     report: Mapped[str | None] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(default=False)
@@ -89,6 +91,7 @@ class Occurrence(StoreRecord, Base):
     status: Mapped[CatalogEntry | None] = relationship(foreign_keys=[status_id], lazy="raise")
     room: Mapped[CatalogEntry | None] = relationship(foreign_keys=[room_id], lazy="raise")
     product_line: Mapped[CatalogEntry | None] = relationship(foreign_keys=[product_line_id], lazy="raise")
+    carrier: Mapped[Supplier | None] = relationship(lazy="raise")
     attachments: Mapped[list[Attachment]] = relationship(
         lazy="raise",
         primaryjoin="and_(Occurrence.id == Attachment.occurrence_id, Attachment.deleted_at.is_(None))",
@@ -122,7 +125,7 @@ class Occurrence(StoreRecord, Base):
 
 
 class OccurrenceItem(StoreRecord, Base):
-    """A part, module or hardware to replace, repair or adjust; bought through a parts order."""
+    """A part, module or hardware to replace, repair or adjust; parts are bought through a parts order."""
 
     __tablename__ = "occurrence_items"
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
@@ -135,7 +138,9 @@ class OccurrenceItem(StoreRecord, Base):
     quantity: Mapped[Decimal] = mapped_column(Numeric(10, 3))
     unit: Mapped[str] = mapped_column(String(10), default="un")
     action: Mapped[str] = mapped_column(String(10))
-    supplier: Mapped[str | None] = mapped_column(String(120))
+    supplier: Mapped[str | None] = mapped_column(String(120))  # the supplier's name, as it was when named
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    needs_part: Mapped[bool] = mapped_column(default=False)  # a repair or adjustment that still needs a part
     unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
 
     occurrence: Mapped[Occurrence] = relationship(lazy="raise")
@@ -144,6 +149,11 @@ class OccurrenceItem(StoreRecord, Base):
     @property
     def action_label(self) -> str:
         return ACTION_LABELS[ItemAction(self.action)]
+
+    @property
+    def is_part(self) -> bool:
+        """Whether it is bought: a replacement, or flagged as needing a part; labour never is."""
+        return self.action == ItemAction.REPLACE.value or self.needs_part
 
     @property
     def total(self) -> Decimal | None:

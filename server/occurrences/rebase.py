@@ -62,6 +62,9 @@ LABELS = {
     "unit": "Unidade",
     "action": "Ação",
     "supplier": "Fornecedor",
+    "supplier_id": "Fornecedor",
+    "carrier_id": "Transportadora",
+    "needs_part": "Precisa de peça",
     "unit_cost": "Custo unitário",
 }
 
@@ -69,6 +72,11 @@ LABELS = {
 def _shown(field: str, value: Any) -> str:
     if value is None or value == "":
         return "(vazio)"
+    if field in ("supplier_id", "carrier_id"):  # suppliers, not catalog entries
+        from server.suppliers.models import Supplier
+
+        supplier = db.session.get(Supplier, value)
+        return supplier.name if supplier else str(value)
     if field.endswith("_id"):
         entry = db.session.get(CatalogEntry, value)
         return entry.name if entry else str(value)

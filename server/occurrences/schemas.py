@@ -20,7 +20,11 @@ class ItemIn(Strict):
     )
     unit = Text(10, metadata={"description": "un, m, m², par… (default un)"})
     action = fields.String(required=True, validate=validate.OneOf(ACTIONS, error="Ação inválida."))
-    supplier = Text(120, allow_none=True)
+    supplier = Text(
+        120, allow_none=True, metadata={"description": "A name: matched to the store's supplier, or a new one is made"}
+    )
+    supplier_id = fields.Integer(allow_none=True, metadata={"description": "The store's supplier (wins)"})
+    needs_part = fields.Boolean(metadata={"description": "A repair or adjustment that needs a part (goes on orders)"})
     unit_cost = fields.Decimal(
         allow_none=True,
         places=2,
@@ -35,6 +39,7 @@ class OccurrenceIn(Strict):
     occurrence_type_id = fields.Integer(required=True)
     payer = fields.String(required=True, validate=validate.OneOf(PAYERS, error="Modalidade inválida."))
     supplier_order_number = Text(40, allow_none=True, metadata={"description": "Pedido do Fornecedor"})
+    carrier_id = fields.Integer(allow_none=True, metadata={"description": "The carrier (a supplier), when it pays"})
     room_id = fields.Integer(allow_none=True)
     product_line_id = fields.Integer(allow_none=True)
     status_id = fields.Integer(allow_none=True, metadata={"description": "Situação da Ocorrência (catalog)"})
@@ -69,7 +74,10 @@ class ItemOut(Strict):
     unit = fields.String()
     action = fields.String()
     action_label = fields.String()
-    supplier = fields.String(allow_none=True)
+    supplier = fields.String(allow_none=True, metadata={"description": "The supplier's name"})
+    supplier_id = fields.Integer(allow_none=True)
+    needs_part = fields.Boolean()
+    is_part = fields.Boolean(metadata={"description": "Replace, or needs_part: what parts orders are made of"})
     unit_cost = Money(allow_none=True)
     total = Money(allow_none=True, metadata={"description": "quantity × unit cost, half up to the cent"})
     order_id = fields.Integer(allow_none=True)
@@ -88,6 +96,7 @@ class OccurrenceOut(Strict):
     payer = fields.String()
     payer_label = fields.String()
     supplier_order_number = fields.String(allow_none=True)
+    carrier_id = fields.Integer(allow_none=True)
     expected_fix_date = fields.Date()
     report = fields.String(allow_none=True)
     resolved = fields.Boolean()

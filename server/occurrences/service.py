@@ -144,7 +144,31 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
         raise ValidationFailed({"appointment_id": ["Visita não encontrada nesta assistência."]})
 
 
-def _new_item(occurrence: Occurrence, data: dict[str, Any]) -> OccurrenceItem:
+def _name_supplier(store_id: int, data: dict[str, Any], field: str = "supplier_id") -> dict[str, Any]:
+    """The item's supplier as a row of the store: the one given by id, or the one its typed
+    name folds to (made if new); `supplier` keeps its name as shown on documents."""
+    from server.suppliers.service import supplier_named, supplier_of
+
+    if data.get("supplier_id") is not None:
+        supplier = supplier_of(store_id, data["supplier_id"], field)
+    elif data.get("supplier"):
+        supplier = supplier_named(store_id, data["supplier"])
+    elif "supplier_id" in data or "supplier" in data:
+        return {**data, "supplier": None, "supplier_id": None}
+    else:
+        return data
+    return {**data, "supplier": supplier.name, "supplier_id": supplier.id}
+
+
+def _check_carrier(store_id: int, data: dict[str, Any]) -> None:
+    from server.suppliers.service import supplier_of
+
+    if data.get("carrier_id") is not None:
+        supplier_of(store_id, data["carrier_id"], "carrier_id")
+
+
+def _new_item(occurrence: Occurrence, data: dict[str, Any], field: str = "supplier_id") -> OccurrenceItem:
+    data = _name_supplier(occurrence.store_id, data, field)
     fields = {**data, "unit": data.get("unit") or "un"}
     item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, **fields)
     item.id = data.get("id") or uuid.uuid4()
@@ -165,6 +189,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     _check_open(case)
     items, attachment_ids = data.pop("items", []), data.pop("attachment_ids", [])
     _validate(case.store_id, data, data.get("resolved", False), data.get("unresolved_reason"))
+    _check_carrier(case.store_id, data)
     _check_visit(case, data.get("appointment_id"), actor)
     if data.get("expected_fix_date") is None:
         data["expected_fix_date"] = case.due_at.astimezone(case.tz).date()
@@ -173,7 +198,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     )
     db.session.add(occurrence)
     db.session.flush()
-    db.session.add_all(_new_item(occurrence, item) for item in items)
+    db.session.add_all(_new_item(occurrence, item, f"items.{i}.supplier_id") for i, item in enumerate(items))
     _link_photos(occurrence, attachment_ids, actor)
     record_event(case, actor, "occurrence_created", {"occurrence_id": str(occurrence.id), "items": len(items)})
     follow_work(case, actor)
@@ -186,7 +211,7 @@ def _lock(occurrence: Occurrence, *items: OccurrenceItem) -> None:
     generation may have changed since they were loaded."""
     bump_store_version(db.session, occurrence.store_id)
     for item in items:
-        db.session.refresh(item, ["order_id", "quantity", "supplier", "deleted_at"])
+        db.session.refresh(item, ["order_id", "quantity", "supplier", "supplier_id", "deleted_at"])
 
 
 def _on_order(items: list[OccurrenceItem]) -> bool:
@@ -202,6 +227,7 @@ def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User)
     resolved = data.get("resolved", occurrence.resolved)
     reason = data.get("unresolved_reason", occurrence.unresolved_reason)
     _validate(occurrence.store_id, data, resolved, reason)
+    _check_carrier(occurrence.store_id, data)
     if resolved:
         data = {**data, "unresolved_reason": None}
     changes = _apply(occurrence, data)
@@ -255,7 +281,8 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
     _check_author(occurrence, actor)
     _check_open(occurrence.case)
     _lock(occurrence, item)
-    frozen = [field for field in ("quantity", "supplier") if field in data and data[field] != getattr(item, field)]
+    data = _name_supplier(occurrence.store_id, data)
+    frozen = [field for field in ("quantity", "supplier_id") if field in data and data[field] != getattr(item, field)]
     if item.order_id is not None and frozen:
         raise Conflict(
             "O item já está em um pedido de peças: quantidade e fornecedor não podem mudar.", slug="in-order"

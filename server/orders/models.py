@@ -11,6 +11,7 @@ from server.cases.models import ServiceCase
 from server.database import Base, StoreRecord
 from server.occurrences.models import PAYER_LABELS, OccurrenceItem, Payer
 from server.stores.models import Store
+from server.suppliers.models import Supplier
 
 
 class OrderStatus(StrEnum):
@@ -39,10 +40,12 @@ class PartsOrder(StoreRecord, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     number: Mapped[str] = mapped_column(String(20))
-    supplier: Mapped[str | None] = mapped_column(String(120))
+    supplier: Mapped[str | None] = mapped_column(String(120))  # the supplier's name when ordered
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     payer: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default=OrderStatus.DRAFT.value)
     notes: Mapped[str | None] = mapped_column(String(1000))
+    deliver_to_customer: Mapped[bool] = mapped_column(default=False)  # else to the store
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime | None]
@@ -51,6 +54,7 @@ class PartsOrder(StoreRecord, Base):
 
     case: Mapped[ServiceCase] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")
+    supplier_record: Mapped[Supplier | None] = relationship(lazy="raise")
     items: Mapped[list[OccurrenceItem]] = relationship(
         lazy="raise",
         primaryjoin="and_(PartsOrder.id == OccurrenceItem.order_id, OccurrenceItem.deleted_at.is_(None))",

@@ -14,11 +14,16 @@ class OrderGenerateIn(Strict):
         metadata={"description": "Only these items (each a case item not on a live order); default: all free items"},
     )
     notes = Text(1000, allow_none=True, metadata={"description": "Copied to every order generated"})
+    deliver_to_customer = fields.Boolean(
+        load_default=False, metadata={"description": "Parts delivered at the service address (else at the store)"}
+    )
 
 
 class OrderUpdate(Strict):
     notes = Text(1000, allow_none=True)
-    supplier = Text(120, allow_none=True, metadata={"description": "Only while draft; the order's items follow"})
+    deliver_to_customer = fields.Boolean()
+    supplier_id = fields.Integer(metadata={"description": "Only while draft; the order's items follow"})
+    supplier = Text(120, metadata={"description": "A name instead of supplier_id: the store's supplier of that name"})
     status = fields.String(
         validate=validate.OneOf(STATUSES, error="Situação inválida."),
         metadata={"description": "draft → sent → received; draft or sent → cancelled (with cancel_reason)"},
@@ -40,13 +45,15 @@ class OrderOut(Strict):
     store_id = fields.Integer()
     case = fields.Nested(OrderCaseRef)
     number = fields.String(metadata={"description": "PD-<year>-<seq>, per store"})
-    supplier = fields.String(allow_none=True)
+    supplier = fields.String(allow_none=True, metadata={"description": "The supplier's name when ordered"})
+    supplier_id = fields.Integer(allow_none=True)
     supplier_label = fields.String()
     payer = fields.String()
     payer_label = fields.String()
     status = fields.String()
     status_label = fields.String()
     notes = fields.String(allow_none=True)
+    deliver_to_customer = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)
     created_by_id = fields.Integer(allow_none=True)
     items = fields.List(fields.Nested(ItemOut))

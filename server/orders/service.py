@@ -1,7 +1,8 @@
 """Parts orders (Pedidos de peças) and the cost summary of a case.
 
-Orders are generated from a case's items that are not on a live order yet: one order per
-(supplier, payer), the payer being the Modalidade of the item's occurrence. An item is never on
+Orders are for parts: they are generated from a case's items that are parts (replace, or flagged
+`needs_part`), have a supplier and are not on a live order yet; labour never becomes an order.
+One order per (supplier, payer), the payer being the Modalidade of the item's occurrence. An item is never on
 two live orders: every write here takes the store's row lock (`bump_store_version`) *before* it
 reads, so two generate calls on one case queue and the second sees the first one's orders.
 
@@ -25,13 +26,14 @@ from server.auth.access import visible
 from server.auth.models import User
 from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import follow_work, record_event
-from server.common.text import fold
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, NotFound, Problem, ValidationFailed
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem, Payer, line_total
-from server.orders.models import NO_SUPPLIER, ORDER_STATUS_LABELS, OrderStatus, PartsOrder
+from server.orders.models import ORDER_STATUS_LABELS, OrderStatus, PartsOrder
 from server.stores.numbering import Numbered, next_number
+from server.suppliers.models import Supplier
+from server.suppliers.service import supplier_named, supplier_of
 
 TRANSITIONS: dict[OrderStatus, set[OrderStatus]] = {
     OrderStatus.DRAFT: {OrderStatus.SENT, OrderStatus.CANCELLED},
@@ -48,7 +50,17 @@ EVENT_KINDS = {
 LOAD = (selectinload(PartsOrder.items), selectinload(PartsOrder.store), selectinload(PartsOrder.case))
 
 # Columns a write re-reads once it holds the store lock (another request may have just changed them).
-_ORDER_STATE = ["status", "supplier", "notes", "cancel_reason", "sent_at", "received_at", "cancelled_at"]
+_ORDER_STATE = [
+    "status",
+    "supplier",
+    "supplier_id",
+    "notes",
+    "deliver_to_customer",
+    "cancel_reason",
+    "sent_at",
+    "received_at",
+    "cancelled_at",
+]
 
 
 # --- money --------------------------------------------------------------------------------
@@ -132,12 +144,21 @@ def _case_items(case: ServiceCase) -> list[tuple[OccurrenceItem, str, str | None
     return [(item, payer, number) for item, payer, number in db.session.execute(stmt)]
 
 
+def _not_orderable(item: OccurrenceItem) -> str | None:
+    """Why the item cannot go on a parts order, or None."""
+    if not item.is_part:
+        return "O item é mão de obra (ajuste ou reparo sem peça): não entra em pedido de peças."
+    if item.supplier_id is None:
+        return "Defina o fornecedor do item antes de pedi-lo."
+    return None
+
+
 def _chosen_items(
     case_items: list[tuple[OccurrenceItem, str, str | None]], item_ids: list[uuid.UUID] | None
 ) -> list[tuple[OccurrenceItem, str]]:
-    """The free items to order: all of them, or the given ones (each must be a free item of the case)."""
+    """The items to order: every free part with a supplier, or the given ones (each must be one)."""
     if item_ids is None:
-        return [(item, payer) for item, payer, number in case_items if number is None]
+        return [(item, payer) for item, payer, number in case_items if number is None and not _not_orderable(item)]
     by_id = {item.id: (item, payer, number) for item, payer, number in case_items}
     errors: dict[str, list[str]] = {}
     chosen: dict[uuid.UUID, tuple[OccurrenceItem, str]] = {}
@@ -146,8 +167,11 @@ def _chosen_items(
             errors[f"item_ids.{index}"] = ["Item não encontrado nesta assistência."]
             continue
         item, payer, number = by_id[item_id]
+        reason = _not_orderable(item)
         if number is not None:
             errors[f"item_ids.{index}"] = [f"O item já está no pedido {number}."]
+        elif reason:
+            errors[f"item_ids.{index}"] = [reason]
         else:
             chosen[item_id] = (item, payer)
     if errors:
@@ -155,21 +179,16 @@ def _chosen_items(
     return list(chosen.values())
 
 
-def _supplier_key(supplier: str | None) -> str | None:
-    """Suppliers typed with other capitals, accents or spacing are the same supplier."""
-    return fold(supplier) or None
-
-
-def _groups(items: list[tuple[OccurrenceItem, str]]) -> list[tuple[str | None, str, list[OccurrenceItem]]]:
-    """(supplier, payer, items) per order to create: suppliers by name, "to be defined" last."""
-    groups: dict[tuple[str | None, str], tuple[str | None, list[OccurrenceItem]]] = {}
+def _groups(items: list[tuple[OccurrenceItem, str]]) -> list[tuple[Supplier, str, list[OccurrenceItem]]]:
+    """(supplier, payer, items) per order to create, by supplier name then payer."""
+    ids = {item.supplier_id for item, _ in items}
+    suppliers = {s.id: s for s in db.session.scalars(select(Supplier).where(Supplier.id.in_(ids)))}
+    groups: dict[tuple[int, str], list[OccurrenceItem]] = {}
     for item, payer in items:
-        key = (_supplier_key(item.supplier), payer)
-        supplier = " ".join(item.supplier.split()) if item.supplier else None
-        groups.setdefault(key, (supplier, []))[1].append(item)
+        groups.setdefault((item.supplier_id, payer), []).append(item)  # type: ignore[arg-type]
     payers = [payer.value for payer in Payer]
-    ordered = sorted(groups, key=lambda key: (key[0] is None, key[0] or "", payers.index(key[1])))
-    return [(groups[key][0], key[1], groups[key][1]) for key in ordered]
+    ordered = sorted(groups, key=lambda key: (suppliers[key[0]].sort_name, key[0], payers.index(key[1])))
+    return [(suppliers[key[0]], key[1], groups[key]) for key in ordered]
 
 
 def _lock_case(case: ServiceCase) -> None:
@@ -187,7 +206,8 @@ def generate_orders(case: ServiceCase, data: dict[str, Any], actor: User) -> lis
     if not chosen:
         raise Problem(
             422,
-            "Não há itens para pedir: todos os itens desta assistência já estão em pedidos (ou não há itens).",
+            "Não há itens para pedir: as peças com fornecedor desta assistência já estão em pedidos "
+            "(mão de obra e itens sem fornecedor não entram em pedidos).",
             slug="nothing-to-order",
         )
     year = utcnow().astimezone(case.tz).year
@@ -197,10 +217,12 @@ def generate_orders(case: ServiceCase, data: dict[str, Any], actor: User) -> lis
             store_id=case.store_id,
             case_id=case.id,
             number=next_number(db.session, case.store_id, Numbered.ORDER, year),
-            supplier=supplier,
+            supplier=supplier.name,
+            supplier_id=supplier.id,
             payer=payer,
             status=OrderStatus.DRAFT.value,
             notes=data.get("notes"),
+            deliver_to_customer=data.get("deliver_to_customer", False),
             created_by_id=actor.id,
         )
         db.session.add(order)
@@ -214,11 +236,12 @@ def generate_orders(case: ServiceCase, data: dict[str, Any], actor: User) -> lis
             {
                 "order_id": order.id,
                 "number": order.number,
-                "supplier": supplier,
+                "supplier": supplier.name,
+                "supplier_id": supplier.id,
                 "payer": payer,
                 "item_ids": [str(item.id) for item in items],
             },
-            f"Pedido {order.number} gerado: {supplier or NO_SUPPLIER}, {len(items)} item(ns).",
+            f"Pedido {order.number} gerado: {supplier.name}, {len(items)} item(ns).",
         )
         created.append(order)
     follow_work(case, actor)
@@ -266,7 +289,7 @@ def _move(order: PartsOrder, target: OrderStatus, reason: str | None, actor: Use
     note = f"Pedido {order.number}: {_label(current)} → {_label(target)}."
     now = utcnow()
     if target == OrderStatus.SENT:
-        if order.supplier is None:
+        if order.supplier_id is None:
             raise Conflict(f"Defina o fornecedor do pedido {order.number} antes de enviá-lo.", slug="supplier-missing")
         order.sent_at = now
     elif target == OrderStatus.RECEIVED:
@@ -295,20 +318,33 @@ def update_order(order: PartsOrder, data: dict[str, Any], actor: User) -> PartsO
     if reason is not None and status != OrderStatus.CANCELLED.value:
         raise ValidationFailed({"cancel_reason": ["Informe o motivo apenas ao cancelar o pedido."]})
     changes: dict[str, Any] = {}
-    if "supplier" in data and data["supplier"] != order.supplier:
+    if data.get("supplier_id") is not None or data.get("supplier"):  # a name typed is the store's supplier of it
+        supplier = (
+            supplier_of(order.store_id, data["supplier_id"], "supplier_id")
+            if data.get("supplier_id") is not None
+            else supplier_named(order.store_id, data["supplier"])
+        )
+        data.pop("supplier_id", None)
+        data["supplier"] = supplier
+    else:
+        data.pop("supplier_id", None)
+        data.pop("supplier", None)
+    if "supplier" in data and data["supplier"].id != order.supplier_id:
         if order.status != OrderStatus.DRAFT.value:
             raise Conflict(
                 f"O pedido {order.number} já está {_label(OrderStatus(order.status)).lower()}: "
                 "o fornecedor só muda no rascunho.",
                 slug="order-not-draft",
             )
-        changes["supplier"] = {"from": order.supplier, "to": data["supplier"]}
-        order.supplier = data["supplier"]
+        supplier = data["supplier"]
+        changes["supplier"] = {"from": order.supplier, "to": supplier.name}
+        order.supplier, order.supplier_id = supplier.name, supplier.id
         for item in _items_on(order):  # the items follow, so a re-order after a cancel keeps it
-            item.supplier = order.supplier
-    if "notes" in data and data["notes"] != order.notes:
-        changes["notes"] = {"from": order.notes, "to": data["notes"]}
-        order.notes = data["notes"]
+            item.supplier, item.supplier_id = supplier.name, supplier.id
+    for field in ("notes", "deliver_to_customer"):
+        if field in data and data[field] != getattr(order, field):
+            changes[field] = {"from": getattr(order, field), "to": data[field]}
+            setattr(order, field, data[field])
     if changes:
         record_event(order.case, actor, "order_updated", {"order_id": order.id, "number": order.number, **changes})
     moved = status is not None and _move(order, OrderStatus(status), reason, actor)

@@ -33,8 +33,9 @@ page: the days ahead, then those up to the last visit sent; null on a delta).
 **Scope.** A technician: their technical-assistance visits (not cancelled) starting
 `SYNC_WINDOW_DAYS` ago or later; the cases of those visits and the live cases assigned to them
 (open, or changed within the window); those cases' customers, contracts, occurrences, items and
-attachment metadata (photos of the occurrences, signatures of the visits); the active catalogs of
-their stores; their own user. An office user: the same tables for all of their stores, with the
+attachment metadata (photos of the occurrences, signatures of the visits); the active catalogs and
+suppliers of their stores (read-only on the phone: a technician names a supplier offline); their
+own user. An office user: the same tables for all of their stores, with the
 cases open or changed within the window plus the cases of visits in the window.
 
 **Entering the scope.** A delta sends a case, with its customer, contract, occurrences, items and
@@ -46,7 +47,8 @@ rows catalog names), so a case is re-sent when its customer or contract changed,
 case is sent, and the whole scope when a catalog entry or the user's own record changed.
 
 **Deletes.** Tombstones (`deleted_at` set) changed since the cursor, of the user's stores (a
-technician's visit tombstones only when the visit is theirs), and deactivated catalog entries. An
+technician's visit tombstones only when the visit is theirs), and deactivated catalog entries and
+suppliers. An
 `AppointmentExit` of this user changed since the cursor deletes that visit, and its case unless the
 case is still in scope (another live visit or the assignment). The phone drops a deleted case's
 occurrences, items and attachments itself; customers and contracts it holds stay until a reset.
@@ -123,6 +125,8 @@ from server.occurrences.models import Occurrence, OccurrenceItem
 from server.occurrences.schemas import ItemOut, OccurrenceOut
 from server.occurrences.service import LOAD as OCCURRENCE_LOAD
 from server.stores.models import DEFAULT_TIMEZONE
+from server.suppliers.models import Supplier
+from server.suppliers.schemas import SupplierOut
 from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
 
@@ -134,6 +138,7 @@ PROTOCOL = 1
 TABLES = (
     "users",
     "catalog_entries",
+    "suppliers",
     "appointments",
     "cases",
     "customers",
@@ -335,6 +340,15 @@ class Scope:
                 ),
                 CatalogEntryOut(),
             ),
+            "suppliers": (
+                select(Supplier).where(
+                    Supplier.store_id.in_(self.store_ids),
+                    Supplier.deleted_at.is_(None),
+                    Supplier.active.is_(True),
+                    self.changed(Supplier),
+                ),
+                SupplierOut(),
+            ),
             "customers": (
                 select(Customer).where(
                     Customer.id.in_(select(ServiceCase.customer_id).where(ServiceCase.id.in_(in_scope_cases))),
@@ -421,6 +435,13 @@ class Scope:
                 CatalogEntry.deleted_at.is_(None),
                 CatalogEntry.active.is_(False),
                 self.changed(CatalogEntry),
+            ),
+            tombstones("suppliers", Supplier),
+            select(literal("suppliers", String), cast(Supplier.id, String)).where(
+                Supplier.store_id.in_(self.store_ids),
+                Supplier.deleted_at.is_(None),
+                Supplier.active.is_(False),
+                self.changed(Supplier),
             ),
             tombstones("customers", Customer),
             tombstones("contracts", Contract),

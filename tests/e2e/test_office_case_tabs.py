@@ -62,7 +62,7 @@ def case(office: Office) -> dict[str, Any]:
 def fill_item(form: Locator, n: int, description: str, quantity: str, supplier: str, cost: str) -> None:
     form.locator(f"#f-items-{n}-description").fill(description)
     form.locator(f"#f-items-{n}-quantity").fill(quantity)
-    form.locator(f"#f-items-{n}-supplier").fill(supplier)
+    form.locator(f"#f-items-{n}-supplier_id").select_option(label=supplier)  # the demo's suppliers
     form.locator(f"#f-items-{n}-unit_cost").fill(cost)
 
 
@@ -87,7 +87,7 @@ def test_occurrences_with_two_payers_make_two_orders(
     # First one: paid by the factory, two items. Sent half-filled first: the API's messages land at their fields.
     desk.get_by_role("button", name="+ Nova ocorrência").click()
     form = desk.get_by_test_id("occurrence-form")
-    fill_item(form, 0, "Corrediça telescópica 45 cm", "0", "Fábrica Alpha", "129,90")
+    fill_item(form, 0, "Corrediça telescópica 45 cm", "0", "Fábrica Alpha Móveis (Fábrica)", "129,90")
     form.get_by_role("button", name="Registrar ocorrência").click()
     expect(form.get_by_test_id("form-problem")).to_be_visible()
     expect(form.get_by_label("Tipo de ocorrência")).to_have_attribute("aria-invalid", "true")
@@ -102,7 +102,7 @@ def test_occurrences_with_two_payers_make_two_orders(
     form.get_by_label("Motivo de não ter sido resolvido").fill("Aguardando peças da fábrica.")
     form.locator("#f-items-0-quantity").fill("2")
     form.get_by_role("button", name="+ Adicionar item").click()
-    fill_item(form, 1, "Puxador alumínio 160 mm", "1", "Fábrica Alpha", "45,50")
+    fill_item(form, 1, "Puxador alumínio 160 mm", "1", "Fábrica Alpha Móveis (Fábrica)", "45,50")
     form.get_by_role("button", name="Registrar ocorrência").click()
     expect(desk.get_by_role("status").filter(has_text="Ocorrência registrada.")).to_be_visible()
     expect(desk.get_by_test_id("occurrence")).to_have_count(1)
@@ -113,7 +113,7 @@ def test_occurrences_with_two_payers_make_two_orders(
     form.get_by_label("Tipo de ocorrência").select_option(label="Avaria no transporte")
     form.get_by_label("Modalidade (quem paga)").select_option(label="Paga pela Loja")
     form.get_by_label("Resolvido?").select_option(label="Sim")
-    fill_item(form, 0, "Parafuso minifix", "3", "Fábrica Alpha", "12,35")
+    fill_item(form, 0, "Parafuso minifix", "3", "Fábrica Alpha Móveis (Fábrica)", "12,35")
     form.get_by_role("button", name="Registrar ocorrência").click()
     expect(desk.get_by_test_id("occurrence")).to_have_count(2)
 

@@ -64,7 +64,7 @@ export function ItemEditor({ item, index, errors, onChange, onRemove }) {
       </div>
       <label>
         Fornecedor
-        <input name={`item-${index}-supplier`} value={item.supplier} onInput={set('supplier')} />
+        <input name={`item-${index}-supplier`} list="supplier-names" autocomplete="off" value={item.supplier} onInput={set('supplier')} />
       </label>
       <button type="button" class="btn btn-small btn-ghost" onClick={onRemove}>
         Remover item

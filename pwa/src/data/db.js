@@ -10,6 +10,7 @@ import Dexie from 'dexie'
 export const RECORD_TABLES = [
   'users',
   'catalog_entries',
+  'suppliers',
   'customers',
   'contracts',
   'cases',
@@ -39,6 +40,11 @@ export function openDatabase(name = 'assistec') {
     blobs: 'id',
     meta: 'key',
   })
+  // Suppliers (read-only copies). The cursor goes: the next pull is a full snapshot, which brings
+  // the suppliers a delta never would (they changed before this phone had the table).
+  db.version(2)
+    .stores({ suppliers: 'id, _dirty' })
+    .upgrade((tx) => tx.table('meta').bulkDelete(['cursor', 'paging']))
   return db
 }
 

@@ -10,6 +10,7 @@ import { CaseList } from './CaseList.jsx'
 import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
 import { NewCase } from './NewCase.jsx'
+import { Suppliers } from './suppliers/Suppliers.jsx'
 import './office.css'
 import { officeLinkClick, useSearch } from './route.js'
 
@@ -28,6 +29,7 @@ function route(path, search, timeZone, user) {
     return ['admin', <AdminApp user={user} path={path} search={search} timeZone={timeZone} />]
   }
   if (match('/escritorio/agenda', path)) return ['agenda', <AgendaRoute search={search} timeZone={timeZone} />]
+  if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
   return [
     'nada',
@@ -66,6 +68,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
+          </a>
+          <a href="/escritorio/fornecedores" aria-current={current('fornecedores')}>
+            Fornecedores
           </a>
           {user.role === 'admin' && (
             <a href="/escritorio/admin" aria-current={current('admin')}>

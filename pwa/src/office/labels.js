@@ -43,3 +43,6 @@ export const FIELD_LABELS = {
 }
 
 export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ')
+
+/** Fornecedores: the API's kinds (server/suppliers: SupplierKind). */
+export const SUPPLIER_KINDS = { factory: 'Fábrica', distributor: 'Distribuidor', carrier: 'Transportadora', service: 'Prestador de serviço' }

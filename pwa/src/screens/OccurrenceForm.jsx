@@ -50,8 +50,10 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
     const catalogs = {}
     for (const row of await db.catalog_entries.toArray()) (catalogs[row.kind] ||= []).push(row)
     for (const list of Object.values(catalogs)) list.sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+    // The store's suppliers (read-only copies): offered as the item's supplier, typed names still go.
+    const suppliers = (await db.suppliers.toArray()).map((s) => s.name).sort((a, b) => a.localeCompare(b, 'pt-BR'))
     const current = correcting ? await synced(occurrenceId) : {}
-    return { entry, visit, catalogs, ...current, draft: draftKey ? await getMeta(db, draftKey) : null }
+    return { entry, visit, catalogs, suppliers, ...current, draft: draftKey ? await getMeta(db, draftKey) : null }
   }, [visitId, seq, mutationId, occurrenceId])
 
   const [form, setForm] = useState(null)
@@ -352,6 +354,11 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
           </button>
         </div>
         <p class="muted small">Tudo fica salvo no aparelho e é enviado quando houver conexão.</p>
+        <datalist id="supplier-names">
+          {(source?.suppliers || []).map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
       </form>
     </main>
   )

@@ -3,7 +3,7 @@ import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
 import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
 import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, photosOf } from '../../src/office/case/occurrences.js'
-import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
+import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
 
 const item = (fields) => ({ ...newItem(), ...fields })
@@ -67,8 +67,23 @@ describe('occurrence form', () => {
 
 describe('orders', () => {
   const occurrences = [
-    { payer: 'factory', payer_label: 'Paga pela Fábrica', items: [{ id: 'a', supplier: 'Alpha', order_id: null }, { id: 'b', supplier: ' álpha ', order_id: null }, { id: 'c', supplier: 'Alpha', order_id: 7 }] },
-    { payer: 'store', items: [{ id: 'd', supplier: 'Alpha', order_id: null }, { id: 'e', supplier: null, order_id: null }] },
+    {
+      payer: 'factory',
+      payer_label: 'Paga pela Fábrica',
+      items: [
+        { id: 'a', supplier: 'Alpha', supplier_id: 1, is_part: true, order_id: null },
+        { id: 'b', supplier: 'Alpha', supplier_id: 1, is_part: true, order_id: null },
+        { id: 'c', supplier: 'Alpha', supplier_id: 1, is_part: true, order_id: 7 },
+      ],
+    },
+    {
+      payer: 'store',
+      items: [
+        { id: 'd', supplier: 'Alpha', supplier_id: 1, is_part: true, order_id: null },
+        { id: 'e', supplier: null, supplier_id: null, is_part: true, order_id: null },
+        { id: 'f', supplier: 'Alpha', supplier_id: 1, is_part: false, order_id: null },
+      ],
+    },
   ]
 
   it('offers only the items not on an order, with their occurrence’s payer', () => {
@@ -78,17 +93,25 @@ describe('orders', () => {
       ['b', 'factory'],
       ['d', 'store'],
       ['e', 'store'],
+      ['f', 'store'],
     ])
     expect(free[2].payer_label).toBe('Paga pela Loja')
   })
 
-  it('groups one order per supplier (ignoring capitals, accents and spaces) and payer, as the server does', () => {
-    const groups = orderGroups(freeItems(occurrences))
+  it('groups the orderable items one order per supplier and payer, as the server does', () => {
+    const orderable = freeItems(occurrences).filter((i) => !notOrderable(i))
+    const groups = orderGroups(orderable)
     expect(groups.map((g) => [g.supplier, g.payer, g.items.map((i) => i.id)])).toEqual([
       ['Alpha', 'factory', ['a', 'b']],
       ['Alpha', 'store', ['d']],
-      [null, 'store', ['e']],
     ])
+  })
+
+  it('never orders labour nor an item without supplier', () => {
+    const [, , , e, f] = freeItems(occurrences)
+    expect(notOrderable(e)).toBe('Defina o fornecedor')
+    expect(notOrderable(f)).toBe('Mão de obra: não entra em pedido')
+    expect(notOrderable({ action: 'adjust', supplier_id: null })).toBe('Mão de obra: não entra em pedido')
   })
 
   it('moves draft → sent → received, and cancels only open orders', () => {

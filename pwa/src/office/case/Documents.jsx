@@ -22,7 +22,9 @@ function recipientErrors(fields) {
 }
 
 function EmailForm({ kase, kind, choice, onSent, onCancel }) {
-  const [email, setEmail] = useState({ recipients: kind.email.recipients.join(', '), subject: kind.email.subject, message: kind.email.message })
+  // A parts order's e-mail is its supplier's (each order has its own); the others, the kind's.
+  const defaults = kind.targets.find((t) => String(t.id) === choice.target)?.email || kind.email
+  const [email, setEmail] = useState({ recipients: defaults.recipients.join(', '), subject: defaults.subject, message: defaults.message })
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const summary = useRef(null)
@@ -111,6 +113,7 @@ function KindCard({ kase, kind, onSent }) {
       </div>
       {emailing && (
         <EmailForm
+          key={choice.target}
           kase={kase}
           kind={kind}
           choice={choice}

@@ -6,6 +6,7 @@ import { ACTIONS } from '../../data/labels.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
+import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { NO_PROBLEM, Options } from './common.jsx'
 import { emptyOccurrence, formErrors, newItem, occurrenceBody, PAYER_OPTIONS } from './occurrences.js'
 
@@ -16,15 +17,16 @@ const SHOWN = [
   'product_line_id',
   'status_id',
   'supplier_order_number',
+  'carrier_id',
   'expected_fix_date',
   'report',
   'resolved',
   'unresolved_reason',
   'items',
 ]
-const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
+const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'supplier_id', 'needs_part', 'unit_cost']
 
-function ItemRow({ item, index, errors, onChange, onRemove }) {
+function ItemRow({ item, index, errors, storeId, onChange, onRemove }) {
   const set = (name) => (event) => onChange({ ...item, [name]: event.currentTarget.value })
   const field = (name, label, props = {}) => (
     <Field label={label} path={`items.${index}.${name}`} errors={errors} value={item[name]} onInput={set(name)} {...props} />
@@ -44,8 +46,13 @@ function ItemRow({ item, index, errors, onChange, onRemove }) {
             </option>
           ))}
         </Field>
-        {field('supplier', 'Fornecedor', { class: 'span-3' })}
+        <SupplierPicker storeId={storeId} path={`items.${index}.supplier_id`} errors={errors} value={item.supplier_id || ''} onChange={set('supplier_id')} class="span-3" />
         {field('unit_cost', 'Custo unitário (R$)', { class: 'span-2', inputMode: 'decimal', placeholder: '0,00' })}
+        {item.action !== 'replace' && (
+          <label class="span-2 check occ-item-part">
+            <input type="checkbox" checked={Boolean(item.needs_part)} onChange={(e) => onChange({ ...item, needs_part: e.currentTarget.checked })} /> Precisa de peça
+          </label>
+        )}
         <div class="span-1 occ-item-remove">
           <button type="button" class="btn btn-ghost btn-small" onClick={onRemove} aria-label={`Remover o item ${index + 1}`}>
             Remover
@@ -96,6 +103,9 @@ export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
             </option>
           ))}
         </Field>
+        {form.payer === 'carrier' && (
+          <SupplierPicker storeId={kase.store_id} kind="carrier" label="Transportadora" path="carrier_id" errors={errors} value={form.carrier_id} onChange={set('carrier_id')} class="span-2" />
+        )}
         <Field label="Situação da ocorrência" path="status_id" errors={errors} as="select" value={form.status_id} onChange={set('status_id')} class="span-2">
           <Options entries={catalogs.occurrence_statuses} placeholder="—" />
         </Field>
@@ -128,7 +138,7 @@ export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
       <h3>Itens</h3>
       <FieldError path="items" errors={errors} />
       {form.items.map((item, n) => (
-        <ItemRow key={item.id} item={item} index={n} errors={errors} onChange={setItem(n)} onRemove={removeItem(n)} />
+        <ItemRow key={item.id} item={item} index={n} errors={errors} storeId={kase.store_id} onChange={setItem(n)} onRemove={removeItem(n)} />
       ))}
       <button type="button" class="btn" onClick={() => setForm({ ...form, items: [...form.items, newItem()] })}>
         + Adicionar item

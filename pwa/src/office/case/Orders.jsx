@@ -7,30 +7,33 @@ import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { ProblemNotice } from '../fields.jsx'
+import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
-import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
+import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from './orders.js'
 
 const STATUS_CHIP = { draft: 'chip-scheduled', sent: 'chip-in_progress', received: 'chip-done', cancelled: 'chip-cancelled' }
 
 function FreeItems({ kase, items, onGenerated }) {
-  const [chosen, setChosen] = useState(() => new Set(items.map((i) => i.id)))
+  const orderable = items.filter((i) => !notOrderable(i))
+  const [chosen, setChosen] = useState(() => new Set(orderable.map((i) => i.id)))
+  const [toCustomer, setToCustomer] = useState(false)
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const summary = useRef(null)
-  const picked = items.filter((i) => chosen.has(i.id))
+  const picked = orderable.filter((i) => chosen.has(i.id))
   const groups = orderGroups(picked)
   const toggle = (id) => {
     const next = new Set(chosen)
     next.has(id) ? next.delete(id) : next.add(id)
     setChosen(next)
   }
-  const all = picked.length === items.length
+  const all = orderable.length > 0 && picked.length === orderable.length
 
   async function generate() {
     setBusy(true)
     setProblem(NO_PROBLEM)
     try {
-      const orders = await officeApi.post(`/api/cases/${kase.id}/orders`, { item_ids: picked.map((i) => i.id) })
+      const orders = await officeApi.post(`/api/cases/${kase.id}/orders`, { item_ids: picked.map((i) => i.id), deliver_to_customer: toCustomer })
       onGenerated(orders)
     } catch (error) {
       setProblem(problemOf(error))
@@ -52,7 +55,8 @@ function FreeItems({ kase, items, onGenerated }) {
                   type="checkbox"
                   aria-label="Selecionar todos os itens"
                   checked={all}
-                  onChange={() => setChosen(all ? new Set() : new Set(items.map((i) => i.id)))}
+                  disabled={!orderable.length}
+                  onChange={() => setChosen(all ? new Set() : new Set(orderable.map((i) => i.id)))}
                 />
               </th>
               <th scope="col">Item</th>
@@ -64,9 +68,16 @@ function FreeItems({ kase, items, onGenerated }) {
           </thead>
           <tbody>
             {items.map((item) => (
-              <tr key={item.id} data-testid="free-item">
+              <tr key={item.id} data-testid="free-item" class={notOrderable(item) ? 'is-muted' : undefined}>
                 <td>
-                  <input type="checkbox" aria-label={`Incluir ${item.description}`} checked={chosen.has(item.id)} onChange={() => toggle(item.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Incluir ${item.description}`}
+                    checked={chosen.has(item.id)}
+                    disabled={Boolean(notOrderable(item))}
+                    aria-describedby={notOrderable(item) ? `why-${item.id}` : undefined}
+                    onChange={() => toggle(item.id)}
+                  />
                 </td>
                 <td>
                   {item.description}
@@ -75,7 +86,14 @@ function FreeItems({ kase, items, onGenerated }) {
                 <td class="num nowrap">
                   {formatQuantity(item)}
                 </td>
-                <td>{item.supplier || <span class="muted">a definir</span>}</td>
+                <td>
+                  {item.supplier || <span class="muted">a definir</span>}
+                  {notOrderable(item) && (
+                    <span class="muted why-not" id={`why-${item.id}`}>
+                      {notOrderable(item)}
+                    </span>
+                  )}
+                </td>
                 <td>{item.payer_label}</td>
                 <td class="num">{formatMoney(item.total) || '—'}</td>
               </tr>
@@ -83,19 +101,22 @@ function FreeItems({ kase, items, onGenerated }) {
           </tbody>
         </table>
       </div>
+      <label class="order-deliver">
+        <input type="checkbox" checked={toCustomer} onChange={(e) => setToCustomer(e.currentTarget.checked)} /> Entregar no endereço do cliente (senão, na loja)
+      </label>
       <div class="actions">
         <button type="button" class="btn btn-primary" disabled={busy || !picked.length} onClick={generate}>
           {busy ? 'Gerando…' : 'Gerar pedidos'}
         </button>
         <span class="muted" role="status">
-          {picked.length ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)` : 'Selecione os itens.'}
+          {picked.length ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)` : orderable.length ? 'Selecione os itens.' : 'Nenhuma peça com fornecedor para pedir: mão de obra e itens sem fornecedor não entram em pedidos.'}
         </span>
       </div>
     </section>
   )
 }
 
-function OrderCard({ order, timeZone, onChanged }) {
+function OrderCard({ order, storeId, timeZone, onChanged }) {
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const [cancelling, setCancelling] = useState(false)
@@ -130,7 +151,26 @@ function OrderCard({ order, timeZone, onChanged }) {
           {order.supplier_label} · {order.payer_label}
         </span>
       </header>
-      <ProblemNotice problem={problem} shown={[]} testId="order-problem" />
+      <ProblemNotice problem={problem} shown={['supplier_id']} testId="order-problem" />
+      {order.status === 'draft' ? (
+        <div class="grid form order-draft">
+          <SupplierPicker
+            storeId={storeId}
+            label="Fornecedor do pedido"
+            path={`order-${order.id}.supplier_id`}
+            errors={{ [`order-${order.id}.supplier_id`]: problem.fields?.supplier_id }}
+            value={order.supplier_id ? String(order.supplier_id) : ''}
+            current={order.supplier_label}
+            onChange={(e) => e.currentTarget.value && change({ supplier_id: Number(e.currentTarget.value) })}
+            class="span-3"
+          />
+          <label class="check span-3 order-draft-deliver">
+            <input type="checkbox" checked={order.deliver_to_customer} disabled={busy} onChange={(e) => change({ deliver_to_customer: e.currentTarget.checked })} /> Entregar no endereço do cliente
+          </label>
+        </div>
+      ) : (
+        <p class="muted">Entrega: {order.deliver_to_customer ? 'no endereço do cliente' : 'na loja'}</p>
+      )}
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -244,7 +284,7 @@ export function Orders({ kase, timeZone, onCaseChanged }) {
       </div>
       {orders.length === 0 && <p class="muted">Nenhum pedido gerado. {free.length === 0 && 'Registre itens nas ocorrências para gerar pedidos.'}</p>}
       {orders.map((order) => (
-        <OrderCard key={order.id} order={order} timeZone={timeZone} onChanged={changed} />
+        <OrderCard key={order.id} order={order} storeId={kase.store_id} timeZone={timeZone} onChanged={changed} />
       ))}
     </div>
   )

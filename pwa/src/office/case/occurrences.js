@@ -22,6 +22,7 @@ export function emptyOccurrence() {
     product_line_id: '',
     status_id: '',
     supplier_order_number: '',
+    carrier_id: '',
     expected_fix_date: '',
     report: '',
     resolved: 'no',
@@ -33,9 +34,19 @@ export function emptyOccurrence() {
 const num = (v) => (v === '' || v == null ? null : Number(v))
 const text = (v) => (v && String(v).trim() ? String(v).trim() : null)
 
+const typed = (i) => [i.description, i.code, i.supplier, i.supplier_id, i.unit_cost].some((v) => String(v ?? '').trim())
+
+/** An item as the office sends it: its supplier picked from the store's (by id); whether a repair
+ * or adjustment needs a part (a replacement always does). */
+export const officeItem = (i) => ({
+  ...itemForApi(i),
+  supplier: i.supplier_id ? null : itemForApi(i).supplier,
+  supplier_id: num(i.supplier_id),
+  needs_part: i.action !== 'replace' && Boolean(i.needs_part),
+})
+
 /** POST /api/cases/<id>/occurrences body. Empty item rows (nothing typed) are left out. */
 export function occurrenceBody(form) {
-  const typed = (i) => [i.description, i.code, i.supplier, i.unit_cost].some((v) => String(v ?? '').trim())
   const body = {
     id: form.id,
     occurrence_type_id: num(form.occurrence_type_id),
@@ -44,10 +55,11 @@ export function occurrenceBody(form) {
     product_line_id: num(form.product_line_id),
     status_id: num(form.status_id),
     supplier_order_number: text(form.supplier_order_number),
+    carrier_id: form.payer === 'carrier' ? num(form.carrier_id) : null,
     report: text(form.report),
     resolved: form.resolved === 'yes',
     unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
-    items: form.items.filter(typed).map(itemForApi),
+    items: form.items.filter(typed).map(officeItem),
   }
   if (form.expected_fix_date) body.expected_fix_date = form.expected_fix_date
   return body
@@ -58,12 +70,12 @@ export function occurrenceBody(form) {
  * rows that were not sent. Map those paths back to the form's rows.
  */
 export function formErrors(form, errors) {
-  const typed = form.items.map((i, n) => [i, n]).filter(([i]) => [i.description, i.code, i.supplier, i.unit_cost].some((v) => String(v ?? '').trim()))
+  const rows = form.items.map((i, n) => [i, n]).filter(([i]) => typed(i))
   return Object.fromEntries(
     Object.entries(errors || {}).map(([path, messages]) => {
       const match = /^items\.(\d+)(\..*)?$/.exec(path)
-      if (!match || !typed[Number(match[1])]) return [path, messages]
-      return [`items.${typed[Number(match[1])][1]}${match[2] || ''}`, messages]
+      if (!match || !rows[Number(match[1])]) return [path, messages]
+      return [`items.${rows[Number(match[1])][1]}${match[2] || ''}`, messages]
     }),
   )
 }

@@ -1,6 +1,6 @@
 // The Pedidos tab's data: which items can still go on an order, how the server will group them
-// (one order per supplier and payer — shown before generating, the server decides), and the
-// status moves an order allows.
+// (one order per supplier and payer — shown before generating, the server decides; labour and
+// items without a supplier never go on one), and the status moves an order allows.
 import { PAYER_OPTIONS } from './occurrences.js'
 
 const PAYER_NAMES = Object.fromEntries(PAYER_OPTIONS)
@@ -12,22 +12,19 @@ export function freeItems(occurrences) {
   )
 }
 
-/** As the server folds suppliers: other capitals, accents or spacing are the same supplier. */
-const supplierKey = (supplier) =>
-  (supplier || '')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLocaleLowerCase('pt-BR')
-    .split(/\s+/)
-    .filter(Boolean)
-    .join(' ') || null
+/** Why an item cannot go on a parts order (labour, or no supplier yet), or '' when it can. */
+export function notOrderable(item) {
+  if (!(item.is_part ?? item.action === 'replace')) return 'Mão de obra: não entra em pedido'
+  if (item.supplier_id == null) return 'Defina o fornecedor'
+  return ''
+}
 
 /** The orders "Gerar pedidos" would make of these items: one per supplier and payer. */
 export function orderGroups(items) {
   const groups = new Map()
   for (const item of items) {
-    const key = `${supplierKey(item.supplier)}|${item.payer}`
-    if (!groups.has(key)) groups.set(key, { supplier: item.supplier?.trim().split(/\s+/).join(' ') || null, payer: item.payer, items: [] })
+    const key = `${item.supplier_id}|${item.payer}`
+    if (!groups.has(key)) groups.set(key, { supplier: item.supplier || null, payer: item.payer, items: [] })
     groups.get(key).items.push(item)
   }
   return [...groups.values()]
