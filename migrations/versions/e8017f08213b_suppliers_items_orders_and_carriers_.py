@@ -1,7 +1,7 @@
 """suppliers: items, orders and carriers name one; the free-text supplier names become suppliers
 
 Revision ID: e8017f08213b
-Revises: a7c1e93d5b20
+Revises: b3d5e7f9a1c2
 Create Date: 2026-12-05 01:10:45.221231
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e8017f08213b'
-down_revision = 'a7c1e93d5b20'
+down_revision = 'b3d5e7f9a1c2'
 branch_labels = None
 depends_on = None
 
