@@ -11,11 +11,17 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from server.common import brazil
 
 
+def _validators(given: Any) -> list[Any]:
+    if given is None:
+        return []
+    return [given] if callable(given) else list(given)
+
+
 class Text(fields.String):
     """A string trimmed of surrounding blanks, with a maximum length; blank counts as missing."""
 
     def __init__(self, max_length: int = 200, *, min_length: int | None = None, **kwargs: Any):
-        validators = list(kwargs.pop("validate", []) or [])
+        validators = _validators(kwargs.pop("validate", None))
         validators.append(validate.Length(min=min_length, max=max_length))
         super().__init__(validate=validators, **kwargs)
 
@@ -55,6 +61,20 @@ class Normalized(fields.String):
 def document_field(**kwargs: Any) -> fields.Field[Any]:
     """CPF or CNPJ: any punctuation in, digits out."""
     return Normalized(lambda v: brazil.normalize_document(v)[1], **kwargs)
+
+
+# Ids are INTEGER columns (32 bits on PostgreSQL): a larger or negative one names no record, and
+# is refused here instead of reaching the database (SQLite raises OverflowError beyond 64 bits).
+ID_MAX = 2**31 - 1
+
+
+class Id(fields.Integer):
+    """A record's id: a whole number from 1 to ID_MAX (422 "Identificador inválido." otherwise)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        validators = _validators(kwargs.pop("validate", None))
+        validators.append(validate.Range(1, ID_MAX, error="Identificador inválido."))
+        super().__init__(validate=validators, **kwargs)
 
 
 class Strict(Schema):
@@ -107,7 +127,7 @@ class PageArgs(Schema):
     cursor = fields.String(load_default=None)
     limit = fields.Integer(
         load_default=None,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=ID_MAX),
         metadata={"description": "Page size; capped by the server (200)."},
     )
 

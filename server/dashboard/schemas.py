@@ -1,11 +1,11 @@
 from marshmallow import fields
 
-from server.common.schemas import Ref, Strict
+from server.common.schemas import Id, Ref, Strict
 from server.orders.schemas import CostSummaryOut
 
 
 class DashboardArgs(Strict):
-    store_id = fields.Integer(metadata={"description": "One of the user's stores; default: all of them"})
+    store_id = Id(metadata={"description": "One of the user's stores; default: all of them"})
 
 
 class Counts(Strict):
@@ -19,7 +19,7 @@ class Counts(Strict):
 
 class VisitToday(Strict):
     id = fields.Integer()
-    case_id = fields.Integer()
+    case_id = Id()
     case_number = fields.String()
     customer_name = fields.String()
     starts_at = fields.DateTime()

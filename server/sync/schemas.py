@@ -16,7 +16,7 @@ class MutationIn(Strict):
     id = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, 2**63 - 1),
         metadata={"description": "Per client: 1, 2, 3… in the order the technician did things"},
     )
     name = fields.String(
@@ -30,7 +30,7 @@ class MutationIn(Strict):
 
 class PushIn(Strict):
     protocol = fields.Integer(required=True, strict=True, validate=validate.OneOf([PROTOCOL]))
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10_000))
     client_id = fields.UUID(required=True, metadata={"description": "The device; bound to the first user who uses it"})
     mutations = fields.List(fields.Nested(MutationIn), required=True, validate=validate.Length(max=MAX_MUTATIONS))
 
