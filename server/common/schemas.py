@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -84,11 +85,61 @@ class Strict(Schema):
         unknown = "raise"
 
 
-class Money(fields.Decimal):
+class Exact(fields.Decimal):
+    """A decimal sent as a string ("129.90") with at most `places` decimals and at most `maximum`
+    in size: more decimals are refused, never rounded in silence (129.9012 is not 129.90)."""
+
+    def __init__(self, places: int, maximum: Decimal, too_precise: str, too_large: str, **kwargs: Any) -> None:
+        super().__init__(places=places, as_string=True, **kwargs)
+        self.maximum = maximum
+        self.too_precise = too_precise
+        self.too_large = too_large
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                exact = Decimal(str(value))
+            except InvalidOperation:
+                exact = None  # not a number: marshmallow's own message
+            if exact is not None and exact.is_finite():
+                if abs(exact) > self.maximum:
+                    raise ValidationError(self.too_large)
+                assert self.places is not None
+                if exact != exact.quantize(self.places):
+                    raise ValidationError(self.too_precise)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+# The columns hold Numeric(12, 2) and Numeric(10, 3); the limits are far below, at what a part of
+# a piece of furniture can cost or count, so that no sum of them is absurd.
+MONEY_MAX = Decimal("999999.99")
+QUANTITY_MAX = Decimal("99999.999")
+
+
+class Money(Exact):
     """R$ as a string exact to the cent: "1234.50"."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(places=2, as_string=True, **kwargs)
+        super().__init__(
+            2,
+            MONEY_MAX,
+            "Use no máximo 2 casas decimais (centavos), como 129.90.",
+            "Valor acima do máximo (R$ 999.999,99).",
+            **kwargs,
+        )
+
+
+class Quantity(Exact):
+    """A quantity as a string with up to 3 decimals: "2.5", "0.125"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            3,
+            QUANTITY_MAX,
+            "Use no máximo 3 casas decimais, como 2.125.",
+            "Quantidade acima do máximo (99.999,999).",
+            **kwargs,
+        )
 
 
 class Ref(Strict):
