@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ApiClient
+from server.common import brazil
+from tests.conftest import ADDRESS, ApiClient
 from tests.test_occurrences import body
 
 ITEM = {"description": "Dobradiça 35 mm", "quantity": "2", "action": "replace", "unit_cost": "10.00"}
@@ -59,3 +60,84 @@ def test_decimals_within_places_and_bounds_are_kept_exactly(
     assert response.status_code == 201, response.json
     [item] = response.json["items"]
     assert (item["quantity"], item["unit_cost"]) == stored
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def cnpj_check_digits(base: str) -> str:
+    """The Receita Federal rule, written here apart from the server's: value = ASCII − 48, weights
+    2..9 from the right, digit = 0 when the remainder is below 2, else 11 − remainder."""
+    digits = ""
+    for _ in range(2):
+        text = base + digits
+        weights = [(i % 8) + 2 for i in range(len(text))][::-1]
+        remainder = sum((ord(c) - 48) * w for c, w in zip(text, weights, strict=True)) % 11
+        digits += "0" if remainder < 2 else str(11 - remainder)
+    return digits
+
+
+def test_the_rule_gives_the_receitas_published_example() -> None:
+    assert cnpj_check_digits("12ABC34501DE") == "35"
+    assert cnpj_check_digits("112223330001") == "81"
+
+
+ALPHANUMERIC = ["12ABC34501DE", "A1B2C3D4E5F6", "ZZZZZZZZ0001", "00ABCDEF0001"]
+
+
+@pytest.mark.parametrize("base", ALPHANUMERIC)
+def test_an_alphanumeric_cnpj_is_a_customers_document(as_scheduler: ApiClient, store: Any, base: str) -> None:
+    number = base + cnpj_check_digits(base)
+    typed = f"{number[:2]}.{number[2:5]}.{number[5:8]}/{number[8:12]}-{number[12:]}".lower()
+    response = as_scheduler.post("/api/customers", json={**CUSTOMER, "document": typed})
+    assert response.status_code == 201, response.json
+    assert (response.json["document"], response.json["document_type"]) == (number, "cnpj")
+    wrong = number[:12] + str((int(number[12]) + 1) % 10) + number[13]
+    response = as_scheduler.post("/api/customers", json={**CUSTOMER, "document": wrong})
+    assert response.json["errors"] == {"document": ["CNPJ inválido: confira os dígitos."]}
+
+
+def test_an_alphanumeric_cnpj_is_a_stores_and_prints_with_its_letters(as_admin: ApiClient, store: Any) -> None:
+    response = as_admin.patch(f"/api/stores/{store.id}", json={"cnpj": "12.ABC.345/01DE-35"})
+    assert response.status_code == 200, response.json
+    assert response.json["cnpj"] == "12ABC34501DE35"
+    assert brazil.format_document("12ABC34501DE35") == "12.ABC.345/01DE-35"
+    response = as_admin.patch(f"/api/stores/{store.id}", json={"cnpj": "12.ABC.345/01DE-3A"})
+    assert response.json["errors"] == {
+        "cnpj": ["CNPJ inválido: letras só nas 12 primeiras posições; os 2 últimos são dígitos."]
+    }
+
+
+CUSTOMER = {"name": "Marcenaria Alfa", "phones": ["(11) 98765-4321"], "address": ADDRESS}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("document", "529.982.247-2A", "CPF inválido: use só números."),
+        ("document", "529.982.247-25x", "Informe um CPF (11 dígitos) ou CNPJ (14 caracteres)."),
+        ("document", "529,982,247-25", "Use só números e a pontuação . - / ( )."),
+        ("document", "529.982.247_25", "Use só números e a pontuação . - / ( )."),
+        ("phones", ["(11) 9876a-4321"], "Telefone inválido: use só números, como (11) 98765-4321."),
+        ("phones", ["11 98765-4321 ramal"], "Telefone inválido: use só números, como (11) 98765-4321."),
+        ("address", {**ADDRESS, "cep": "01310-10O"}, "CEP inválido: use 8 dígitos, como 01310-100."),
+        ("address", {**ADDRESS, "cep": "01310#100"}, "Use só números e a pontuação . - / ( )."),
+    ],
+)
+def test_documents_with_stray_characters_are_refused_not_cleaned(
+    as_scheduler: ApiClient, store: Any, field: str, value: Any, message: str
+) -> None:
+    response = as_scheduler.post("/api/customers", json={**CUSTOMER, field: value})
+    assert response.status_code == 422
+    [(path, messages)] = response.json["errors"].items()
+    assert path.startswith(field) and messages == [message]
+
+
+def test_punctuation_people_type_is_still_accepted(as_scheduler: ApiClient, store: Any) -> None:
+    address = {**ADDRESS, "cep": "01310 100"}
+    data = {**CUSTOMER, "document": " 529.982.247/25 ", "phones": ["+55 (11) 98765-4321", "11.3333.4444"]}
+    response = as_scheduler.post("/api/customers", json={**data, "address": address})
+    assert response.status_code == 201, response.json
+    assert response.json["document"] == "52998224725"
+    assert response.json["phones"] == ["11987654321", "1133334444"]
+    assert response.json["address"]["cep"] == "01310100"
