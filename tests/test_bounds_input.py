@@ -141,3 +141,45 @@ def test_punctuation_people_type_is_still_accepted(as_scheduler: ApiClient, stor
     assert response.json["document"] == "52998224725"
     assert response.json["phones"] == ["11987654321", "1133334444"]
     assert response.json["address"]["cep"] == "01310100"
+
+
+# --- control characters ---------------------------------------------------------------------
+
+CONTROL = "O texto tem caracteres de controle (invisíveis): remova-os."
+ONE_LINE = "Use uma só linha, sem quebras nem tabulações."
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Maria\x00 da Silva", CONTROL),
+        ("Maria \x1b[31mda Silva", CONTROL),
+        ("Maria da Silva\x7f", CONTROL),
+        ("Maria\x85da Silva", CONTROL),
+        ("Maria da Silva\x1f", CONTROL),  # at the end, where str.strip would have taken it
+        ("Maria\nda Silva", ONE_LINE),
+        ("Maria\tda Silva", ONE_LINE),
+    ],
+)
+def test_a_single_line_text_with_control_characters_is_refused(
+    as_scheduler: ApiClient, store: Any, name: str, message: str
+) -> None:
+    response = as_scheduler.post("/api/customers", json={**CUSTOMER, "name": name})
+    assert response.status_code == 422
+    assert response.json["errors"] == {"name": [message]}
+
+
+def test_a_long_text_keeps_line_breaks_and_tabs_but_no_other_control(as_scheduler: ApiClient, customer: Any) -> None:
+    issue = "Porta raspando:\n\t- no piso\r\n\t- na lateral"
+    response = as_scheduler.post("/api/cases", json={"customer_id": customer.id, "reported_issue": issue})
+    assert response.status_code == 201, response.json
+    assert response.json["reported_issue"] == issue
+    response = as_scheduler.post("/api/cases", json={"customer_id": customer.id, "reported_issue": "Porta\x00"})
+    assert response.json["errors"] == {"reported_issue": [CONTROL]}
+
+
+def test_a_layouts_html_with_a_control_character_is_refused(as_admin: ApiClient, store: Any) -> None:
+    layout = {"store_id": store.id, "kind": "service_request", "name": "Meu", "html": "<p>\x00</p>", "css": "p {\x08}"}
+    response = as_admin.post("/api/layouts", json=layout)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"html": [CONTROL], "css": [CONTROL]}

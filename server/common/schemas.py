@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,17 +19,49 @@ def _validators(given: Any) -> list[Any]:
     return [given] if callable(given) else list(given)
 
 
+# Texts of this length or more are written in a text area (reports, notes, reasons): they may keep
+# line breaks and tabs. Shorter ones are a single line. No text keeps other control characters
+# (NUL, ESC, DEL, the C1 range…): they are refused, not dropped.
+LONG_TEXT = 500
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def control_characters_error(text: str, *, multiline: bool) -> str | None:
+    """The pt-BR message for a text holding control characters, or None when it holds none."""
+    controls = {c for c in text if unicodedata.category(c) == "Cc"}
+    if controls - _LINE_BREAKS:
+        return "O texto tem caracteres de controle (invisíveis): remova-os."
+    if controls and not multiline:
+        return "Use uma só linha, sem quebras nem tabulações."
+    return None
+
+
+def no_control_characters(text: str) -> None:
+    """A validator for raw multi-line strings (a layout's HTML and CSS)."""
+    error = control_characters_error(text, multiline=True)
+    if error:
+        raise ValidationError(error)
+
+
 class Text(fields.String):
-    """A string trimmed of surrounding blanks, with a maximum length; blank counts as missing."""
+    """A string trimmed of surrounding blanks, with a maximum length; blank counts as missing.
+    Control characters are refused; long texts (LONG_TEXT) may hold line breaks and tabs."""
 
     def __init__(self, max_length: int = 200, *, min_length: int | None = None, **kwargs: Any):
         validators = _validators(kwargs.pop("validate", None))
         validators.append(validate.Length(min=min_length, max=max_length))
         super().__init__(validate=validators, **kwargs)
+        self.multiline = max_length >= LONG_TEXT
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        text = text.strip()
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        text = typed.strip()
+        # Blanks around are trimmed, but a control character there (str.strip takes \x1c…) is not.
+        error = control_characters_error(typed, multiline=True) or control_characters_error(
+            text, multiline=self.multiline
+        )
+        if error:
+            raise ValidationError(error)
         if not text:
             if self.required:
                 raise self.make_error("required")

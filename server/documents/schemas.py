@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Id, Strict, Text
+from server.common.schemas import Id, Strict, Text, no_control_characters
 from server.documents.models import KINDS
 
 HTML_MAX = 200_000
@@ -17,24 +17,24 @@ class LayoutIn(Strict):
     name = Text(120, required=True)
     html = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=HTML_MAX),
+        validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters],
         metadata={"description": "Jinja template (sandboxed, autoescaped) of the document's body"},
     )
-    css = fields.String(validate=validate.Length(max=HTML_MAX), load_default="")
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters], load_default="")
     is_default = fields.Boolean(load_default=False)
 
 
 class LayoutPreviewIn(Strict):
     store_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Tipo de documento inválido."))
-    html = fields.String(required=True, validate=validate.Length(min=1, max=HTML_MAX))
-    css = fields.String(validate=validate.Length(max=HTML_MAX), load_default="")
+    html = fields.String(required=True, validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters])
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters], load_default="")
 
 
 class LayoutUpdate(Strict):
     name = Text(120)
-    html = fields.String(validate=validate.Length(min=1, max=HTML_MAX))
-    css = fields.String(validate=validate.Length(max=HTML_MAX))
+    html = fields.String(validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters])
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters])
     is_default = fields.Boolean(metadata={"description": "true makes it the store's default for its kind"})
 
 
