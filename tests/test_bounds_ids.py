@@ -171,3 +171,10 @@ def test_sync_mutation_ids_out_of_range_are_rejected_not_500(as_technician: ApiC
     response = as_technician.post("/api/sync/push", json=body)
     assert response.status_code == 422
     assert "mutations.0.id" in response.json["errors"]
+
+
+@pytest.mark.parametrize("url", ["/api/cases", "/api/appointments"])
+@pytest.mark.parametrize("assignee", ["99999999999999999999", "2147483648", "0", "-1"])
+def test_an_assignee_filter_out_of_range_is_422(as_scheduler: ApiClient, url: str, assignee: str) -> None:
+    response = as_scheduler.get(url, query_string={"assignee": assignee})
+    assert (response.status_code, response.json["errors"]) == (422, {"assignee": ["Use 'me' ou o id do técnico."]})

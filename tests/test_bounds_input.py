@@ -4,11 +4,14 @@ with a pt-BR message, each acceptance stores what was typed."""
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from server.common import brazil
+from server.common.schemas import StoreTime
 from tests.conftest import ADDRESS, ApiClient
 from tests.test_occurrences import body
 
@@ -183,3 +186,56 @@ def test_a_layouts_html_with_a_control_character_is_refused(as_admin: ApiClient,
     response = as_admin.post("/api/layouts", json=layout)
     assert response.status_code == 422
     assert response.json["errors"] == {"html": [CONTROL], "css": [CONTROL]}
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+YEARS = "Use uma data entre 2000 e 2100."
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.mark.parametrize("opened_at", ["0001-01-01T10:00:00-03:00", "0936-05-01T10:00:00", "1999-12-31T23:00:00Z"])
+def test_a_case_opened_outside_the_window_is_refused(as_scheduler: ApiClient, customer: Any, opened_at: str) -> None:
+    data = {"customer_id": customer.id, "reported_issue": "Porta raspando.", "opened_at": opened_at}
+    response = as_scheduler.post("/api/cases", json=data)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"opened_at": [YEARS]}
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/api/cases", {"opened_from": "0936-01-01"}),
+        ("/api/cases", {"opened_to": "2101-01-01"}),
+        ("/api/appointments", {"from": "0001-01-01"}),
+        ("/api/appointments", {"to": "9999-12-31T10:00:00"}),
+    ],
+)
+def test_date_filters_outside_the_window_are_refused(as_scheduler: ApiClient, url: str, query: dict[str, str]) -> None:
+    response = as_scheduler.get(url, query_string=query)
+    assert response.status_code == 422
+    assert response.json["errors"] == {next(iter(query)): [YEARS]}
+
+
+def test_a_fix_date_outside_the_window_is_refused(as_scheduler: ApiClient, case: Any) -> None:
+    response = as_scheduler.post(
+        f"/api/cases/{case.id}/occurrences", json=body(case.store_id, expected_fix_date="0936-05-01")
+    )
+    assert response.json["errors"] == {"expected_fix_date": [YEARS]}
+
+
+def test_the_earliest_case_is_served_with_whole_minute_offsets(as_scheduler: ApiClient, customer: Any) -> None:
+    data = {"customer_id": customer.id, "reported_issue": "Porta raspando.", "opened_at": "2000-01-01T00:00:00"}
+    response = as_scheduler.post("/api/cases", json=data)
+    assert response.status_code == 201, response.json
+    served = as_scheduler.get(f"/api/cases/{response.json['id']}").json
+    times = [served[key] for key in ("opened_at", "due_at", "created_at", "updated_at")]
+    assert served["opened_at"] == "2000-01-01T00:00:00-02:00"  # São Paulo's summer time then
+    assert all(RFC3339.match(t) for t in times), times
+
+
+def test_a_historical_instant_is_served_in_utc_not_with_local_mean_time(case: Any) -> None:
+    case.opened_at = datetime(1900, 1, 1, 12, tzinfo=UTC)
+    assert StoreTime()._serialize(case.opened_at, "opened_at", case) == "1900-01-01T12:00:00+00:00"
+    case.opened_at = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    assert StoreTime()._serialize(case.opened_at, "opened_at", case) == "2030-01-01T09:00:00-03:00"

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from server.auth.access import me, public, roles
 from server.auth.models import Role
 from server.calendar import service
-from server.common.schemas import Id, Strict
+from server.common.schemas import Id, Strict, When
 
 blp = Blueprint(
     "calendar", __name__, url_prefix="/api/calendar", description="Agenda do técnico como feed iCalendar (.ics)"
@@ -30,7 +30,7 @@ class TokenArgs(Strict):
 class CalendarTokenOut(Schema):
     url = fields.String(metadata={"description": "The feed's absolute URL, to subscribe to"})
     token = fields.String(metadata={"description": "The secret in the URL; it is shown only now"})
-    created_at = fields.DateTime()
+    created_at = When()
 
 
 @blp.post("/token")

@@ -2,7 +2,19 @@ from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
 from server.cases.models import CaseStatus
-from server.common.schemas import AddressSchema, Id, PageArgs, Ref, StoreTime, Strict, Text, page_schema
+from server.common.schemas import (
+    AddressSchema,
+    Day,
+    Id,
+    PageArgs,
+    Ref,
+    StoreTime,
+    Strict,
+    Text,
+    When,
+    assignee_filter,
+    page_schema,
+)
 from server.customers.schemas import CustomerIn
 
 STATUSES = [status.value for status in CaseStatus]
@@ -18,9 +30,7 @@ class CaseIn(Strict):
         AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"}
     )
     assignee_id = Id(allow_none=True, metadata={"description": "Technician responsible"})
-    opened_at = fields.DateTime(
-        metadata={"description": "Defaults to now; a naive time is read in the store's timezone"}
-    )
+    opened_at = When(metadata={"description": "Defaults to now; a naive time is read in the store's timezone"})
 
 
 class CaseUpdate(Strict):
@@ -77,17 +87,14 @@ class CaseListArgs(PageArgs):
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
     customer_id = Id()
     contract_number = fields.String(validate=validate.Length(max=40))
-    assignee = fields.String(
-        validate=validate.Regexp(r"^(me|\d+)$", error="Use 'me' ou o id do técnico."),
-        metadata={"description": "'me' or a technician id"},
-    )
+    assignee = assignee_filter()
     overdue = fields.Boolean()
     due_within_days = fields.Integer(validate=validate.Range(0, 365))
     q = fields.String(
         validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"}
     )
-    opened_from = fields.Date()
-    opened_to = fields.Date()
+    opened_from = Day()
+    opened_to = Day()
     store_id = Id()
     sort = fields.String(
         load_default="newest",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -109,6 +111,45 @@ class Id(fields.Integer):
         validators = _validators(kwargs.pop("validate", None))
         validators.append(validate.Range(1, ID_MAX, error="Identificador inválido."))
         super().__init__(validate=validators, **kwargs)
+
+
+# Any date the application reads lies in this window: a year 1 or 0936 is a typo, and would be
+# served with the zone's historical offset (-03:06:28), which RFC 3339 cannot express.
+YEARS = (2000, 2100)
+YEARS_MESSAGE = "Use uma data entre 2000 e 2100."
+
+
+class When(fields.DateTime):
+    """An instant (ISO 8601) between the years 2000 and 2100."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise ValidationError(YEARS_MESSAGE)
+        return moment
+
+
+class Day(fields.Date):
+    """A calendar date (YYYY-MM-DD) between the years 2000 and 2100."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValidationError(YEARS_MESSAGE)
+        return day
+
+
+_ASSIGNEE = re.compile(r"me|[1-9][0-9]{0,9}")
+
+
+def _assignee(value: str) -> None:
+    if not _ASSIGNEE.fullmatch(value) or (value != "me" and int(value) > ID_MAX):
+        raise ValidationError("Use 'me' ou o id do técnico.")
+
+
+def assignee_filter() -> fields.String:
+    """`assignee=me` or a technician's id (a filter of lists)."""
+    return fields.String(validate=_assignee, metadata={"description": "'me' or a technician id"})
 
 
 class Strict(Schema):
@@ -232,7 +273,11 @@ class StoreTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is not None:
-            value = value.astimezone(ZoneInfo(obj.store.timezone))
+            local = value.astimezone(ZoneInfo(obj.store.timezone))
+            offset = local.utcoffset()
+            # A zone's local mean time (-03:06:28 before 1914) is not an RFC 3339 offset: such an
+            # instant (only from data older than the 2000..2100 window) is served in UTC.
+            value = local if offset is None or offset.seconds % 60 == 0 else value.astimezone(UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import AddressSchema, Id, PageArgs, Ref, Strict, Text, page_schema
+from server.common.schemas import AddressSchema, Day, Id, PageArgs, Ref, Strict, Text, When, page_schema
 
 
 class ContractItemIn(Strict):
@@ -15,7 +15,7 @@ class ContractIn(Strict):
     delivery_address = fields.Nested(
         AddressSchema, allow_none=True, metadata={"description": "Defaults to the customer's address"}
     )
-    delivery_date = fields.Date(allow_none=True)
+    delivery_date = Day(allow_none=True)
     notes = Text(2000, allow_none=True)
     items = fields.List(
         fields.Nested(ContractItemIn),
@@ -44,12 +44,12 @@ class ContractOut(Strict):
     customer_id = Id()
     customer = fields.Nested(CustomerRef)
     delivery_address = fields.Nested(AddressSchema, allow_none=True)
-    delivery_date = fields.Date(allow_none=True)
+    delivery_date = Day(allow_none=True)
     notes = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ContractItemOut))
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()
 
 
 class ContractListArgs(PageArgs):

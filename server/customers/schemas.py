@@ -1,7 +1,17 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import AddressSchema, Id, Normalized, PageArgs, Strict, Text, document_field, page_schema
+from server.common.schemas import (
+    AddressSchema,
+    Id,
+    Normalized,
+    PageArgs,
+    Strict,
+    Text,
+    When,
+    document_field,
+    page_schema,
+)
 
 
 class CustomerIn(Strict):
@@ -34,8 +44,8 @@ class CustomerOut(Strict):
     notes = fields.String(allow_none=True)
     assistance_only = fields.Boolean()
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()
 
 
 class CustomerListArgs(PageArgs):

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.attachments.schemas import AttachmentOut
-from server.common.schemas import Id, Money, Quantity, Ref, Strict, Text
+from server.common.schemas import Day, Id, Money, Quantity, Ref, Strict, Text, When
 from server.occurrences.models import ItemAction, Payer
 
 PAYERS = [payer.value for payer in Payer]
@@ -34,7 +34,7 @@ class OccurrenceIn(Strict):
     room_id = Id(allow_none=True)
     product_line_id = Id(allow_none=True)
     status_id = Id(allow_none=True, metadata={"description": "Situação da Ocorrência (catalog)"})
-    expected_fix_date = fields.Date(metadata={"description": "Defaults to the case's deadline"})
+    expected_fix_date = Day(metadata={"description": "Defaults to the case's deadline"})
     report = Text(4000, allow_none=True)
     resolved = fields.Boolean(load_default=False)
     unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when not resolved"})
@@ -84,7 +84,7 @@ class OccurrenceOut(Strict):
     payer = fields.String()
     payer_label = fields.String()
     supplier_order_number = fields.String(allow_none=True)
-    expected_fix_date = fields.Date()
+    expected_fix_date = Day()
     report = fields.String(allow_none=True)
     resolved = fields.Boolean()
     unresolved_reason = fields.String(allow_none=True)
@@ -93,5 +93,5 @@ class OccurrenceOut(Strict):
     attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "Photos and signatures"})
     warnings = fields.List(fields.String(), metadata={"description": "pt-BR notes, e.g. a fix date past the deadline"})
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import TIMEZONES, AddressSchema, Normalized, Strict, Text
+from server.common.schemas import TIMEZONES, AddressSchema, Normalized, Strict, Text, When
 
 
 class StoreIn(Strict):
@@ -37,4 +37,4 @@ class StoreOut(Strict):
     timezone = fields.String()
     repair_deadline_days = fields.Integer()
     logo_id = fields.UUID(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = When()
