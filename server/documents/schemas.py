@@ -79,7 +79,7 @@ class EmailOut(Strict):
     layout_id = Id(allow_none=True)
     recipients = fields.List(fields.String())
     subject = fields.String()
-    status = fields.String(metadata={"description": "queued, sent or failed"})
+    status = fields.String(metadata={"description": "queued, sending (the message is on its way), sent or failed"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     sent_at = When(allow_none=True)
