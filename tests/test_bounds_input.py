@@ -239,3 +239,12 @@ def test_a_historical_instant_is_served_in_utc_not_with_local_mean_time(case: An
     assert StoreTime()._serialize(case.opened_at, "opened_at", case) == "1900-01-01T12:00:00+00:00"
     case.opened_at = datetime(2030, 1, 1, 12, tzinfo=UTC)
     assert StoreTime()._serialize(case.opened_at, "opened_at", case) == "2030-01-01T09:00:00-03:00"
+
+
+def test_a_customer_is_found_by_the_alphanumeric_cnpj_as_printed(as_scheduler: ApiClient, store: Any) -> None:
+    created = as_scheduler.post("/api/customers", json={**CUSTOMER, "document": "12ABC34501DE35"})
+    assert created.status_code == 201, created.json
+    for q in ("12.ABC.345/01DE-35", "12abc34501de35", "Alfa"):
+        found = as_scheduler.get("/api/customers", query_string={"q": q}).json["items"]
+        assert [c["id"] for c in found] == [created.json["id"]], q
+    assert as_scheduler.get("/api/customers", query_string={"q": "12.ABC.345/01DE-36"}).json["items"] == []
