@@ -5,6 +5,7 @@ with a pt-BR message, each acceptance stores what was typed."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -248,3 +249,18 @@ def test_a_customer_is_found_by_the_alphanumeric_cnpj_as_printed(as_scheduler: A
         found = as_scheduler.get("/api/customers", query_string={"q": q}).json["items"]
         assert [c["id"] for c in found] == [created.json["id"]], q
     assert as_scheduler.get("/api/customers", query_string={"q": "12.ABC.345/01DE-36"}).json["items"] == []
+
+
+def test_a_phone_whose_clock_was_reset_still_pushes_its_outbox(as_technician: ApiClient, case: Any) -> None:
+    """client_time is the phone's clock, never stored: 1970 must not refuse the whole batch."""
+    mutation = {"id": 1, "name": "nothing.v1", "args": {}, "client_time": "1970-01-01T00:00:00Z"}
+    body = {"protocol": 1, "schema_version": 1, "client_id": str(uuid.uuid4()), "mutations": [mutation]}
+    response = as_technician.post("/api/sync/push", json=body)
+    assert response.status_code == 200, response.json
+    assert [r["id"] for r in response.json["results"]] == [1]
+
+
+def test_search_filters_refuse_control_characters(as_scheduler: ApiClient, store: Any) -> None:
+    response = as_scheduler.get("/api/cases", query_string={"q": "porta\x00", "contract_number": "C-1\x1b"})
+    assert response.json["errors"] == {"q": [CONTROL], "contract_number": [CONTROL]}
+    assert as_scheduler.get("/api/cases", query_string={"q": "  ", "contract_number": " C-1 "}).status_code == 200

@@ -86,13 +86,11 @@ class CaseOut(Strict):
 class CaseListArgs(PageArgs):
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
     customer_id = Id()
-    contract_number = fields.String(validate=validate.Length(max=40))
+    contract_number = Text(40)
     assignee = assignee_filter()
     overdue = fields.Boolean()
     due_within_days = fields.Integer(validate=validate.Range(0, 365))
-    q = fields.String(
-        validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"}
-    )
+    q = Text(100, metadata={"description": "Number, Situação Alegada or customer"})
     opened_from = Day()
     opened_to = Day()
     store_id = Id()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from server.common.schemas import Strict, When
+from server.common.schemas import Strict
 
 PROTOCOL = 1
 MAX_MUTATIONS = 500
@@ -25,7 +25,9 @@ class MutationIn(Strict):
         metadata={"description": "With its version, e.g. occurrence.create.v1"},
     )
     args = fields.Dict(keys=fields.String(), required=True, metadata={"description": "The mutation's arguments"})
-    client_time = When(required=True, metadata={"description": "When the phone recorded it"})
+    # Never stored nor served, and a phone whose clock was reset (1970) must still sync its
+    # outbox: the 2000..2100 window of other dates would refuse the whole batch.
+    client_time = fields.DateTime(required=True, metadata={"description": "When the phone recorded it"})
 
 
 class PushIn(Strict):
