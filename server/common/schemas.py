@@ -95,8 +95,13 @@ class Normalized(fields.String):
 
 
 def document_field(**kwargs: Any) -> fields.Field[Any]:
-    """CPF or CNPJ: any punctuation in, digits out."""
+    """CPF or CNPJ: punctuation (. - / ( ) and blanks) in, its characters out; stray ones refused."""
     return Normalized(lambda v: brazil.normalize_document(v)[1], **kwargs)
+
+
+def cnpj_field(**kwargs: Any) -> fields.Field[Any]:
+    """A CNPJ, numeric or alphanumeric: "12.ABC.345/01DE-35" in, "12ABC34501DE35" out."""
+    return Normalized(brazil.normalize_cnpj, **kwargs)
 
 
 # Ids are INTEGER columns (32 bits on PostgreSQL): a larger or negative one names no record, and
