@@ -262,14 +262,8 @@ def test_starttls_is_used_when_the_server_offers_it(
     assert [recipients for recipients, _ in inbox.messages] == [["maria@example.com"]]
 
 
-def test_a_real_consumer_sends_the_queued_message(
-    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
-) -> None:
-    """The request only queues (Huey on SQLite); the Procfile's consumer, in its own process, sends."""
-    queued_mode(app, tmp_path)
-    response = post_email(as_scheduler, world)
-    assert response.status_code == 202 and response.json["status"] == "queued"
-    assert smtp.messages == []
+def start_consumer(app: Flask, database_url: str) -> subprocess.Popen[bytes]:
+    """The Procfile's worker, in a process of its own, on the test's database and queue."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -281,13 +275,24 @@ def test_a_real_consumer_sends_the_queued_message(
         "SMTP_PORT": str(app.config["SMTP_PORT"]),
     }
     env.pop("JOBS_IMMEDIATE", None)
-    consumer = subprocess.Popen(
+    return subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "server.worker.huey", "-w", "1", "-k", "thread"],
         env=env,
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+
+def test_a_real_consumer_sends_the_queued_message(
+    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    """The request only queues (Huey on SQLite); the Procfile's consumer, in its own process, sends."""
+    queued_mode(app, tmp_path)
+    response = post_email(as_scheduler, world)
+    assert response.status_code == 202 and response.json["status"] == "queued"
+    assert smtp.messages == []
+    consumer = start_consumer(app, database_url)
     try:
         deadline = time.monotonic() + 60
         while email_row(response.json["id"]).status == "queued" and time.monotonic() < deadline:
@@ -549,3 +554,30 @@ def test_without_smtp_a_row_left_sending_is_written_again_under_the_same_name(
     assert run_queue() == 1
     assert [p.name for p in Path(app.config["MAIL_FOLDER"]).glob("*.eml")] == [f"{email_id}.eml"]
     assert email_row(email_id).status == "sent"
+
+
+def test_a_worker_killed_while_sending_leaves_one_message_after_the_sweep(
+    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    """A real consumer is killed (SIGKILL) after the server took the message and before it answered:
+    the row stays `sending`; the sweep queues it again and the retry sends nothing more."""
+    queued_mode(app, tmp_path, retries=3)
+    smtp.delay = 15  # the server holds its answer to the final dot: the worker waits in `sending`
+    response = post_email(as_scheduler, world)
+    consumer = start_consumer(app, database_url)
+    try:
+        deadline = time.monotonic() + 60
+        while not smtp.messages or email_row(response.json["id"]).status != "sending":
+            assert time.monotonic() < deadline, "the consumer never reached the send"
+            assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+            time.sleep(0.1)
+    finally:
+        consumer.kill()
+        consumer.wait(10)
+    smtp.delay = 0
+    age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 1
+    assert len(smtp.messages) == 1
+    row = email_row(response.json["id"])
+    assert (row.status, row.attempts) == ("sent", 1)
