@@ -262,7 +262,7 @@ def test_starttls_is_used_when_the_server_offers_it(
     assert [recipients for recipients, _ in inbox.messages] == [["maria@example.com"]]
 
 
-def start_consumer(app: Flask, database_url: str) -> subprocess.Popen[bytes]:
+def start_consumer(app: Flask, database_url: str, **settings: str) -> subprocess.Popen[bytes]:
     """The Procfile's worker, in a process of its own, on the test's database and queue."""
     env = {
         **os.environ,
@@ -273,6 +273,7 @@ def start_consumer(app: Flask, database_url: str) -> subprocess.Popen[bytes]:
         "MAIL_FOLDER": app.config["MAIL_FOLDER"],
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(app.config["SMTP_PORT"]),
+        **settings,
     }
     env.pop("JOBS_IMMEDIATE", None)
     return subprocess.Popen(
@@ -562,13 +563,13 @@ def test_a_worker_killed_while_sending_leaves_one_message_after_the_sweep(
     """A real consumer is killed (SIGKILL) after the server took the message and before it answered:
     the row stays `sending`; the sweep queues it again and the retry sends nothing more."""
     queued_mode(app, tmp_path, retries=3)
-    smtp.delay = 15  # the server holds its answer to the final dot: the worker waits in `sending`
+    smtp.delay = 40  # the server holds its answer to the final dot: the worker waits in `sending`
     response = post_email(as_scheduler, world)
-    consumer = start_consumer(app, database_url)
+    consumer = start_consumer(app, database_url, SMTP_TIMEOUT="120")
     try:
-        deadline = time.monotonic() + 60
-        while not smtp.messages or email_row(response.json["id"]).status != "sending":
-            assert time.monotonic() < deadline, "the consumer never reached the send"
+        deadline, status = time.monotonic() + 90, None
+        while not smtp.messages or (status := email_row(response.json["id"]).status) != "sending":
+            assert time.monotonic() < deadline, f"the consumer never reached the send: {smtp.messages}, {status}"
             assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
             time.sleep(0.1)
     finally:
@@ -577,7 +578,8 @@ def test_a_worker_killed_while_sending_leaves_one_message_after_the_sweep(
     smtp.delay = 0
     age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
     tasks.sweep_stale_emails.call_local()
-    assert run_queue() == 1
+    # Not a count of jobs: the consumer's scheduler may have queued its periodic sweeps meanwhile.
+    assert run_queue() >= 1
     assert len(smtp.messages) == 1
     row = email_row(response.json["id"])
     assert (row.status, row.attempts) == ("sent", 1)
