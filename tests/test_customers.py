@@ -118,8 +118,8 @@ def test_customer_without_document_is_accepted(as_scheduler):
         ("111.111.111-11", "CPF inválido: confira os dígitos."),  # passes the check digits, never issued
         ("000.000.000-00", "CPF inválido: confira os dígitos."),
         ("00.000.000/0000-00", "CNPJ inválido: confira os dígitos."),
-        ("1234567", "Informe um CPF (11 dígitos) ou CNPJ (14 dígitos)."),
-        ("abc.def.ghi-jk", "Informe um CPF (11 dígitos) ou CNPJ (14 dígitos)."),
+        ("1234567", "Informe um CPF (11 dígitos) ou CNPJ (14 caracteres)."),
+        ("abc.def.ghi-jk", "CPF inválido: use só números."),  # letters are refused, not dropped
     ],
 )
 def test_invalid_document_is_rejected_in_portuguese(as_scheduler, store, document, message):

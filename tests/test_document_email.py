@@ -1,5 +1,7 @@
 """E-mailing documents: the job on Huey, .eml files without SMTP, a real SMTP server (aiosmtpd),
-retries with backoff, the timeline, and never sending twice."""
+retries with backoff, the timeline, and exactly once: a commit that fails after the send is
+retried instead of the send, a row left `sending` is never sent again, and the sweep queues again
+what a dead worker left behind."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
@@ -23,10 +26,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import event, select, update
 
 from server.auth.models import User
 from server.cases.models import CaseEvent
+from server.database import utcnow
+from server.documents import tasks
 from server.documents.models import DocumentEmail
 from server.documents.tasks import send_document_email
 from server.extensions import db
@@ -257,14 +262,8 @@ def test_starttls_is_used_when_the_server_offers_it(
     assert [recipients for recipients, _ in inbox.messages] == [["maria@example.com"]]
 
 
-def test_a_real_consumer_sends_the_queued_message(
-    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
-) -> None:
-    """The request only queues (Huey on SQLite); the Procfile's consumer, in its own process, sends."""
-    queued_mode(app, tmp_path)
-    response = post_email(as_scheduler, world)
-    assert response.status_code == 202 and response.json["status"] == "queued"
-    assert smtp.messages == []
+def start_consumer(app: Flask, database_url: str, **settings: str) -> subprocess.Popen[bytes]:
+    """The Procfile's worker, in a process of its own, on the test's database and queue."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -274,18 +273,30 @@ def test_a_real_consumer_sends_the_queued_message(
         "MAIL_FOLDER": app.config["MAIL_FOLDER"],
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(app.config["SMTP_PORT"]),
+        **settings,
     }
     env.pop("JOBS_IMMEDIATE", None)
-    consumer = subprocess.Popen(
+    return subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "server.worker.huey", "-w", "1", "-k", "thread"],
         env=env,
         cwd=Path(__file__).resolve().parent.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+
+
+def test_a_real_consumer_sends_the_queued_message(
+    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    """The request only queues (Huey on SQLite); the Procfile's consumer, in its own process, sends."""
+    queued_mode(app, tmp_path)
+    response = post_email(as_scheduler, world)
+    assert response.status_code == 202 and response.json["status"] == "queued"
+    assert smtp.messages == []
+    consumer = start_consumer(app, database_url)
     try:
         deadline = time.monotonic() + 60
-        while email_row(response.json["id"]).status == "queued" and time.monotonic() < deadline:
+        while email_row(response.json["id"]).status in ("queued", "sending") and time.monotonic() < deadline:
             assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
             time.sleep(0.2)
     finally:
@@ -411,3 +422,164 @@ def test_the_case_email_list_costs_constant_queries(as_scheduler: ApiClient, wor
         counts.append(len(statements))
     assert len(response.json) == 7
     assert counts[0] == counts[1]
+
+
+# --- exactly once: failed commits, dead workers, the sweep --------------------------------
+
+
+@pytest.fixture
+def failing_commits(app: Flask) -> Iterator[list[int]]:
+    """Makes the next UPDATE that marks an e-mail `sent` fail as a busy SQLite does ("database is
+    locked"), as many times as the test puts in the list's first element."""
+    left = [0]
+    dbapi = db.engine.dialect.dbapi
+
+    def fail(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if statement.startswith("UPDATE document_emails") and "sent" in list(values) and left[0] > 0:
+            left[0] -= 1
+            raise dbapi.OperationalError("database is locked")  # type: ignore[union-attr]
+
+    event.listen(db.engine, "before_cursor_execute", fail)
+    yield left
+    event.remove(db.engine, "before_cursor_execute", fail)
+
+
+def test_a_commit_failing_after_the_send_is_retried_not_the_send(
+    app: Flask, as_scheduler: Any, world: dict[str, Any], smtp: Inbox, tmp_path: Path, failing_commits: list[int]
+) -> None:
+    queued_mode(app, tmp_path, retries=3)
+    failing_commits[0] = 2
+    response = post_email(as_scheduler, world)
+    assert run_queue() == 1  # the job itself never failed: its commit was tried again
+    assert failing_commits[0] == 0
+    assert len(smtp.messages) == 1
+    row = email_row(response.json["id"])
+    assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
+    assert timeline(world["case"])[-1].kind == "document_email_sent"
+
+
+def test_commits_failing_for_good_after_the_send_never_send_again(
+    app: Flask,
+    as_scheduler: Any,
+    world: dict[str, Any],
+    smtp: Inbox,
+    tmp_path: Path,
+    failing_commits: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The job gives up on its commits and fails; Huey's retries find the row `sending`."""
+    monkeypatch.setattr(tasks, "COMMIT_TRIES", 2)
+    queued_mode(app, tmp_path, retries=3)
+    failing_commits[0] = 2
+    response = post_email(as_scheduler, world)
+    assert email_row(response.json["id"]).status == "queued"
+    assert run_queue() == 2  # the job, which failed, and one retry, which sent nothing
+    assert len(smtp.messages) == 1
+    [(_, message)] = smtp.messages
+    row = email_row(response.json["id"])
+    assert message["Message-ID"] == row.message_id
+    assert (row.status, row.attempts) == ("sent", 1)
+    assert "não será reenviado" in (row.last_error or "")
+    assert [e.kind for e in timeline(world["case"])][-2:] == ["document_email_queued", "document_email_sent"]
+
+
+def age(email_id: str, by: timedelta) -> None:
+    db.session.execute(
+        update(DocumentEmail).where(DocumentEmail.id == uuid.UUID(email_id)).values(updated_at=utcnow() - by)
+    )
+    db.session.commit()
+
+
+def test_a_killed_jobs_email_is_queued_again_by_the_sweep_and_sent_once(
+    app: Flask, as_scheduler: Any, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    queued_mode(app, tmp_path, retries=3)
+    response = post_email(as_scheduler, world)
+    assert huey.dequeue() is not None  # a worker took the job off the queue, then died
+    assert run_queue() == 0 and smtp.messages == []
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 0  # not stale yet: a job may still be on it
+    age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 1
+    assert len(smtp.messages) == 1
+    assert email_row(response.json["id"]).status == "sent"
+    age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 0  # a sent e-mail is never swept
+    assert len(smtp.messages) == 1
+
+
+def test_a_row_left_sending_by_a_dead_worker_is_swept_and_not_sent_again(
+    app: Flask, as_scheduler: Any, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    queued_mode(app, tmp_path, retries=3)
+    response = post_email(as_scheduler, world)
+    huey.dequeue()  # the worker died between "sending" and "sent": the message may have left
+    db.session.execute(
+        update(DocumentEmail)
+        .where(DocumentEmail.id == uuid.UUID(response.json["id"]))
+        .values(status="sending", attempts=1, updated_at=utcnow() - tasks.stale_after() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 1
+    assert smtp.messages == []
+    row = email_row(response.json["id"])
+    assert row.status == "sent" and "interrompido" in (row.last_error or "")
+
+
+def test_a_job_whose_claim_was_overtaken_does_not_send(
+    app: Flask, as_scheduler: Any, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    """The sweep's copy and a Huey retry at once: only the latest claim may mark the row sending."""
+    queued_mode(app, tmp_path, retries=3)
+    email_id = uuid.UUID(post_email(as_scheduler, world).json["id"])
+    first = tasks._claim(email_id)
+    second = tasks._claim(email_id)
+    assert (first, second) == (1, 2)
+    with pytest.raises(tasks.Superseded):
+        tasks._mark_sending(email_id, 1)
+    tasks._mark_sending(email_id, 2)
+    assert email_row(str(email_id)).status == "sending"
+
+
+def test_without_smtp_a_row_left_sending_is_written_again_under_the_same_name(
+    app: Flask, as_scheduler: Any, world: dict[str, Any], tmp_path: Path
+) -> None:
+    queued_mode(app, tmp_path, retries=3)
+    email_id = post_email(as_scheduler, world).json["id"]
+    db.session.execute(update(DocumentEmail).where(DocumentEmail.id == uuid.UUID(email_id)).values(status="sending"))
+    db.session.commit()
+    assert run_queue() == 1
+    assert [p.name for p in Path(app.config["MAIL_FOLDER"]).glob("*.eml")] == [f"{email_id}.eml"]
+    assert email_row(email_id).status == "sent"
+
+
+def test_a_worker_killed_while_sending_leaves_one_message_after_the_sweep(
+    app: Flask, database_url: str, as_scheduler: ApiClient, world: dict[str, Any], smtp: Inbox, tmp_path: Path
+) -> None:
+    """A real consumer is killed (SIGKILL) after the server took the message and before it answered:
+    the row stays `sending`; the sweep queues it again and the retry sends nothing more."""
+    queued_mode(app, tmp_path, retries=3)
+    smtp.delay = 40  # the server holds its answer to the final dot: the worker waits in `sending`
+    response = post_email(as_scheduler, world)
+    consumer = start_consumer(app, database_url, SMTP_TIMEOUT="120")
+    try:
+        deadline, status = time.monotonic() + 90, None
+        while not smtp.messages or (status := email_row(response.json["id"]).status) != "sending":
+            assert time.monotonic() < deadline, f"the consumer never reached the send: {smtp.messages}, {status}"
+            assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
+            time.sleep(0.1)
+    finally:
+        consumer.kill()
+        consumer.wait(10)
+    smtp.delay = 0
+    huey.flush()  # what the dead consumer's scheduler may have queued (its periodic sweeps, at :00, :05…)
+    age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
+    tasks.sweep_stale_emails.call_local()
+    assert run_queue() == 1
+    assert len(smtp.messages) == 1
+    row = email_row(response.json["id"])
+    assert (row.status, row.attempts) == ("sent", 1)

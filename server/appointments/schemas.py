@@ -5,7 +5,20 @@ from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from server.appointments.models import TECHNICAL_ASSISTANCE, AppointmentStatus
-from server.common.schemas import AddressSchema, PageArgs, Ref, StoreTime, Strict, Text, page_schema
+from server.common.schemas import (
+    YEARS,
+    YEARS_MESSAGE,
+    AddressSchema,
+    Id,
+    PageArgs,
+    Ref,
+    StoreTime,
+    Strict,
+    Text,
+    When,
+    assignee_filter,
+    page_schema,
+)
 
 STATUSES = [status.value for status in AppointmentStatus]
 
@@ -28,11 +41,12 @@ class DayOrTime(fields.Field[date]):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         text = value.strip() if isinstance(value, str) else ""
         try:
-            if len(text) == 10:
-                return date.fromisoformat(text)
-            return datetime.fromisoformat(text)
+            when = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
         except ValueError:
             raise ValidationError("Informe uma data (AAAA-MM-DD) ou data e hora ISO 8601.") from None
+        if not YEARS[0] <= when.year <= YEARS[1]:
+            raise ValidationError(YEARS_MESSAGE)
+        return when
 
 
 class LocationIn(Strict):
@@ -45,15 +59,15 @@ class LocationIn(Strict):
 
 class AppointmentIn(Strict):
     calendar_type = calendar_type_field(load_default=TECHNICAL_ASSISTANCE)
-    appointment_type_id = fields.Integer(required=True, metadata={"description": "Tipo de Compromisso (catalog)"})
-    assignee_id = fields.Integer(required=True, metadata={"description": "Responsável: a technician of the store"})
-    starts_at = fields.DateTime(
+    appointment_type_id = Id(required=True, metadata={"description": "Tipo de Compromisso (catalog)"})
+    assignee_id = Id(required=True, metadata={"description": "Responsável: a technician of the store"})
+    starts_at = When(
         required=True, metadata={"description": "Data/Hora Inicial; a naive time is read in the store's timezone"}
     )
-    ends_at = fields.DateTime(required=True, metadata={"description": "Data/Hora Final; after starts_at"})
+    ends_at = When(required=True, metadata={"description": "Data/Hora Final; after starts_at"})
     subject = Text(200, allow_none=True, metadata={"description": "Assunto"})
     notes = Text(4000, allow_none=True, metadata={"description": "Observação"})
-    room_id = fields.Integer(allow_none=True, metadata={"description": "Ambiente (catalog)"})
+    room_id = Id(allow_none=True, metadata={"description": "Ambiente (catalog)"})
     allow_overlap = fields.Boolean(
         load_default=False,
         metadata={"description": "Book even when the technician has another live visit then (kept on the record)"},
@@ -62,13 +76,13 @@ class AppointmentIn(Strict):
 
 class AppointmentUpdate(Strict):
     calendar_type = calendar_type_field()
-    appointment_type_id = fields.Integer(required=True)
-    assignee_id = fields.Integer(required=True, metadata={"description": "Reassign the visit to another technician"})
-    starts_at = fields.DateTime(required=True, metadata={"description": "Changing the times reschedules the visit"})
-    ends_at = fields.DateTime(required=True)
+    appointment_type_id = Id(required=True)
+    assignee_id = Id(required=True, metadata={"description": "Reassign the visit to another technician"})
+    starts_at = When(required=True, metadata={"description": "Changing the times reschedules the visit"})
+    ends_at = When(required=True)
     subject = Text(200, allow_none=True)
     notes = Text(4000, allow_none=True)
-    room_id = fields.Integer(allow_none=True)
+    room_id = Id(allow_none=True)
     allow_overlap = fields.Boolean(metadata={"description": "Move even onto another live visit of the technician"})
     status = fields.String(
         validate=validate.OneOf(STATUSES, error="Situação inválida."),
@@ -81,15 +95,12 @@ class AppointmentCancelIn(Strict):
 
 
 class CheckInOut(Strict):
-    at = fields.DateTime(metadata={"description": "When it happened (defaults to now; naive = the store's clock)"})
+    at = When(metadata={"description": "When it happened (defaults to now; naive = the store's clock)"})
     location = fields.Nested(LocationIn, allow_none=True, metadata={"description": "Where the phone was"})
 
 
 class AgendaArgs(PageArgs):
-    assignee = fields.String(
-        validate=validate.Regexp(r"^(me|\d+)$", error="Use 'me' ou o id do técnico."),
-        metadata={"description": "'me' or a technician id"},
-    )
+    assignee = assignee_filter()
     from_ = DayOrTime(
         data_key="from",
         metadata={"description": "Visits starting from this day (the store's local day) or instant"},
@@ -97,7 +108,7 @@ class AgendaArgs(PageArgs):
     to = DayOrTime(metadata={"description": "Visits starting up to this day (inclusive) or before this instant"})
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
     calendar_type = calendar_type_field(load_default=TECHNICAL_ASSISTANCE)
-    store_id = fields.Integer()
+    store_id = Id()
 
 
 class CaseAppointmentsArgs(Strict):
@@ -126,8 +137,8 @@ class LocationOut(Strict):
 
 class AppointmentOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
-    case_id = fields.Integer()
+    store_id = Id()
+    case_id = Id()
     case = fields.Nested(VisitCase)
     calendar_type = fields.String()
     appointment_type = fields.Nested(Ref, allow_none=True)

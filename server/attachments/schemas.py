@@ -3,7 +3,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.attachments.models import AttachmentKind
-from server.common.schemas import Strict, Text
+from server.common.schemas import Id, Strict, Text, When
 
 KINDS = [kind.value for kind in AttachmentKind]
 
@@ -16,7 +16,7 @@ class UploadArgs(Schema):
         validate=validate.OneOf(KINDS, error="Tipo de anexo inválido: use photo ou signature."),
     )
     occurrence_id = fields.UUID(metadata={"description": "Link to this occurrence right away (its store is used)"})
-    store_id = fields.Integer(metadata={"description": "Needed when the user has several stores and no occurrence"})
+    store_id = Id(metadata={"description": "Needed when the user has several stores and no occurrence"})
     signer_name = Text(120, metadata={"description": "Who signed (signatures only)"})
 
 
@@ -24,7 +24,7 @@ class LinkIn(Strict):
     """Link an uploaded file: a photo (or signature) to an occurrence, or a signature to a visit."""
 
     occurrence_id = fields.UUID()
-    appointment_id = fields.Integer()
+    appointment_id = Id()
     signer_name = Text(120, metadata={"description": "Who signed; required for a visit's signature"})
 
     @validates_schema
@@ -48,7 +48,7 @@ class UploadHeaders(Schema):
 
 class AttachmentOut(Strict):
     id = fields.UUID()
-    store_id = fields.Integer()
+    store_id = Id()
     kind = fields.String()
     content_type = fields.String(metadata={"description": "Of the stored, re-encoded file"})
     size = fields.Integer(metadata={"description": "Bytes of the stored file"})
@@ -56,7 +56,7 @@ class AttachmentOut(Strict):
     height = fields.Integer()
     sha256 = fields.String(metadata={"description": "Of the bytes as uploaded"})
     occurrence_id = fields.UUID(allow_none=True)
-    appointment_id = fields.Integer(allow_none=True, metadata={"description": "The visit a signature closes"})
+    appointment_id = Id(allow_none=True, metadata={"description": "The visit a signature closes"})
     signer_name = fields.String(allow_none=True)
     version = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = When()

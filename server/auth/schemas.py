@@ -7,7 +7,7 @@ from marshmallow import ValidationError, fields, pre_load, validate, validates
 from server.auth import passwords
 from server.auth.models import Role, User
 from server.common import brazil
-from server.common.schemas import Normalized, Strict, Text
+from server.common.schemas import Id, Normalized, Strict, Text
 
 ROLES = [role.value for role in Role]
 
@@ -105,7 +105,7 @@ class UserIn(Strict):
     phone = Normalized(brazil.normalize_phone, allow_none=True)
     active = fields.Boolean()
     store_ids = fields.List(
-        fields.Integer(),
+        Id(),
         required=True,
         metadata={"description": "On update: the user's stores among yours ([] removes them from yours)"},
     )
@@ -120,5 +120,5 @@ class UserIn(Strict):
 
 class UserListArgs(Strict):
     role = fields.String(validate=validate.OneOf(ROLES, error="Perfil inválido."))
-    store_id = fields.Integer()
+    store_id = Id()
     include_inactive = fields.Boolean(load_default=False)

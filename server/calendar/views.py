@@ -2,13 +2,13 @@ from typing import Any
 
 from flask import current_app, request, url_for
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from server.auth.access import me, public, roles
 from server.auth.models import Role
 from server.calendar import service
-from server.common.schemas import Strict
+from server.common.schemas import Id, Strict, When
 
 blp = Blueprint(
     "calendar", __name__, url_prefix="/api/calendar", description="Agenda do técnico como feed iCalendar (.ics)"
@@ -21,9 +21,8 @@ ICS = {"type": "string"}
 
 
 class TokenArgs(Strict):
-    user_id = fields.Integer(
+    user_id = Id(
         load_default=None,
-        validate=validate.Range(min=1),
         metadata={"description": "Admin only: a technician of one of the admin's stores (default: yourself)"},
     )
 
@@ -31,7 +30,7 @@ class TokenArgs(Strict):
 class CalendarTokenOut(Schema):
     url = fields.String(metadata={"description": "The feed's absolute URL, to subscribe to"})
     token = fields.String(metadata={"description": "The secret in the URL; it is shown only now"})
-    created_at = fields.DateTime()
+    created_at = When()
 
 
 @blp.post("/token")

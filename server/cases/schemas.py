@@ -2,34 +2,42 @@ from marshmallow import fields, validate
 from webargs.fields import DelimitedList
 
 from server.cases.models import CaseStatus
-from server.common.schemas import AddressSchema, PageArgs, Ref, StoreTime, Strict, Text, page_schema
+from server.common.schemas import (
+    AddressSchema,
+    Day,
+    Id,
+    PageArgs,
+    Ref,
+    StoreTime,
+    Strict,
+    Text,
+    When,
+    assignee_filter,
+    page_schema,
+)
 from server.customers.schemas import CustomerIn
 
 STATUSES = [status.value for status in CaseStatus]
 
 
 class CaseIn(Strict):
-    customer_id = fields.Integer(metadata={"description": "An existing customer…"})
+    customer_id = Id(metadata={"description": "An existing customer…"})
     customer = fields.Nested(CustomerIn, metadata={"description": "…or a new, assistance-only one"})
-    contract_id = fields.Integer(
-        allow_none=True, metadata={"description": "Its delivery address becomes the service address"}
-    )
-    store_id = fields.Integer(metadata={"description": "Needed for a new customer when the user has several stores"})
+    contract_id = Id(allow_none=True, metadata={"description": "Its delivery address becomes the service address"})
+    store_id = Id(metadata={"description": "Needed for a new customer when the user has several stores"})
     reported_issue = Text(4000, required=True, metadata={"description": "Situação Alegada"})
     service_address = fields.Nested(
         AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"}
     )
-    assignee_id = fields.Integer(allow_none=True, metadata={"description": "Technician responsible"})
-    opened_at = fields.DateTime(
-        metadata={"description": "Defaults to now; a naive time is read in the store's timezone"}
-    )
+    assignee_id = Id(allow_none=True, metadata={"description": "Technician responsible"})
+    opened_at = When(metadata={"description": "Defaults to now; a naive time is read in the store's timezone"})
 
 
 class CaseUpdate(Strict):
     reported_issue = Text(4000, required=True)
     service_address = fields.Nested(AddressSchema, required=True)
-    contract_id = fields.Integer(allow_none=True)
-    assignee_id = fields.Integer(allow_none=True)
+    contract_id = Id(allow_none=True)
+    assignee_id = Id(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida."))
     status_reason = Text(500, metadata={"description": "Required with a status change"})
     force = fields.Boolean(
@@ -56,7 +64,7 @@ class ContractRef(Strict):
 
 class CaseOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     number = fields.String()
     status = fields.String()
     status_label = fields.String()
@@ -77,20 +85,15 @@ class CaseOut(Strict):
 
 class CaseListArgs(PageArgs):
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
-    customer_id = fields.Integer()
-    contract_number = fields.String(validate=validate.Length(max=40))
-    assignee = fields.String(
-        validate=validate.Regexp(r"^(me|\d+)$", error="Use 'me' ou o id do técnico."),
-        metadata={"description": "'me' or a technician id"},
-    )
+    customer_id = Id()
+    contract_number = Text(40)
+    assignee = assignee_filter()
     overdue = fields.Boolean()
     due_within_days = fields.Integer(validate=validate.Range(0, 365))
-    q = fields.String(
-        validate=validate.Length(max=100), metadata={"description": "Number, Situação Alegada or customer"}
-    )
-    opened_from = fields.Date()
-    opened_to = fields.Date()
-    store_id = fields.Integer()
+    q = Text(100, metadata={"description": "Number, Situação Alegada or customer"})
+    opened_from = Day()
+    opened_to = Day()
+    store_id = Id()
     sort = fields.String(
         load_default="newest",
         validate=validate.OneOf(["newest", "due_at"]),

@@ -1,18 +1,18 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Strict, Text
+from server.common.schemas import Id, Strict, Text
 
 
 class CatalogEntryIn(Strict):
     name = Text(80, required=True)
     position = fields.Integer(validate=validate.Range(0, 10_000))
     active = fields.Boolean()
-    store_id = fields.Integer(load_only=True, metadata={"description": "Needed when the user has several stores"})
+    store_id = Id(load_only=True, metadata={"description": "Needed when the user has several stores"})
 
 
 class CatalogEntryOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     kind = fields.String()
     name = fields.String()
     position = fields.Integer()
@@ -21,5 +21,5 @@ class CatalogEntryOut(Strict):
 
 
 class CatalogListArgs(Strict):
-    store_id = fields.Integer()
+    store_id = Id()
     include_inactive = fields.Boolean(load_default=False)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -11,17 +15,55 @@ from marshmallow import Schema, ValidationError, fields, pre_load, validate
 from server.common import brazil
 
 
+def _validators(given: Any) -> list[Any]:
+    if given is None:
+        return []
+    return [given] if callable(given) else list(given)
+
+
+# Texts of this length or more are written in a text area (reports, notes, reasons): they may keep
+# line breaks and tabs. Shorter ones are a single line. No text keeps other control characters
+# (NUL, ESC, DEL, the C1 range…): they are refused, not dropped.
+LONG_TEXT = 500
+_LINE_BREAKS = frozenset("\n\r\t")
+
+
+def control_characters_error(text: str, *, multiline: bool) -> str | None:
+    """The pt-BR message for a text holding control characters, or None when it holds none."""
+    controls = {c for c in text if unicodedata.category(c) == "Cc"}
+    if controls - _LINE_BREAKS:
+        return "O texto tem caracteres de controle (invisíveis): remova-os."
+    if controls and not multiline:
+        return "Use uma só linha, sem quebras nem tabulações."
+    return None
+
+
+def no_control_characters(text: str) -> None:
+    """A validator for raw multi-line strings (a layout's HTML and CSS)."""
+    error = control_characters_error(text, multiline=True)
+    if error:
+        raise ValidationError(error)
+
+
 class Text(fields.String):
-    """A string trimmed of surrounding blanks, with a maximum length; blank counts as missing."""
+    """A string trimmed of surrounding blanks, with a maximum length; blank counts as missing.
+    Control characters are refused; long texts (LONG_TEXT) may hold line breaks and tabs."""
 
     def __init__(self, max_length: int = 200, *, min_length: int | None = None, **kwargs: Any):
-        validators = list(kwargs.pop("validate", []) or [])
+        validators = _validators(kwargs.pop("validate", None))
         validators.append(validate.Length(min=min_length, max=max_length))
         super().__init__(validate=validators, **kwargs)
+        self.multiline = max_length >= LONG_TEXT
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        text = super()._deserialize(value, attr, data, **kwargs)
-        text = text.strip()
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        text = typed.strip()
+        # Blanks around are trimmed, but a control character there (str.strip takes \x1c…) is not.
+        error = control_characters_error(typed, multiline=True) or control_characters_error(
+            text, multiline=self.multiline
+        )
+        if error:
+            raise ValidationError(error)
         if not text:
             if self.required:
                 raise self.make_error("required")
@@ -53,8 +95,66 @@ class Normalized(fields.String):
 
 
 def document_field(**kwargs: Any) -> fields.Field[Any]:
-    """CPF or CNPJ: any punctuation in, digits out."""
+    """CPF or CNPJ: punctuation (. - / ( ) and blanks) in, its characters out; stray ones refused."""
     return Normalized(lambda v: brazil.normalize_document(v)[1], **kwargs)
+
+
+def cnpj_field(**kwargs: Any) -> fields.Field[Any]:
+    """A CNPJ, numeric or alphanumeric: "12.ABC.345/01DE-35" in, "12ABC34501DE35" out."""
+    return Normalized(brazil.normalize_cnpj, **kwargs)
+
+
+# Ids are INTEGER columns (32 bits on PostgreSQL): a larger or negative one names no record, and
+# is refused here instead of reaching the database (SQLite raises OverflowError beyond 64 bits).
+ID_MAX = 2**31 - 1
+
+
+class Id(fields.Integer):
+    """A record's id: a whole number from 1 to ID_MAX (422 "Identificador inválido." otherwise)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        validators = _validators(kwargs.pop("validate", None))
+        validators.append(validate.Range(1, ID_MAX, error="Identificador inválido."))
+        super().__init__(validate=validators, **kwargs)
+
+
+# Any date the application reads lies in this window: a year 1 or 0936 is a typo, and would be
+# served with the zone's historical offset (-03:06:28), which RFC 3339 cannot express.
+YEARS = (2000, 2100)
+YEARS_MESSAGE = "Use uma data entre 2000 e 2100."
+
+
+class When(fields.DateTime):
+    """An instant (ISO 8601) between the years 2000 and 2100."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not YEARS[0] <= moment.year <= YEARS[1]:
+            raise ValidationError(YEARS_MESSAGE)
+        return moment
+
+
+class Day(fields.Date):
+    """A calendar date (YYYY-MM-DD) between the years 2000 and 2100."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise ValidationError(YEARS_MESSAGE)
+        return day
+
+
+_ASSIGNEE = re.compile(r"me|[1-9][0-9]{0,9}")
+
+
+def _assignee(value: str) -> None:
+    if not _ASSIGNEE.fullmatch(value) or (value != "me" and int(value) > ID_MAX):
+        raise ValidationError("Use 'me' ou o id do técnico.")
+
+
+def assignee_filter() -> fields.String:
+    """`assignee=me` or a technician's id (a filter of lists)."""
+    return fields.String(validate=_assignee, metadata={"description": "'me' or a technician id"})
 
 
 class Strict(Schema):
@@ -64,11 +164,61 @@ class Strict(Schema):
         unknown = "raise"
 
 
-class Money(fields.Decimal):
+class Exact(fields.Decimal):
+    """A decimal sent as a string ("129.90") with at most `places` decimals and at most `maximum`
+    in size: more decimals are refused, never rounded in silence (129.9012 is not 129.90)."""
+
+    def __init__(self, places: int, maximum: Decimal, too_precise: str, too_large: str, **kwargs: Any) -> None:
+        super().__init__(places=places, as_string=True, **kwargs)
+        self.maximum = maximum
+        self.too_precise = too_precise
+        self.too_large = too_large
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                exact = Decimal(str(value))
+            except InvalidOperation:
+                exact = None  # not a number: marshmallow's own message
+            if exact is not None and exact.is_finite():
+                if abs(exact) > self.maximum:
+                    raise ValidationError(self.too_large)
+                assert self.places is not None
+                if exact != exact.quantize(self.places):
+                    raise ValidationError(self.too_precise)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+# The columns hold Numeric(12, 2) and Numeric(10, 3); the limits are far below, at what a part of
+# a piece of furniture can cost or count, so that no sum of them is absurd.
+MONEY_MAX = Decimal("999999.99")
+QUANTITY_MAX = Decimal("99999.999")
+
+
+class Money(Exact):
     """R$ as a string exact to the cent: "1234.50"."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(places=2, as_string=True, **kwargs)
+        super().__init__(
+            2,
+            MONEY_MAX,
+            "Use no máximo 2 casas decimais (centavos), como 129.90.",
+            "Valor acima do máximo (R$ 999.999,99).",
+            **kwargs,
+        )
+
+
+class Quantity(Exact):
+    """A quantity as a string with up to 3 decimals: "2.5", "0.125"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            3,
+            QUANTITY_MAX,
+            "Use no máximo 3 casas decimais, como 2.125.",
+            "Quantidade acima do máximo (99.999,999).",
+            **kwargs,
+        )
 
 
 class Ref(Strict):
@@ -107,7 +257,7 @@ class PageArgs(Schema):
     cursor = fields.String(load_default=None)
     limit = fields.Integer(
         load_default=None,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=ID_MAX),
         metadata={"description": "Page size; capped by the server (200)."},
     )
 
@@ -128,7 +278,11 @@ class StoreTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is not None:
-            value = value.astimezone(ZoneInfo(obj.store.timezone))
+            local = value.astimezone(ZoneInfo(obj.store.timezone))
+            offset = local.utcoffset()
+            # A zone's local mean time (-03:06:28 before 1914) is not an RFC 3339 offset: such an
+            # instant (only from data older than the 2000..2100 window) is served in UTC.
+            value = local if offset is None or offset.seconds % 60 == 0 else value.astimezone(UTC)
         return super()._serialize(value, attr, obj, **kwargs)
 
 

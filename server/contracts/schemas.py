@@ -1,21 +1,21 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import AddressSchema, PageArgs, Ref, Strict, Text, page_schema
+from server.common.schemas import AddressSchema, Day, Id, PageArgs, Ref, Strict, Text, When, page_schema
 
 
 class ContractItemIn(Strict):
-    room_id = fields.Integer(allow_none=True, metadata={"description": "Catalog entry of kind rooms"})
-    product_line_id = fields.Integer(allow_none=True, metadata={"description": "Catalog entry of kind product_lines"})
+    room_id = Id(allow_none=True, metadata={"description": "Catalog entry of kind rooms"})
+    product_line_id = Id(allow_none=True, metadata={"description": "Catalog entry of kind product_lines"})
     description = Text(300, allow_none=True)
 
 
 class ContractIn(Strict):
     number = Text(40, required=True)
-    customer_id = fields.Integer(required=True)
+    customer_id = Id(required=True)
     delivery_address = fields.Nested(
         AddressSchema, allow_none=True, metadata={"description": "Defaults to the customer's address"}
     )
-    delivery_date = fields.Date(allow_none=True)
+    delivery_date = Day(allow_none=True)
     notes = Text(2000, allow_none=True)
     items = fields.List(
         fields.Nested(ContractItemIn),
@@ -39,23 +39,23 @@ class CustomerRef(Strict):
 
 class ContractOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     number = fields.String()
-    customer_id = fields.Integer()
+    customer_id = Id()
     customer = fields.Nested(CustomerRef)
     delivery_address = fields.Nested(AddressSchema, allow_none=True)
-    delivery_date = fields.Date(allow_none=True)
+    delivery_date = Day(allow_none=True)
     notes = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ContractItemOut))
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()
 
 
 class ContractListArgs(PageArgs):
     q = Text(100, metadata={"description": "Contract number or customer"})  # blank: no filter
-    customer_id = fields.Integer()
-    store_id = fields.Integer()
+    customer_id = Id()
+    store_id = Id()
 
 
 ContractPage = page_schema(ContractOut, "ContractPage")

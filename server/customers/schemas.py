@@ -1,7 +1,17 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import AddressSchema, Normalized, PageArgs, Strict, Text, document_field, page_schema
+from server.common.schemas import (
+    AddressSchema,
+    Id,
+    Normalized,
+    PageArgs,
+    Strict,
+    Text,
+    When,
+    document_field,
+    page_schema,
+)
 
 
 class CustomerIn(Strict):
@@ -19,12 +29,12 @@ class CustomerIn(Strict):
 
 
 class NewCustomerIn(CustomerIn):
-    store_id = fields.Integer(metadata={"description": "Needed when the user has several stores"})
+    store_id = Id(metadata={"description": "Needed when the user has several stores"})
 
 
 class CustomerOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     name = fields.String()
     document_type = fields.String(allow_none=True)
     document = fields.String(allow_none=True)
@@ -34,13 +44,13 @@ class CustomerOut(Strict):
     notes = fields.String(allow_none=True)
     assistance_only = fields.Boolean()
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()
 
 
 class CustomerListArgs(PageArgs):
     q = Text(100, metadata={"description": "Name, CPF/CNPJ, phone or e-mail"})  # blank: no filter
-    store_id = fields.Integer()
+    store_id = Id()
     assistance_only = fields.Boolean()
 
 

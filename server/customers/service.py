@@ -23,7 +23,12 @@ def search_condition(column: Any, term: str) -> Any:
     term's digits together, so that "529.982.247-25" and "(11) 98765-4321" match too."""
     words = and_(true(), *(column.like(like_pattern(word), escape="\\") for word in fold(term).split()))
     number = digits(term)
-    if len(number) < 3 or any(c.isalpha() for c in term):  # "PL-0100" is a code, not a phone
+    if any(c.isalpha() for c in term):  # "PL-0100" is a code, not a phone
+        document = "".join(c for c in fold(term) if c not in brazil.PUNCTUATION)
+        if len(document) == 14 and document.isalnum():  # "12.ABC.345/01DE-35", an alphanumeric CNPJ
+            return or_(words, column.like(f"%{document}%"))
+        return words
+    if len(number) < 3:
         return words
     return or_(words, column.like(f"%{number}%"))
 

@@ -1,11 +1,11 @@
 from marshmallow import fields
 
-from server.common.schemas import Ref, Strict
+from server.common.schemas import Day, Id, Ref, Strict, When
 from server.orders.schemas import CostSummaryOut
 
 
 class DashboardArgs(Strict):
-    store_id = fields.Integer(metadata={"description": "One of the user's stores; default: all of them"})
+    store_id = Id(metadata={"description": "One of the user's stores; default: all of them"})
 
 
 class Counts(Strict):
@@ -19,11 +19,11 @@ class Counts(Strict):
 
 class VisitToday(Strict):
     id = fields.Integer()
-    case_id = fields.Integer()
+    case_id = Id()
     case_number = fields.String()
     customer_name = fields.String()
-    starts_at = fields.DateTime()
-    ends_at = fields.DateTime()
+    starts_at = When()
+    ends_at = When()
     status = fields.String()
     status_label = fields.String()
 
@@ -40,7 +40,7 @@ class MonthCosts(CostSummaryOut):
 
 
 class Week(Strict):
-    week_start = fields.Date(metadata={"description": "Monday"})
+    week_start = Day(metadata={"description": "Monday"})
     opened = fields.Integer()
     closed = fields.Integer(metadata={"description": "Finalizadas (cancelled ones are not counted)"})
 
@@ -48,7 +48,7 @@ class Week(Strict):
 class DashboardOut(Strict):
     store_ids = fields.List(fields.Integer())
     timezone = fields.String()
-    today = fields.Date()
+    today = Day()
     due_soon_days = fields.Integer()
     counts = fields.Nested(Counts)
     visits_today = fields.List(fields.Nested(TechnicianDay))

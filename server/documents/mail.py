@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import SMTP as SMTP_POLICY
@@ -41,15 +42,21 @@ def build_message(email: DocumentEmail, pdf: bytes, filename: str) -> EmailMessa
     return message
 
 
-def deliver(message: EmailMessage, name: str) -> str:
-    """Send (or write) the message; returns where it went."""
+def deliver(message: EmailMessage, name: str, before_data: Callable[[], None] = lambda: None) -> str:
+    """Send (or write) the message; returns where it went.
+
+    `before_data` runs at the last moment the message can still be held back: over SMTP once the
+    server has accepted the sender and the recipients, just before the message's text. The job
+    records "sending" there, so that only the final dot and its answer are left in doubt."""
     config = current_app.config
     if not config.get("SMTP_HOST"):
         path = mail_folder() / f"{name}.eml"
+        before_data()
         write_atomic(path, bytes(message))
         return f"arquivo {path.name}"
     timeout = float(config["SMTP_TIMEOUT"])
-    with smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=timeout) as smtp:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=timeout)
+    try:
         smtp.ehlo()
         if config["SMTP_STARTTLS"] and smtp.has_extn("starttls"):
             context = ssl.create_default_context()
@@ -60,7 +67,14 @@ def deliver(message: EmailMessage, name: str) -> str:
             smtp.ehlo()
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
-        _transmit(smtp, message)
+        _transmit(smtp, message, before_data)
+    finally:
+        # Once the message is accepted, a QUIT that goes wrong changes nothing (smtplib's `with`
+        # would raise on an odd reply and make a sent message look failed).
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
     return f"SMTP {config['SMTP_HOST']}"
 
 
@@ -69,7 +83,7 @@ class UnconfirmedDelivery(Exception):
     well have been accepted, so sending it again could deliver it twice."""
 
 
-def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> None:
+def _transmit(smtp: smtplib.SMTP, message: EmailMessage, before_data: Callable[[], None]) -> None:
     """smtplib's sendmail, with the one moment that matters told apart: a failure *after* the
     message's final dot was sent is `UnconfirmedDelivery`, not an error worth a retry."""
     sender = parseaddr(str(message["From"]))[1]
@@ -84,6 +98,7 @@ def _transmit(smtp: smtplib.SMTP, message: EmailMessage) -> None:
             refused[recipient] = (code, answer)
     if len(refused) == len(recipients):
         raise smtplib.SMTPRecipientsRefused(refused)
+    before_data()
     smtp.putcmd("data")
     code, answer = smtp.getreply()
     if code != 354:

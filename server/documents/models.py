@@ -49,6 +49,7 @@ class PrintLayout(StoreRecord, Base):
 
 class EmailStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # the message's text is on its way: a job that finds it so never sends again
     SENT = "sent"
     FAILED = "failed"
 
@@ -56,8 +57,8 @@ class EmailStatus(StrEnum):
 class DocumentEmail(StoreRecord, Base):
     """A document e-mailed from a case: what was asked, and what became of it.
 
-    The background job reads this row; `sent_at` set means the message left, so a retry that
-    follows a success (a worker that died before acknowledging) sends nothing again.
+    The background job reads this row and moves it queued → sending → sent (or failed); see
+    server.documents.tasks for how a message is sent exactly once.
     """
 
     __tablename__ = "document_emails"

@@ -1,68 +1,68 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Strict, Text
+from server.common.schemas import Id, Strict, Text, When, no_control_characters
 from server.documents.models import KINDS
 
 HTML_MAX = 200_000
 
 
 class LayoutArgs(Strict):
-    store_id = fields.Integer(load_default=None)
+    store_id = Id(load_default=None)
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS, error="Tipo de documento inválido."))
 
 
 class LayoutIn(Strict):
-    store_id = fields.Integer(required=True)
+    store_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Tipo de documento inválido."))
     name = Text(120, required=True)
     html = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=HTML_MAX),
+        validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters],
         metadata={"description": "Jinja template (sandboxed, autoescaped) of the document's body"},
     )
-    css = fields.String(validate=validate.Length(max=HTML_MAX), load_default="")
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters], load_default="")
     is_default = fields.Boolean(load_default=False)
 
 
 class LayoutPreviewIn(Strict):
-    store_id = fields.Integer(required=True)
+    store_id = Id(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS, error="Tipo de documento inválido."))
-    html = fields.String(required=True, validate=validate.Length(min=1, max=HTML_MAX))
-    css = fields.String(validate=validate.Length(max=HTML_MAX), load_default="")
+    html = fields.String(required=True, validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters])
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters], load_default="")
 
 
 class LayoutUpdate(Strict):
     name = Text(120)
-    html = fields.String(validate=validate.Length(min=1, max=HTML_MAX))
-    css = fields.String(validate=validate.Length(max=HTML_MAX))
+    html = fields.String(validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters])
+    css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters])
     is_default = fields.Boolean(metadata={"description": "true makes it the store's default for its kind"})
 
 
 class LayoutOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     kind = fields.String()
     kind_label = fields.String()
     name = fields.String()
     html = fields.String()
     css = fields.String()
     is_default = fields.Boolean()
-    created_by_id = fields.Integer(allow_none=True)
+    created_by_id = Id(allow_none=True)
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = When()
+    updated_at = When()
 
 
 class DocumentArgs(Strict):
-    layout = fields.Integer(load_default=None, metadata={"description": "Layout id; default: the store's default"})
-    appointment_id = fields.Integer(load_default=None, metadata={"description": "The visit (visit_report)"})
-    order_id = fields.Integer(load_default=None, metadata={"description": "The parts order (parts_order)"})
+    layout = Id(load_default=None, metadata={"description": "Layout id; default: the store's default"})
+    appointment_id = Id(load_default=None, metadata={"description": "The visit (visit_report)"})
+    order_id = Id(load_default=None, metadata={"description": "The parts order (parts_order)"})
 
 
 class EmailIn(Strict):
-    layout = fields.Integer(load_default=None)
-    appointment_id = fields.Integer(load_default=None)
-    order_id = fields.Integer(load_default=None)
+    layout = Id(load_default=None)
+    appointment_id = Id(load_default=None)
+    order_id = Id(load_default=None)
     recipients = fields.List(
         fields.Email(),
         validate=validate.Length(max=10),
@@ -74,16 +74,16 @@ class EmailIn(Strict):
 
 class EmailOut(Strict):
     id = fields.UUID()
-    case_id = fields.Integer()
+    case_id = Id()
     kind = fields.String()
-    layout_id = fields.Integer(allow_none=True)
+    layout_id = Id(allow_none=True)
     recipients = fields.List(fields.String())
     subject = fields.String()
-    status = fields.String(metadata={"description": "queued, sent or failed"})
+    status = fields.String(metadata={"description": "queued, sending (the message is on its way), sent or failed"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
-    sent_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    sent_at = When(allow_none=True)
+    created_at = When()
 
 
 class EmailDefaults(Strict):
@@ -114,7 +114,7 @@ class KindOption(Strict):
 
 
 class DocumentOptionsOut(Strict):
-    case_id = fields.Integer()
+    case_id = Id()
     kinds = fields.List(fields.Nested(KindOption))
 
 

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Money, StoreTime, Strict, Text
+from server.common.schemas import Id, Money, StoreTime, Strict, Text
 from server.occurrences.schemas import ItemOut
 from server.orders.models import OrderStatus
 
@@ -42,7 +42,7 @@ class OrderCaseRef(Strict):
 
 class OrderOut(Strict):
     id = fields.Integer()
-    store_id = fields.Integer()
+    store_id = Id()
     case = fields.Nested(OrderCaseRef)
     number = fields.String(metadata={"description": "PD-<year>-<seq>, per store"})
     supplier = fields.String(allow_none=True, metadata={"description": "The supplier's name when ordered"})
@@ -55,7 +55,7 @@ class OrderOut(Strict):
     notes = fields.String(allow_none=True)
     deliver_to_customer = fields.Boolean()
     cancel_reason = fields.String(allow_none=True)
-    created_by_id = fields.Integer(allow_none=True)
+    created_by_id = Id(allow_none=True)
     items = fields.List(fields.Nested(ItemOut))
     total = Money(metadata={"description": "Items with a cost"})
     items_without_cost = fields.Integer()

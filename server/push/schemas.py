@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from marshmallow import ValidationError, fields, validate
 
-from server.common.schemas import Ref, StoreTime, Strict, Text
+from server.common.schemas import Ref, StoreTime, Strict, Text, When
 
 
 def _key(size: int, message: str) -> Callable[[str], None]:
@@ -60,9 +60,9 @@ class SubscriptionOut(Strict):
     endpoint = fields.String()
     user_agent = fields.String(allow_none=True)
     client_id = fields.UUID(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
-    last_success_at = fields.DateTime(allow_none=True)
+    created_at = When()
+    updated_at = When()
+    last_success_at = When(allow_none=True)
 
 
 class VapidKeyOut(Strict):

@@ -1,12 +1,12 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import TIMEZONES, AddressSchema, Normalized, Strict, Text
+from server.common.schemas import TIMEZONES, AddressSchema, Normalized, Strict, Text, When, cnpj_field
 
 
 class StoreIn(Strict):
     name = Text(120, required=True)
-    cnpj = Normalized(brazil.normalize_cnpj, allow_none=True)
+    cnpj = cnpj_field(allow_none=True)
     phone = Normalized(brazil.normalize_phone, allow_none=True)
     email = fields.Email(allow_none=True, validate=validate.Length(max=254))
     address = fields.Nested(AddressSchema, allow_none=True)
@@ -37,4 +37,4 @@ class StoreOut(Strict):
     timezone = fields.String()
     repair_deadline_days = fields.Integer()
     logo_id = fields.UUID(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = When()

@@ -21,7 +21,7 @@ from server.attachments import service as attachments
 from server.attachments.schemas import LinkIn
 from server.auth.models import Role, User
 from server.cases.service import load_case
-from server.common.schemas import Strict, Text
+from server.common.schemas import Id, Strict, Text
 from server.errors import Conflict, Problem, ValidationFailed, flatten_messages
 from server.extensions import db
 from server.occurrences import service as occurrences
@@ -78,11 +78,11 @@ def _partial(schema: type[Schema], keep: tuple[str, ...]) -> Schema:
 
 
 class VisitArgs(CheckInOut):
-    appointment_id = fields.Integer(required=True, strict=True)
+    appointment_id = Id(required=True, strict=True)
 
 
 class NotesArgs(Strict):
-    appointment_id = fields.Integer(required=True, strict=True)
+    appointment_id = Id(required=True, strict=True)
     notes = Text(4000, required=True, allow_none=True, metadata={"description": "Observação; null or blank clears it"})
 
 
@@ -131,7 +131,7 @@ def technician_notes(actor: User, data: dict[str, Any]) -> None:
 
 
 class OccurrenceCreateArgs(OccurrenceIn):
-    case_id = fields.Integer(required=True, strict=True)
+    case_id = Id(required=True, strict=True)
 
 
 class OccurrenceUpdateArgs(OccurrenceUpdate):

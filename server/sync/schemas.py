@@ -16,7 +16,7 @@ class MutationIn(Strict):
     id = fields.Integer(
         required=True,
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, 2**63 - 1),
         metadata={"description": "Per client: 1, 2, 3… in the order the technician did things"},
     )
     name = fields.String(
@@ -25,12 +25,14 @@ class MutationIn(Strict):
         metadata={"description": "With its version, e.g. occurrence.create.v1"},
     )
     args = fields.Dict(keys=fields.String(), required=True, metadata={"description": "The mutation's arguments"})
+    # Never stored nor served, and a phone whose clock was reset (1970) must still sync its
+    # outbox: the 2000..2100 window of other dates would refuse the whole batch.
     client_time = fields.DateTime(required=True, metadata={"description": "When the phone recorded it"})
 
 
 class PushIn(Strict):
     protocol = fields.Integer(required=True, strict=True, validate=validate.OneOf([PROTOCOL]))
-    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    schema_version = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10_000))
     client_id = fields.UUID(required=True, metadata={"description": "The device; bound to the first user who uses it"})
     mutations = fields.List(fields.Nested(MutationIn), required=True, validate=validate.Length(max=MAX_MUTATIONS))
 

@@ -1,9 +1,10 @@
 // Office presentation helpers on top of lib/format.js: documents, days late, the status chip.
 import { dayKey, DEFAULT_TZ } from '../lib/format.js'
 
-/** CPF 000.000.000-00 or CNPJ 00.000.000/0000-00 from digits; anything else as it came. */
+/** CPF 000.000.000-00 or CNPJ 00.000.000/0000-00 (alphanumeric too: 12.ABC.345/01DE-35) from its
+ * characters; anything else as it came. */
 export function formatDocument(digits) {
-  const d = String(digits || '').replace(/\D/g, '')
+  const d = String(digits || '').replace(/[^0-9A-Za-z]/g, '').toUpperCase()
   if (d.length === 11) return `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}`
   if (d.length === 14) return `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}`
   return digits || ''

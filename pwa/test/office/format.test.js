@@ -29,6 +29,7 @@ describe('documents and CEPs', () => {
   it('punctuates CPF, CNPJ and CEP', () => {
     expect(formatDocument('52998224725')).toBe('529.982.247-25')
     expect(formatDocument('11222333000181')).toBe('11.222.333/0001-81')
+    expect(formatDocument('12ABC34501DE35')).toBe('12.ABC.345/01DE-35') // the alphanumeric CNPJ (July 2026)
     expect(formatDocument(null)).toBe('')
     expect(formatCep('01310100')).toBe('01310-100')
   })

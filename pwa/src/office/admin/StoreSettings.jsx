@@ -136,7 +136,7 @@ export function StoreSettings({ storeId }) {
           )}
           <div class="grid">
             <Field label="Nome" path="name" errors={errors} value={form.name} onInput={set('name')} required class="span-4" />
-            <Field label="CNPJ" path="cnpj" errors={errors} value={form.cnpj} onInput={set('cnpj')} inputMode="numeric" class="span-2" />
+            <Field label="CNPJ" path="cnpj" errors={errors} value={form.cnpj} onInput={set('cnpj')} class="span-2" />
             <Field label="Telefone" path="phone" errors={errors} type="tel" value={form.phone} onInput={set('phone')} class="span-2" />
             <Field label="E-mail" path="email" errors={errors} type="email" value={form.email} onInput={set('email')} class="span-4" />
             <Field label="Fuso horário" path="timezone" errors={errors} as="select" value={form.timezone} onChange={set('timezone')} class="span-4">

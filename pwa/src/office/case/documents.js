@@ -37,4 +37,4 @@ export function emailBody(kind, choice, email) {
   return body
 }
 
-export const EMAIL_STATUS = { queued: 'Na fila', sent: 'Enviado', failed: 'Falhou' }
+export const EMAIL_STATUS = { queued: 'Na fila', sending: 'Enviando', sent: 'Enviado', failed: 'Falhou' }
