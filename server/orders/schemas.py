@@ -22,7 +22,7 @@ class OrderGenerateIn(Strict):
 class OrderUpdate(Strict):
     notes = Text(1000, allow_none=True)
     deliver_to_customer = fields.Boolean()
-    supplier_id = fields.Integer(metadata={"description": "Only while draft; the order's items follow"})
+    supplier_id = Id(metadata={"description": "Only while draft; the order's items follow"})
     supplier = Text(120, metadata={"description": "A name instead of supplier_id: the store's supplier of that name"})
     status = fields.String(
         validate=validate.OneOf(STATUSES, error="Situação inválida."),

@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import Normalized, Strict, Text
+from server.common.schemas import Id, Normalized, Strict, Text, cnpj_field
 from server.suppliers.models import SupplierKind
 
 KINDS = [kind.value for kind in SupplierKind]
@@ -21,14 +21,14 @@ class SupplierIn(Strict):
         metadata={"description": "factory (fábrica), distributor, carrier (transportadora), service (prestador)"},
     )
     name = Text(120, required=True)
-    cnpj = Normalized(brazil.normalize_cnpj, allow_none=True, metadata={"description": "Any punctuation in"})
+    cnpj = cnpj_field(allow_none=True, metadata={"description": "Numeric or alphanumeric; any punctuation in"})
     order_emails = _emails()
     claim_emails = _emails()
     phone = Normalized(brazil.normalize_phone, allow_none=True)
     whatsapp = Normalized(brazil.normalize_phone, allow_none=True)
     notes = Text(2000, allow_none=True)
     active = fields.Boolean()
-    store_id = fields.Integer(load_only=True, metadata={"description": "Needed when the user has several stores"})
+    store_id = Id(load_only=True, metadata={"description": "Needed when the user has several stores"})
 
 
 class SupplierOut(Strict):
@@ -53,6 +53,6 @@ class SupplierRef(Strict):
 
 
 class SupplierListArgs(Strict):
-    store_id = fields.Integer()
+    store_id = Id()
     kind = fields.String(validate=validate.OneOf(KINDS, error="Tipo inválido."))
     include_inactive = fields.Boolean(load_default=False)
