@@ -40,7 +40,7 @@ table.items td.num, table.items th.num { text-align: right; white-space: nowrap;
 .signatures > div + div { float: right; }
 .signatures .space { height: 24mm; overflow: hidden; }
 .signatures .line { border-top: .8pt solid #333; padding-top: 3pt; }
-.signature-image { height: 22mm; display: block; margin: 0 auto; }
+.signature-image { max-height: 22mm; max-width: 100%; width: auto; height: auto; display: block; margin: 0 auto; }
 .total td { font-weight: bold; }
 """.replace("{{footer}}", "Documento gerado pelo Assistec")
 
@@ -173,11 +173,12 @@ VISIT_REPORT = (
     + OCCURRENCES.replace("{% if show_photos", "{% if true")
     + """
 <div class="signatures">
-  <div><div class="space"></div><div class="line">{{ visit.technician }}<br><span class="muted">Técnico</span></div></div>
+  {% for signer in signatures %}
   <div>
-    <div class="space">{% if signature %}<img class="signature-image" src="{{ signature.src }}" alt="Assinatura do cliente">{% endif %}</div>
-    <div class="line">{{ signature.name if signature and signature.name else customer.name }}<br><span class="muted">Cliente</span></div>
+    <div class="space">{% if signer.src %}<img class="signature-image" src="{{ signer.src }}" alt="Assinatura: {{ signer.name }}">{% endif %}</div>
+    <div class="line">{{ signer.name }}<br><span class="muted">{{ signer.role }}{% if signer.signed_at %} — assinado em {{ signer.signed_at }}{% endif %}</span></div>
   </div>
+  {% endfor %}
 </div>
 """
 )
