@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
 import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
-import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, photosOf } from '../../src/office/case/occurrences.js'
+import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf } from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
 
@@ -62,6 +62,62 @@ describe('occurrence form', () => {
   it('shows photos apart from the signature', () => {
     const o = { attachments: [{ id: 'p1', kind: 'photo' }, { id: 's', kind: 'signature' }, { id: 'p2', kind: 'photo' }] }
     expect(photosOf(o).map((a) => a.id)).toEqual(['p1', 'p2'])
+  })
+})
+
+describe('editing an occurrence', () => {
+  const stored = {
+    id: 'o1',
+    occurrence_type: { id: 3, name: 'Defeito' },
+    payer: 'factory',
+    room: null,
+    product_line: null,
+    status: null,
+    supplier_order_number: null,
+    expected_fix_date: '2027-01-03',
+    report: 'Porta caída',
+    resolved: false,
+    unresolved_reason: 'Aguardando peça',
+    items: [
+      { id: 'a', description: 'Porta', code: null, quantity: '1.000', unit: 'un', action: 'replace', supplier: 'Beta', unit_cost: '80.00', order_id: 7 },
+      { id: 'b', description: 'Dobradiça', code: null, quantity: '2.000', unit: 'un', action: 'replace', supplier: 'Beta', unit_cost: '12.50', order_id: null },
+      { id: 'c', description: 'Parafuso', code: null, quantity: '1.500', unit: 'un', action: 'adjust', supplier: null, unit_cost: null, order_id: null },
+    ],
+  }
+
+  it('reads the stored occurrence into the form, decimals with a comma', () => {
+    const form = occurrenceForForm(stored)
+    expect(form.occurrence_type_id).toBe('3')
+    expect(form.resolved).toBe('no')
+    expect(form.items.map((i) => [i.quantity, i.unit_cost, i.order_id])).toEqual([
+      ['1', '80', 7],
+      ['2', '12,5', null],
+      ['1,5', '', null],
+    ])
+  })
+
+  it('sends nothing for untouched items and never touches an ordered one', () => {
+    const { patch, steps } = occurrenceEdits(stored, occurrenceForForm(stored))
+    expect(steps).toEqual([])
+    expect(patch).not.toHaveProperty('items')
+    expect(patch).not.toHaveProperty('id')
+    expect(patch.unresolved_reason).toBe('Aguardando peça')
+  })
+
+  it('patches a changed item, posts a new one and deletes a removed one', () => {
+    const form = occurrenceForForm(stored)
+    form.items[1] = { ...form.items[1], quantity: '4' }
+    form.items = form.items.filter((i) => i.id !== 'c')
+    form.items.push({ ...newItem(), id: 'd', description: 'Puxador' })
+    form.items.push(newItem()) // an empty row is not sent
+    const { steps } = occurrenceEdits(stored, form)
+    expect(steps.map((s) => [s.method, s.path, s.row])).toEqual([
+      ['patch', '/api/occurrences/o1/items/b', 1],
+      ['post', '/api/occurrences/o1/items', 2],
+      ['del', '/api/occurrences/o1/items/c', undefined],
+    ])
+    expect(steps[0].body.quantity).toBe('4')
+    expect(steps[1].body.id).toBe('d')
   })
 })
 

@@ -1,5 +1,6 @@
 // Ocorrências: what the visits found (type, room, payer, status, items, photos) and the cost
-// summary by payer; the office can file one too. Two requests for the tab (occurrences, costs);
+// summary by payer; the office can file one too, edit one or delete one (not while any of its
+// items is on a parts order: the server refuses, and the card says why). Two requests for the tab (occurrences, costs);
 // the form's catalogs load when it opens.
 import { useState } from 'preact/hooks'
 import { formatDate, formatMoney } from '../../lib/format.js'
@@ -79,7 +80,47 @@ function Photos({ occurrence, title, onUploaded }) {
   )
 }
 
-function OccurrenceCard({ occurrence, n, timeZone, onUploaded }) {
+function DeleteOccurrence({ occurrence, title, onDeleted }) {
+  const [asking, setAsking] = useState(false)
+  const [error, setError] = useState('')
+  const ordered = occurrence.items.some((i) => i.order_id)
+  async function confirm() {
+    try {
+      await officeApi.del(`/api/occurrences/${occurrence.id}`)
+      onDeleted()
+    } catch (e) {
+      setError(problemOf(e).message)
+      setAsking(false)
+    }
+  }
+  if (ordered) return <p class="muted">Itens em pedido de peças: a ocorrência não pode ser excluída.</p>
+  return (
+    <>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {asking ? (
+        <div class="occ-confirm" role="group" aria-label={`Excluir ${title}`}>
+          <span>Excluir esta ocorrência e seus itens?</span>
+          <button type="button" class="btn btn-danger btn-small" onClick={confirm}>
+            Confirmar exclusão
+          </button>
+          <button type="button" class="btn btn-ghost btn-small" onClick={() => setAsking(false)}>
+            Não excluir
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="btn btn-ghost btn-small" onClick={() => setAsking(true)} aria-label={`Excluir ${title}`}>
+          Excluir
+        </button>
+      )}
+    </>
+  )
+}
+
+function OccurrenceCard({ occurrence, n, timeZone, onUploaded, onEdit, onDeleted }) {
   const title = `Ocorrência ${n}: ${occurrence.occurrence_type.name}`
   return (
     <article class="card occurrence" aria-labelledby={`occ-${occurrence.id}`} data-testid="occurrence">
@@ -87,6 +128,12 @@ function OccurrenceCard({ occurrence, n, timeZone, onUploaded }) {
         <h3 id={`occ-${occurrence.id}`}>{title}</h3>
         <span class={`chip payer-${occurrence.payer}`}>{occurrence.payer_label}</span>
         <span class={`chip ${occurrence.resolved ? 'chip-done' : 'chip-pending'}`}>{occurrence.resolved ? 'Resolvida' : 'Não resolvida'}</span>
+        <span class="occ-actions">
+          <button type="button" class="btn btn-small" onClick={onEdit} aria-label={`Editar ${title}`}>
+            Editar
+          </button>
+          <DeleteOccurrence occurrence={occurrence} title={title} onDeleted={onDeleted} />
+        </span>
       </header>
       <FactsRow
         pairs={[
@@ -137,10 +184,11 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
   const [{ data, error }, reload] = useLoad([`/api/cases/${kase.id}/occurrences`, `/api/cases/${kase.id}/costs`], [kase.id])
   const [catalogs, setCatalogs] = useState(null)
   const [formOpen, setFormOpen] = useState(false)
+  const [editing, setEditing] = useState(null) // the id of the occurrence being edited
   const [catalogError, setCatalogError] = useState('')
   const [notice, setNotice] = useState('')
 
-  async function openForm() {
+  async function openForm(id = null) {
     setNotice('')
     if (!catalogs) {
       try {
@@ -151,12 +199,20 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
         return
       }
     }
-    setFormOpen(true)
+    setEditing(id) // one form at a time: a new occurrence's or this one's
+    setFormOpen(!id)
   }
 
   async function saved(occurrence) {
+    setNotice([editing ? 'Ocorrência atualizada.' : 'Ocorrência registrada.', ...(occurrence.warnings || [])].join(' '))
     setFormOpen(false)
-    setNotice(['Ocorrência registrada.', ...(occurrence.warnings || [])].join(' '))
+    setEditing(null)
+    await reload()
+    onCaseChanged()
+  }
+
+  async function deleted() {
+    setNotice('Ocorrência excluída.')
     await reload()
     onCaseChanged()
   }
@@ -168,8 +224,8 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
       <div class="occ-main">
         <div class="section-head">
           <h2>Ocorrências ({occurrences.length})</h2>
-          {!formOpen && (
-            <button type="button" class="btn btn-primary" onClick={openForm}>
+          {!formOpen && !editing && (
+            <button type="button" class="btn btn-primary" onClick={() => openForm()}>
               + Nova ocorrência
             </button>
           )}
@@ -186,9 +242,13 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
         )}
         {formOpen && <OccurrenceForm kase={kase} catalogs={catalogs} onSaved={saved} onCancel={() => setFormOpen(false)} />}
         {occurrences.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
-        {occurrences.map((o, n) => (
-          <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} onUploaded={reload} />
-        ))}
+        {occurrences.map((o, n) =>
+          editing === o.id ? (
+            <OccurrenceForm key={o.id} kase={kase} catalogs={catalogs} occurrence={o} onSaved={saved} onCancel={() => setEditing(null)} />
+          ) : (
+            <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} onUploaded={reload} onEdit={() => openForm(o.id)} onDeleted={deleted} />
+          ),
+        )}
       </div>
       <Costs costs={costs} />
     </div>
