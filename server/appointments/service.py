@@ -319,6 +319,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
     if case.status == CaseStatus.OPEN.value:
         _follow_case(case, actor, CaseStatus.SCHEDULED, "Situação atualizada pelo agendamento da visita.")
     notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
+    follow_visits(case)
     db.session.commit()
     return load_appointment(actor, appointment.id)
 
@@ -414,11 +415,33 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
         notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
     elif moved:
         notify_visit(appointment, assignee.id, NotificationKind.RESCHEDULED, actor)
+    if moved or reassigned or status is not None:
+        follow_visits(case)
     if wrote or db.session.is_modified(appointment):
         db.session.commit()
     else:
         db.session.rollback()  # nothing to write: give the store version back
     return load_appointment(actor, appointment.id)
+
+
+def follow_visits(case: ServiceCase) -> None:
+    """Unless the office chose the case's technician, it is the one of the case's latest visit that
+    was not cancelled (none left: none). The caller commits."""
+    if case.assignee_chosen:
+        return
+    db.session.flush()
+    latest = db.session.scalar(
+        select(Appointment.assignee_id)
+        .where(
+            Appointment.case_id == case.id,
+            Appointment.deleted_at.is_(None),
+            Appointment.status != S.CANCELLED.value,
+        )
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        .limit(1)
+    )
+    if case.assignee_id != latest:
+        case.assignee_id = latest
 
 
 def _cancel(appointment: Appointment, reason: str, actor: User) -> None:
@@ -448,6 +471,7 @@ def _cancel(appointment: Appointment, reason: str, actor: User) -> None:
         f"Visita de {_shown(appointment.starts_at, tz)} cancelada: {reason}"[:500],
     )
     notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
+    follow_visits(appointment.case)
 
 
 def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Appointment:

@@ -162,7 +162,7 @@ def occurrence_data(occurrence: Occurrence, tz: ZoneInfo) -> Data:
         "expected_fix_on": day(occurrence.expected_fix_date),
         "report": occurrence.report or "",
         "resolved": occurrence.resolved,
-        "resolution": "Resolvida" if occurrence.resolved else "Não resolvida",
+        "resolution": {True: "Resolvida", False: "Não resolvida", None: "Em aberto"}[occurrence.resolved],
         "unresolved_reason": occurrence.unresolved_reason or "",
         "filed_at": moment(occurrence.created_at, tz),
         "items": [item_data(item, occurrence.payer) for item in occurrence.items],

@@ -40,8 +40,11 @@ class OccurrenceIn(Strict):
     status_id = fields.Integer(allow_none=True, metadata={"description": "Situação da Ocorrência (catalog)"})
     expected_fix_date = fields.Date(metadata={"description": "Defaults to the case's deadline"})
     report = Text(4000, allow_none=True)
-    resolved = fields.Boolean(load_default=False)
-    unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when not resolved"})
+    resolved = fields.Boolean(
+        allow_none=True, load_default=None, metadata={"description": "null: not decided yet (e.g. before any visit)"}
+    )
+    unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when resolved is false"})
+    responsible_id = fields.Integer(allow_none=True, metadata={"description": "Responsável: a user of the store"})
     appointment_id = fields.Integer(allow_none=True, metadata={"description": "The visit it came from"})
     items = fields.List(fields.Nested(ItemIn), validate=validate.Length(max=100), load_default=list)
     attachment_ids = fields.List(
@@ -57,7 +60,7 @@ class OccurrenceUpdate(OccurrenceIn):
         exclude = ("id", "items", "attachment_ids", "appointment_id")
 
     # No default here: a PATCH that leaves it out (e.g. only the payer) must not reopen the occurrence.
-    resolved = fields.Boolean()
+    resolved = fields.Boolean(allow_none=True)
 
 
 class ItemOut(Strict):
@@ -90,8 +93,9 @@ class OccurrenceOut(Strict):
     supplier_order_number = fields.String(allow_none=True)
     expected_fix_date = fields.Date()
     report = fields.String(allow_none=True)
-    resolved = fields.Boolean()
+    resolved = fields.Boolean(allow_none=True)
     unresolved_reason = fields.String(allow_none=True)
+    responsible = fields.Nested(Ref, allow_none=True)
     appointment_id = fields.Integer(allow_none=True)
     items = fields.List(fields.Nested(ItemOut))
     attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "Photos and signatures"})

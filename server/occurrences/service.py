@@ -29,6 +29,7 @@ LOAD = (
     selectinload(Occurrence.case),
     selectinload(Occurrence.store),
     selectinload(Occurrence.author),
+    selectinload(Occurrence.responsible),
     selectinload(Occurrence.occurrence_type),
     selectinload(Occurrence.status),
     selectinload(Occurrence.room),
@@ -82,7 +83,15 @@ def _check_author(occurrence: Occurrence, actor: User) -> None:
         raise Forbidden("Só o autor da ocorrência (ou o escritório) pode alterá-la.")
 
 
-def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str | None) -> None:
+def _check_responsible(store_id: int, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or store_id not in user.store_ids:
+        raise ValidationFailed({"responsible_id": ["Usuário não encontrado nesta loja."]})
+
+
+def _validate(store_id: int, data: dict[str, Any], resolved: bool | None, reason: str | None) -> None:
     check_entries(
         store_id,
         {
@@ -96,7 +105,9 @@ def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str |
             if field in data
         },
     )
-    if not resolved and not reason:
+    _check_responsible(store_id, data.get("responsible_id"))
+    # Undecided (None) needs no reason: an occurrence the office files before any visit.
+    if resolved is False and not reason:
         raise ValidationFailed({"unresolved_reason": ["Informe por que a ocorrência não foi resolvida."]})
 
 
@@ -164,7 +175,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
         return load_occurrence(actor, existing.id)
     _check_open(case)
     items, attachment_ids = data.pop("items", []), data.pop("attachment_ids", [])
-    _validate(case.store_id, data, data.get("resolved", False), data.get("unresolved_reason"))
+    _validate(case.store_id, data, data.get("resolved"), data.get("unresolved_reason"))
     _check_visit(case, data.get("appointment_id"), actor)
     if data.get("expected_fix_date") is None:
         data["expected_fix_date"] = case.due_at.astimezone(case.tz).date()
