@@ -99,6 +99,7 @@ def test_occurrences_with_two_payers_make_two_orders(
     form.get_by_label("Modalidade (quem paga)").select_option(label="Paga pela Fábrica")
     form.get_by_label("Ambiente").select_option(index=1)
     form.get_by_label("Relato").fill("Corrediças empenadas nas duas gavetas inferiores.")
+    form.get_by_label("Resolvido?").select_option(label="Não")
     form.get_by_label("Motivo de não ter sido resolvido").fill("Aguardando peças da fábrica.")
     form.locator("#f-items-0-quantity").fill("2")
     form.get_by_role("button", name="+ Adicionar item").click()

@@ -79,15 +79,23 @@ def case(office: Office) -> dict[str, Any]:
 
 
 def test_edit_an_item_then_delete_an_occurrence(desk: Page, office: Office, case: dict[str, Any]) -> None:
+    me = office.get("/api/auth/me")["name"]
     desk.goto(f"/escritorio/assistencias/{case['id']}/ocorrencias")
     cards = desk.get_by_test_id("occurrence")
     expect(cards).to_have_count(2)
     factory_card = cards.filter(has_text="Paga pela Fábrica")
     expect(factory_card).to_contain_text("Itens em pedido de peças: a ocorrência não pode ser excluída.")
 
+    # "Minhas": none is the scheduler's yet.
+    desk.get_by_role("button", name="Minhas (0)").click()
+    expect(cards).to_have_count(0)
+    expect(desk.get_by_text("Nenhuma ocorrência sob sua responsabilidade.")).to_be_visible()
+    desk.get_by_role("button", name="Todas").click()
+
     factory_card.get_by_role("button", name="Editar").click()
     form = desk.get_by_test_id("occurrence-form")
     expect(form.get_by_role("heading", name="Editar ocorrência")).to_be_visible()
+    form.get_by_label("Responsável").select_option(label=me)
     locked = form.get_by_test_id("item-row").filter(has_text="Porta 40x70 branca")
     expect(locked.get_by_test_id("item-locked")).to_contain_text("Item em pedido de peças")
     expect(locked.get_by_role("textbox")).to_have_count(0)
@@ -105,10 +113,16 @@ def test_edit_an_item_then_delete_an_occurrence(desk: Page, office: Office, case
     expect(factory_card).to_contain_text("Dobradiça reta 35 mm")
 
     stored = office.get(f"/api/occurrences/{case['factory']}")
+    assert stored["responsible"]["name"] == me
     assert sorted((i["description"], i["quantity"], i["order_id"] is not None) for i in stored["items"]) == [
         ("Dobradiça reta 35 mm", "4.000", False),
         ("Porta 40x70 branca", "1.000", True),
     ]
+
+    desk.get_by_role("button", name="Minhas (1)").click()
+    expect(cards).to_have_count(1)
+    expect(cards).to_contain_text(f"Responsável{me}")
+    desk.get_by_role("button", name="Todas").click()
 
     store_card = cards.filter(has_text="Paga pela Loja")
     store_card.get_by_role("button", name="Excluir").click()
@@ -119,5 +133,19 @@ def test_edit_an_item_then_delete_an_occurrence(desk: Page, office: Office, case
     expect(cards).to_have_count(1)
     remaining = office.get(f"/api/cases/{case['id']}/occurrences")
     assert [o["payer"] for o in remaining] == ["factory"]
+    # A new one filed by the office starts undecided: no reason is asked for.
+    desk.get_by_role("button", name="+ Nova ocorrência").click()
+    form = desk.get_by_test_id("occurrence-form")
+    expect(form.get_by_label("Resolvido?")).to_have_value("")
+    expect(form.get_by_label("Motivo de não ter sido resolvido")).to_have_count(0)
+    form.get_by_label("Tipo de ocorrência").select_option(index=1)
+    form.get_by_label("Modalidade (quem paga)").select_option(label="Paga pela Loja")
+    form.locator("#f-items-0-description").fill("Regular a porta")
+    form.locator("#f-items-0-action").select_option(label="Ajustar")
+    form.get_by_role("button", name="Registrar ocorrência").click()
+    expect(desk.get_by_role("status").filter(has_text="Ocorrência registrada.")).to_be_visible()
+    expect(cards.filter(has_text="Em aberto")).to_have_count(1)
+    assert sorted(str(o["resolved"]) for o in office.get(f"/api/cases/{case['id']}/occurrences")) == ["False", "None"]
+
     kinds = [e["kind"] for e in office.get(f"/api/cases/{case['id']}/timeline")]
     assert "item_updated" in kinds and "occurrence_deleted" in kinds

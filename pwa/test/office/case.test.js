@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
 import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
-import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf } from '../../src/office/case/occurrences.js'
+import { costRows, emptyOccurrence, formErrors, mine, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf, resolution } from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
 
@@ -62,6 +62,27 @@ describe('occurrence form', () => {
   it('shows photos apart from the signature', () => {
     const o = { attachments: [{ id: 'p1', kind: 'photo' }, { id: 's', kind: 'signature' }, { id: 'p2', kind: 'photo' }] }
     expect(photosOf(o).map((a) => a.id)).toEqual(['p1', 'p2'])
+  })
+})
+
+describe('undecided occurrences and the responsible', () => {
+  it('starts undecided: no reason is sent, and the responsible is a number or null', () => {
+    const form = { ...emptyOccurrence(), unresolved_reason: 'typed before choosing', responsible_id: '7' }
+    expect(form.resolved).toBe('')
+    const body = occurrenceBody(form)
+    expect(body.resolved).toBeNull()
+    expect(body.unresolved_reason).toBeNull()
+    expect(body.responsible_id).toBe(7)
+    expect(occurrenceBody({ ...form, resolved: 'no' }).unresolved_reason).toBe('typed before choosing')
+    expect(occurrenceBody({ ...form, responsible_id: '' }).responsible_id).toBeNull()
+  })
+
+  it('labels the three states and filters "Minhas"', () => {
+    expect(resolution({ resolved: null })[0]).toBe('Em aberto')
+    expect(resolution({ resolved: false })[0]).toBe('Não resolvida')
+    expect(resolution({ resolved: true })[0]).toBe('Resolvida')
+    const list = [{ id: 'a', responsible: { id: 1 } }, { id: 'b', responsible: null }, { id: 'c', responsible: { id: 2 } }]
+    expect(mine(list, 1).map((o) => o.id)).toEqual(['a'])
   })
 })
 
@@ -233,6 +254,7 @@ describe('editing the case (Dados)', () => {
     status: 'in_service',
     reported_issue: 'Porta raspando',
     assignee: { id: 3, name: 'Técnico' },
+    assignee_chosen: true,
     service_address: { cep: '04094050', street: 'Av. Pedro', number: '1301', complement: null, district: 'Vila Mariana', city: 'São Paulo', state: 'SP' },
   }
 
@@ -241,6 +263,10 @@ describe('editing the case (Dados)', () => {
     expect(caseChanges(kase, form)).toEqual({})
     expect(caseChanges(kase, { ...form, reported_issue: ' Porta raspando no piso ' })).toEqual({ reported_issue: 'Porta raspando no piso' })
     expect(caseChanges(kase, { ...form, assignee_id: '' })).toEqual({ assignee_id: null })
+    // The visits' technician (not chosen) starts as '' in the form: saving leaves it following them.
+    const following = { ...kase, assignee_chosen: false }
+    expect(editForm(following).assignee_id).toBe('')
+    expect(caseChanges(following, { ...editForm(following), assignee_id: '3' })).toEqual({ assignee_id: 3 })
     const moved = caseChanges(kase, { ...form, service_address: { ...form.service_address, district: 'Moema' } })
     expect(Object.keys(moved)).toEqual(['service_address'])
     expect(moved.service_address).toMatchObject({ district: 'Moema', complement: null, cep: '04094050' })

@@ -21,6 +21,7 @@ const SHOWN = [
   'expected_fix_date',
   'report',
   'resolved',
+  'responsible_id',
   'unresolved_reason',
   'items',
 ]
@@ -163,12 +164,21 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
           hint="Vazio: o prazo da assistência."
         />
         <Field label="Relato" path="report" errors={errors} as="textarea" rows={3} value={form.report} onInput={set('report')} class="span-all" />
+        <Field label="Responsável" path="responsible_id" errors={errors} as="select" value={form.responsible_id} onChange={set('responsible_id')} class="span-2">
+          <option value="">—</option>
+          {catalogs.users.map((u) => (
+            <option key={u.id} value={String(u.id)}>
+              {u.name}
+            </option>
+          ))}
+        </Field>
         <Field label="Resolvido?" path="resolved" errors={errors} as="select" value={form.resolved} onChange={set('resolved')} class="span-1">
+          <option value="">Em aberto</option>
           <option value="no">Não</option>
           <option value="yes">Sim</option>
         </Field>
         {form.resolved === 'no' && (
-          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-5" />
+          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-3" />
         )}
       </div>
       <h3>Itens</h3>

@@ -9,7 +9,7 @@ import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
 import { OccurrenceForm } from './OccurrenceForm.jsx'
-import { costRows, photosOf, signatureOf } from './occurrences.js'
+import { costRows, mine, photosOf, resolution, signatureOf } from './occurrences.js'
 import { PhotoUpload } from './PhotoUpload.jsx'
 import { PhotoViewer } from './PhotoViewer.jsx'
 
@@ -127,7 +127,7 @@ function OccurrenceCard({ occurrence, n, timeZone, onUploaded, onEdit, onDeleted
       <header class="occurrence-head">
         <h3 id={`occ-${occurrence.id}`}>{title}</h3>
         <span class={`chip payer-${occurrence.payer}`}>{occurrence.payer_label}</span>
-        <span class={`chip ${occurrence.resolved ? 'chip-done' : 'chip-pending'}`}>{occurrence.resolved ? 'Resolvida' : 'Não resolvida'}</span>
+        <span class={`chip ${resolution(occurrence)[1]}`}>{resolution(occurrence)[0]}</span>
         <span class="occ-actions">
           <button type="button" class="btn btn-small" onClick={onEdit} aria-label={`Editar ${title}`}>
             Editar
@@ -140,6 +140,7 @@ function OccurrenceCard({ occurrence, n, timeZone, onUploaded, onEdit, onDeleted
           ['Ambiente', occurrence.room?.name || '—'],
           ['Linha', occurrence.product_line?.name || '—'],
           ['Situação', occurrence.status?.name || '—'],
+          ['Responsável', occurrence.responsible?.name || '—'],
           ['Previsão', formatDate(occurrence.expected_fix_date, timeZone)],
           ['Pedido do fornecedor', occurrence.supplier_order_number],
           ['Registrada', `${formatDate(occurrence.created_at, timeZone)}${occurrence.author ? ` por ${occurrence.author.name}` : ''}`],
@@ -180,7 +181,8 @@ function Costs({ costs }) {
   )
 }
 
-export function Occurrences({ kase, timeZone, onCaseChanged }) {
+export function Occurrences({ kase, timeZone, onCaseChanged, user }) {
+  const [onlyMine, setOnlyMine] = useState(false)
   const [{ data, error }, reload] = useLoad([`/api/cases/${kase.id}/occurrences`, `/api/cases/${kase.id}/costs`], [kase.id])
   const [catalogs, setCatalogs] = useState(null)
   const [formOpen, setFormOpen] = useState(false)
@@ -192,8 +194,9 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
     setNotice('')
     if (!catalogs) {
       try {
-        const lists = await Promise.all(CATALOGS.map((kind) => officeApi.get(catalogPath(kind, kase.store_id))))
-        setCatalogs(Object.fromEntries(CATALOGS.map((kind, n) => [kind, lists[n]])))
+        const paths = [...CATALOGS.map((kind) => catalogPath(kind, kase.store_id)), `/api/users?store_id=${kase.store_id}`]
+        const lists = await Promise.all(paths.map((path) => officeApi.get(path)))
+        setCatalogs(Object.fromEntries([...CATALOGS, 'users'].map((kind, n) => [kind, lists[n]])))
       } catch (e) {
         setCatalogError(problemOf(e).message)
         return
@@ -218,12 +221,21 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
   }
 
   if (!data) return <Loading error={error} what="as ocorrências" />
-  const [occurrences, costs] = data
+  const [all, costs] = data
+  const occurrences = onlyMine ? mine(all, user?.id) : all
   return (
     <div class="case-occurrences">
       <div class="occ-main">
         <div class="section-head">
-          <h2>Ocorrências ({occurrences.length})</h2>
+          <h2>Ocorrências ({all.length})</h2>
+          <div class="segmented" role="group" aria-label="Mostrar">
+            <button type="button" class="btn btn-small" aria-pressed={!onlyMine} onClick={() => setOnlyMine(false)}>
+              Todas
+            </button>
+            <button type="button" class="btn btn-small" aria-pressed={onlyMine} onClick={() => setOnlyMine(true)}>
+              Minhas ({mine(all, user?.id).length})
+            </button>
+          </div>
           {!formOpen && !editing && (
             <button type="button" class="btn btn-primary" onClick={() => openForm()}>
               + Nova ocorrência
@@ -241,12 +253,13 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
           </p>
         )}
         {formOpen && <OccurrenceForm kase={kase} catalogs={catalogs} onSaved={saved} onCancel={() => setFormOpen(false)} />}
-        {occurrences.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
-        {occurrences.map((o, n) =>
+        {all.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
+        {all.length > 0 && occurrences.length === 0 && <p class="muted">Nenhuma ocorrência sob sua responsabilidade.</p>}
+        {occurrences.map((o) =>
           editing === o.id ? (
             <OccurrenceForm key={o.id} kase={kase} catalogs={catalogs} occurrence={o} onSaved={saved} onCancel={() => setEditing(null)} />
           ) : (
-            <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} onUploaded={reload} onEdit={() => openForm(o.id)} onDeleted={deleted} />
+            <OccurrenceCard key={o.id} occurrence={o} n={all.indexOf(o) + 1} timeZone={timeZone} onUploaded={reload} onEdit={() => openForm(o.id)} onDeleted={deleted} />
           ),
         )}
       </div>

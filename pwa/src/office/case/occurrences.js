@@ -24,7 +24,8 @@ export function emptyOccurrence() {
     supplier_order_number: '',
     expected_fix_date: '',
     report: '',
-    resolved: 'no',
+    resolved: '', // undecided: an occurrence filed before any visit
+    responsible_id: '',
     unresolved_reason: '',
     items: [newItem()],
   }
@@ -45,8 +46,9 @@ export function occurrenceBody(form) {
     status_id: num(form.status_id),
     supplier_order_number: text(form.supplier_order_number),
     report: text(form.report),
-    resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
+    resolved: { yes: true, no: false }[form.resolved] ?? null,
+    unresolved_reason: form.resolved === 'no' ? text(form.unresolved_reason) : null,
+    responsible_id: num(form.responsible_id),
     items: form.items.filter(typed).map(itemForApi),
   }
   if (form.expected_fix_date) body.expected_fix_date = form.expected_fix_date
@@ -105,7 +107,8 @@ export function occurrenceForForm(o) {
     supplier_order_number: asText(o.supplier_order_number),
     expected_fix_date: asText(o.expected_fix_date),
     report: asText(o.report),
-    resolved: o.resolved ? 'yes' : 'no',
+    resolved: o.resolved == null ? '' : o.resolved ? 'yes' : 'no',
+    responsible_id: asText(o.responsible?.id),
     unresolved_reason: asText(o.unresolved_reason),
     items: o.items.map(itemForForm),
   }
@@ -138,3 +141,9 @@ export function occurrenceEdits(original, form) {
   }
   return { patch, steps }
 }
+
+/** The chip of an occurrence's resolution (undecided until someone answers "Resolvido?"). */
+export const resolution = (o) => (o.resolved == null ? ['Em aberto', 'chip-open'] : o.resolved ? ['Resolvida', 'chip-done'] : ['Não resolvida', 'chip-pending'])
+
+/** "Minhas": the occurrences whose responsible is `userId`. */
+export const mine = (occurrences, userId) => occurrences.filter((o) => userId != null && o.responsible?.id === userId)
