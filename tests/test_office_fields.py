@@ -10,7 +10,7 @@ from server.auth.models import Role
 from server.cases.models import ServiceCase
 from server.extensions import db
 from tests.conftest import make_case, make_user
-from tests.test_appointments import book_ok
+from tests.test_appointments import book, book_ok, entry
 from tests.test_occurrences import body
 
 
@@ -100,3 +100,44 @@ def test_the_case_technician_follows_its_visits_unless_chosen(
     assert assignee(case.id) == other_technician.id
     assert as_scheduler.patch(f"/api/cases/{case.id}", json={"assignee_id": None}).status_code == 200
     assert assignee(case.id) == technician.id
+
+
+def test_a_visit_is_booked_confirmed_across_midnight_with_notes_and_room(
+    as_scheduler: Any, case: Any, technician: Any
+) -> None:
+    visit = book_ok(
+        as_scheduler,
+        case,
+        technician,
+        "22:00",
+        "23:00",
+        status="confirmed",
+        ends_at="2030-03-12T01:00:00",
+        notes="Portaria fecha às 23h.",
+        room_id=entry(case.store_id, "rooms"),
+    )
+    assert visit["status"] == "confirmed" and visit["status_label"] == "Confirmado"
+    assert visit["starts_at"] == "2030-03-11T22:00:00-03:00"
+    assert visit["ends_at"] == "2030-03-12T01:00:00-03:00"
+    assert visit["notes"] == "Portaria fecha às 23h." and visit["room"] is not None
+    done = book(as_scheduler, case, technician, "08:00", "09:00", status="done")
+    assert done.status_code == 422 and "status" in done.json["errors"]
+
+
+def test_the_calendar_shows_every_calendar_type_the_case_only_technical_assistance(
+    as_scheduler: Any, as_technician: Any, scheduler: Any, customer: Any, technician: Any, other_technician: Any
+) -> None:
+    case = make_case(scheduler, customer)  # its technician follows its visits
+    ours = book_ok(as_scheduler, case, technician, "09:00", "10:00")
+    assembly = book_ok(as_scheduler, case, technician, "11:00", "12:00", calendar_type="assembly")
+    theirs = book_ok(as_scheduler, case, other_technician, "13:00", "14:00", calendar_type="assembly")
+    listed = as_scheduler.get(f"/api/cases/{case.id}/appointments").json
+    assert [a["id"] for a in listed] == [ours["id"]]
+    every = as_scheduler.get("/api/appointments?calendar_type=all").json["items"]
+    assert [a["id"] for a in every] == [ours["id"], assembly["id"], theirs["id"]]
+    # A technician's "all" is still only their own visits.
+    own = as_technician.get("/api/appointments?calendar_type=all").json["items"]
+    assert [a["id"] for a in own] == [ours["id"], assembly["id"]]
+    # An assembly visit does not make its technician the case's.
+    db.session.commit()
+    assert db.session.get_one(ServiceCase, case.id).assignee_id == technician.id

@@ -33,6 +33,7 @@ def upgrade():
         UPDATE cases SET assignee_id = (
             SELECT a.assignee_id FROM appointments a
             WHERE a.case_id = cases.id AND a.deleted_at IS NULL AND a.status <> 'cancelled'
+              AND a.calendar_type = 'technical_assistance'
             ORDER BY a.starts_at DESC, a.id DESC LIMIT 1
         )
         WHERE assignee_id IS NULL

@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from server.appointments.models import (
     APPOINTMENT_STATUS_LABELS,
     LIVE_STATUSES,
+    TECHNICAL_ASSISTANCE,
     Appointment,
     AppointmentExit,
     AppointmentStatus,
@@ -126,7 +127,9 @@ def _period(user: User, store_id: int | None, start: Any, stop: Any) -> ColumnEl
 
 def agenda(user: User, args: dict[str, Any]) -> Page[Appointment]:
     """Visits by start time (then id), filtered; a technician's never include another's."""
-    stmt = visible_appointments(user).where(Appointment.calendar_type == args["calendar_type"])
+    stmt = visible_appointments(user)
+    if args["calendar_type"] != "all":  # the office's calendar shows every Tipo de Agenda
+        stmt = stmt.where(Appointment.calendar_type == args["calendar_type"])
     if args.get("store_id") is not None:
         stmt = stmt.where(Appointment.store_id == args["store_id"])
     if args.get("assignee"):
@@ -280,6 +283,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
     tz = _tz(case)
     starts_at, ends_at = _local(data.pop("starts_at"), tz), _local(data.pop("ends_at"), tz)
     allow_overlap = data.pop("allow_overlap", False)
+    status = data.pop("status", S.SCHEDULED.value)
     _check_times(starts_at, ends_at)
     _check_catalogs(case.store_id, data)
     assignee = _technician(case.store_id, data.pop("assignee_id"))
@@ -295,7 +299,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
         created_by_id=actor.id,
         starts_at=starts_at,
         ends_at=ends_at,
-        status=S.SCHEDULED.value,
+        status=status,
         allow_overlap=allow_overlap,
         **data,
     )
@@ -436,6 +440,7 @@ def follow_visits(case: ServiceCase) -> None:
             Appointment.case_id == case.id,
             Appointment.deleted_at.is_(None),
             Appointment.status != S.CANCELLED.value,
+            Appointment.calendar_type == TECHNICAL_ASSISTANCE,
         )
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
         .limit(1)
