@@ -234,9 +234,8 @@ def test_a_visit_over_another_is_booked_after_the_clash_is_confirmed(
     form = desk.get_by_test_id("visit-form")
     form.get_by_label("Técnico").select_option(label=technician["name"])
     form.get_by_label("Tipo de compromisso").select_option(index=1)
-    form.get_by_label("Data").fill(store_today())
-    form.get_by_label("Início").fill(hhmm(busy["starts_at"]))
-    form.get_by_label("Fim").fill(hhmm(busy["ends_at"]))
+    form.get_by_label("Início").fill(f"{store_today()}T{hhmm(busy['starts_at'])}")
+    form.get_by_label("Fim").fill(f"{store_today()}T{hhmm(busy['ends_at'])}")
     form.get_by_role("button", name="Agendar visita").click()
 
     clash = form.get_by_test_id("visit-conflict")

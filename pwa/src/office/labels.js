@@ -43,3 +43,19 @@ export const FIELD_LABELS = {
 }
 
 export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ')
+
+/** Tipo de Agenda (`calendar_type`): the case's Agendas tab lists only technical assistance; the calendar, all. */
+export const CALENDAR_TYPES = [
+  ['technical_assistance', 'Assistência Técnica'],
+  ['assembly', 'Montagem'],
+  ['measurement', 'Medição'],
+  ['delivery', 'Entrega'],
+  ['other', 'Outros'],
+]
+export const calendarTypeLabel = (code) => (CALENDAR_TYPES.find(([c]) => c === code) || [code, code])[1]
+
+/** The Situação a new visit may be booked with. */
+export const BOOKING_STATUSES = [
+  ['scheduled', 'Agendado'],
+  ['confirmed', 'Confirmado'],
+]

@@ -184,18 +184,38 @@ describe('orders', () => {
 })
 
 describe('visits', () => {
-  const form = { assignee_id: '3', appointment_type_id: '8', room_id: '', date: '2026-12-01', start: '09:00', end: '10:30', subject: ' ', notes: 'Levar trilho' }
+  const form = {
+    calendar_type: 'technical_assistance',
+    status: 'confirmed',
+    assignee_id: '3',
+    appointment_type_id: '8',
+    room_id: '',
+    starts: '2026-12-01T22:00',
+    ends: '2026-12-02T01:00',
+    subject: ' ',
+    notes: 'Levar trilho',
+  }
 
-  it('sends the store-clock times without an offset (the API reads them in the store’s timezone)', () => {
-    expect(visitBody(form)).toEqual({ assignee_id: 3, appointment_type_id: 8, starts_at: '2026-12-01T09:00:00', ends_at: '2026-12-01T10:30:00', room_id: null, subject: null, notes: 'Levar trilho' })
+  it('sends the store-clock date-times without an offset (the API reads them in the store’s timezone)', () => {
+    expect(visitBody(form)).toEqual({
+      calendar_type: 'technical_assistance',
+      status: 'confirmed',
+      assignee_id: 3,
+      appointment_type_id: 8,
+      starts_at: '2026-12-01T22:00:00',
+      ends_at: '2026-12-02T01:00:00',
+      room_id: null,
+      subject: null,
+      notes: 'Levar trilho',
+    })
     expect(visitBody(form, true).allow_overlap).toBe(true)
     expect('allow_overlap' in visitBody(form)).toBe(false)
   })
 
-  it('checks the form before sending', () => {
+  it('checks the form before sending: a visit may cross midnight, never end before it starts', () => {
     expect(visitErrors(form)).toEqual({})
-    expect(Object.keys(visitErrors({ ...form, assignee_id: '', end: '09:00' }))).toEqual(['assignee_id', 'ends_at'])
-    expect(visitErrors({ ...form, date: '' }).date).toBeTruthy()
+    expect(Object.keys(visitErrors({ ...form, assignee_id: '', ends: '2026-12-01T21:00' }))).toEqual(['assignee_id', 'ends_at'])
+    expect(visitErrors({ ...form, starts: '' }).starts_at).toBeTruthy()
   })
 
   it("reads the clash from a 409's problem, and nothing from other errors", () => {

@@ -106,7 +106,7 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
         const found = problemOf(error)
         if (step.method === 'del' && found.status === 404) continue // already gone
         const fields = Object.fromEntries(Object.entries(found.fields || {}).map(([k, v]) => [`items.${step.row}.${k}`, v]))
-        throw { problem: { ...found, fields } }
+        throw { itemProblem: { ...found, fields } }
       }
     }
     if (steps.length) saved = await officeApi.get(`/api/occurrences/${occurrence.id}`)
@@ -120,7 +120,7 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
       const saved = occurrence ? await saveEdits() : await officeApi.post(`/api/cases/${kase.id}/occurrences`, occurrenceBody(form))
       onSaved(saved)
     } catch (error) {
-      setProblem(error?.problem || problemOf(error))
+      setProblem(error?.itemProblem || problemOf(error))
       setBusy(false)
       requestAnimationFrame(() => summary.current?.focus())
     }
