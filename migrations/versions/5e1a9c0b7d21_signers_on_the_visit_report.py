@@ -25,17 +25,25 @@ OLD_BLOCK = """<div class="signatures">
   </div>
 </div>
 """
-NEW_BLOCK = """<div class="signatures">
-  {% for signer in signatures %}
-  <div>
-    <div class="space">{% if signer.src %}<img class="signature-image" src="{{ signer.src }}" alt="Assinatura: {{ signer.name }}">{% endif %}</div>
-    <div class="line">{{ signer.name }}<br><span class="muted">{{ signer.role }}{% if signer.signed_at %} — assinado em {{ signer.signed_at }}{% endif %}</span></div>
-  </div>
-  {% endfor %}
-</div>
+NEW_BLOCK = """<table class="signers">
+  <tr>
+    {% for signer in signatures %}
+    <td>
+      <div class="space">{% if signer.src %}<img class="signature-image" src="{{ signer.src }}" alt="Assinatura: {{ signer.name }}">{% endif %}</div>
+      <div class="line">{{ signer.name }}<br><span class="muted">{{ signer.role }}{% if signer.signed_at %} — assinado em {{ signer.signed_at }}{% endif %}</span></div>
+    </td>
+    {% endfor %}
+  </tr>
+</table>
 """
 OLD_CSS = ".signature-image { height: 22mm; display: block; margin: 0 auto; }"
-NEW_CSS = ".signature-image { max-height: 22mm; max-width: 100%; width: auto; height: auto; display: block; margin: 0 auto; }"
+NEW_CSS = """.signature-image { max-height: 22mm; max-width: 100%; width: auto; height: auto; display: block; margin: 0 auto; }
+/* A table, not floats: a float at the foot of a page is cut off with its name line, a row moves whole to the next page. */
+table.signers { margin-top: 10pt; border-collapse: separate; border-spacing: 8mm 0; page-break-inside: avoid; }
+table.signers tr { page-break-inside: avoid; }
+table.signers td { text-align: center; vertical-align: bottom; font-size: 8.5pt; }
+table.signers .space { height: 24mm; overflow: hidden; }
+table.signers .line { border-top: .8pt solid #333; padding-top: 3pt; }"""
 
 layouts = sa.table(
     'print_layouts', sa.column('id', sa.Integer), sa.column('kind', sa.String), sa.column('html', sa.Text),
