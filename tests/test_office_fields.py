@@ -141,3 +141,16 @@ def test_the_calendar_shows_every_calendar_type_the_case_only_technical_assistan
     # An assembly visit does not make its technician the case's.
     db.session.commit()
     assert db.session.get_one(ServiceCase, case.id).assignee_id == technician.id
+
+
+def test_every_time_comes_in_the_stores_offset(as_scheduler: Any, case: Any, customer: Any, contract: Any) -> None:
+    """Customers, contracts and occurrences (not only cases) answer with the store's offset."""
+    occurrence = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id)).json
+    times = [
+        as_scheduler.get(f"/api/customers/{customer.id}").json["created_at"],
+        as_scheduler.get(f"/api/contracts/{contract.id}").json["created_at"],
+        occurrence["created_at"],
+        occurrence["updated_at"],
+        as_scheduler.get(f"/api/cases/{case.id}").json["opened_at"],
+    ]
+    assert all(t.endswith("-03:00") for t in times), times

@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import AddressSchema, PageArgs, Ref, Strict, Text, page_schema
+from server.common.schemas import AddressSchema, PageArgs, Ref, StoreTime, Strict, Text, page_schema
 
 
 class ContractItemIn(Strict):
@@ -48,8 +48,8 @@ class ContractOut(Strict):
     notes = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ContractItemOut))
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class ContractListArgs(PageArgs):

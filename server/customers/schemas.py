@@ -1,7 +1,16 @@
 from marshmallow import fields, validate
 
 from server.common import brazil
-from server.common.schemas import AddressSchema, Normalized, PageArgs, Strict, Text, document_field, page_schema
+from server.common.schemas import (
+    AddressSchema,
+    Normalized,
+    PageArgs,
+    StoreTime,
+    Strict,
+    Text,
+    document_field,
+    page_schema,
+)
 
 
 class CustomerIn(Strict):
@@ -34,8 +43,8 @@ class CustomerOut(Strict):
     notes = fields.String(allow_none=True)
     assistance_only = fields.Boolean()
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class CustomerListArgs(PageArgs):

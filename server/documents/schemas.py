@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Strict, Text
+from server.common.schemas import StoreTime, Strict, Text
 from server.documents.models import KINDS
 
 HTML_MAX = 200_000
@@ -49,8 +49,8 @@ class LayoutOut(Strict):
     is_default = fields.Boolean()
     created_by_id = fields.Integer(allow_none=True)
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class DocumentArgs(Strict):
@@ -82,8 +82,8 @@ class EmailOut(Strict):
     status = fields.String(metadata={"description": "queued, sent or failed"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
-    sent_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
+    sent_at = StoreTime(allow_none=True)
+    created_at = StoreTime()
 
 
 class Target(Strict):

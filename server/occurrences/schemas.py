@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.attachments.schemas import AttachmentOut
-from server.common.schemas import Money, Ref, Strict, Text
+from server.common.schemas import Money, Ref, StoreTime, Strict, Text
 from server.occurrences.models import ItemAction, Payer
 
 PAYERS = [payer.value for payer in Payer]
@@ -101,5 +101,5 @@ class OccurrenceOut(Strict):
     attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "Photos and signatures"})
     warnings = fields.List(fields.String(), metadata={"description": "pt-BR notes, e.g. a fix date past the deadline"})
     version = fields.Integer()
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = StoreTime()
+    updated_at = StoreTime()
