@@ -154,3 +154,25 @@ def test_every_time_comes_in_the_stores_offset(as_scheduler: Any, case: Any, cus
         as_scheduler.get(f"/api/cases/{case.id}").json["opened_at"],
     ]
     assert all(t.endswith("-03:00") for t in times), times
+
+
+def test_the_timeline_says_which_occurrence_and_what_changed(as_scheduler: Any, case: Any) -> None:
+    created = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id)).json
+    path = f"/api/occurrences/{created['id']}"
+    assert as_scheduler.patch(path, json={"payer": "store", "report": "Porta trocada de lado."}).status_code == 200
+    item = created["items"][0]
+    assert as_scheduler.patch(f"{path}/items/{item['id']}", json={"quantity": "2"}).status_code == 200
+    assert as_scheduler.delete(f"{path}/items/{item['id']}").status_code == 204
+    assert as_scheduler.delete(path).status_code == 204
+    notes = {
+        e["kind"]: e["note"]
+        for e in as_scheduler.get(f"/api/cases/{case.id}/timeline").json
+        if e["kind"].startswith(("occurrence_", "item_"))
+    }
+    assert notes == {
+        "occurrence_created": "Defeito de fabricação (Paga pela Fábrica): 1 item(ns) (Porta 40x70 branco TX), 0 foto(s).",
+        "occurrence_updated": "Defeito de fabricação (Paga pela Loja): modalidade, relato alterado(s).",
+        "item_updated": "Defeito de fabricação (Paga pela Loja): item Porta 40x70 branco TX — quantidade alterado(s).",
+        "item_removed": "Defeito de fabricação (Paga pela Loja): item Porta 40x70 branco TX removido.",
+        "occurrence_deleted": "Defeito de fabricação (Paga pela Loja) excluída.",
+    }

@@ -18,7 +18,7 @@ from server.auth.access import visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import follow_work, record_event
-from server.catalogs.models import CatalogKind
+from server.catalogs.models import CatalogEntry, CatalogKind
 from server.catalogs.service import check_entries
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -126,9 +126,54 @@ def _apply(record: Occurrence | OccurrenceItem, data: dict[str, Any]) -> dict[st
     return changes
 
 
+_FIELD_NAMES = {
+    "occurrence_type_id": "tipo",
+    "payer": "modalidade",
+    "room_id": "ambiente",
+    "product_line_id": "linha",
+    "status_id": "situação",
+    "supplier_order_number": "pedido do fornecedor",
+    "expected_fix_date": "previsão",
+    "report": "relato",
+    "resolved": "resolvido",
+    "unresolved_reason": "motivo",
+    "responsible_id": "responsável",
+    "description": "descrição",
+    "code": "código",
+    "quantity": "quantidade",
+    "unit": "unidade",
+    "action": "ação",
+    "supplier": "fornecedor",
+    "unit_cost": "custo",
+}
+
+
+def _title(occurrence: Occurrence) -> str:
+    """"Defeito de fabricação (Paga pela Fábrica)": which occurrence, for the timeline's notes."""
+    kind = db.session.get(CatalogEntry, occurrence.occurrence_type_id)
+    return f"{kind.name if kind else 'Ocorrência'} ({occurrence.payer_label})"
+
+
+def _note(occurrence: Occurrence, kind: str, changes: dict[str, Any]) -> str:
+    """The timeline's pt-BR line for an occurrence event: which one and what changed."""
+    title = _title(occurrence)
+    item = changes.get("item")
+    named = [_FIELD_NAMES.get(field, field) for field in changes if field not in ("item", "occurrence_id")]
+    text = {
+        "occurrence_updated": f"{title}: {', '.join(named)} alterado(s).",
+        "occurrence_deleted": f"{title} excluída.",
+        "item_added": f"{title}: item {item} adicionado.",
+        "item_updated": f"{title}: item {item} — {', '.join(named)} alterado(s).",
+        "item_removed": f"{title}: item {item} removido.",
+    }.get(kind, title)
+    return text[:500]
+
+
 def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any] | None = None) -> None:
     """The case timeline notes every change to its occurrences and items."""
-    record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **(changes or {})})
+    changes = changes or {}
+    note = _note(occurrence, kind, changes)
+    record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **changes}, note)
 
 
 def _link_photos(occurrence: Occurrence, attachment_ids: list[uuid.UUID], actor: User) -> None:
@@ -186,7 +231,16 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     db.session.flush()
     db.session.add_all(_new_item(occurrence, item) for item in items)
     _link_photos(occurrence, attachment_ids, actor)
-    record_event(case, actor, "occurrence_created", {"occurrence_id": str(occurrence.id), "items": len(items)})
+    descriptions = [item["description"] for item in items]
+    note = f"{_title(occurrence)}: {len(items)} item(ns)" + (f" ({'; '.join(descriptions)})" if items else "")
+    note += f", {len(attachment_ids)} foto(s)."
+    record_event(
+        case,
+        actor,
+        "occurrence_created",
+        {"occurrence_id": str(occurrence.id), "items": len(items), "photos": len(attachment_ids)},
+        note[:500],
+    )
     follow_work(case, actor)
     db.session.commit()
     return load_occurrence(actor, occurrence.id)
