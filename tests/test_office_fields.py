@@ -170,7 +170,9 @@ def test_the_timeline_says_which_occurrence_and_what_changed(as_scheduler: Any, 
         if e["kind"].startswith(("occurrence_", "item_"))
     }
     assert notes == {
-        "occurrence_created": "Defeito de fabricação (Paga pela Fábrica): 1 item(ns) (Porta 40x70 branco TX), 0 foto(s).",
+        "occurrence_created": (
+            "Defeito de fabricação (Paga pela Fábrica): 1 item(ns) (Porta 40x70 branco TX), 0 foto(s)."
+        ),
         "occurrence_updated": "Defeito de fabricação (Paga pela Loja): modalidade, relato alterado(s).",
         "item_updated": "Defeito de fabricação (Paga pela Loja): item Porta 40x70 branco TX — quantidade alterado(s).",
         "item_removed": "Defeito de fabricação (Paga pela Loja): item Porta 40x70 branco TX removido.",

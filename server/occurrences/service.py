@@ -149,7 +149,7 @@ _FIELD_NAMES = {
 
 
 def _title(occurrence: Occurrence) -> str:
-    """"Defeito de fabricação (Paga pela Fábrica)": which occurrence, for the timeline's notes."""
+    """ "Defeito de fabricação (Paga pela Fábrica)": which occurrence, for the timeline's notes."""
     kind = db.session.get(CatalogEntry, occurrence.occurrence_type_id)
     return f"{kind.name if kind else 'Ocorrência'} ({occurrence.payer_label})"
 
