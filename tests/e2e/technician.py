@@ -29,9 +29,10 @@ def log_in(page: Page, email: str = TECHNICIAN) -> None:
     expect(page.get_by_test_id("last-sync")).to_contain_text("hoje às")
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's critical and serious findings on the current screen. The script is evaluated
-    through the DevTools protocol, which our Content-Security-Policy (script-src 'self') allows."""
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("critical", "serious")) -> list[str]:
+    """axe-core's findings of these impacts (critical and serious unless told) on the current screen.
+    The script is evaluated through the DevTools protocol, which our Content-Security-Policy
+    (script-src 'self') allows."""
     page.evaluate(AXE.read_text())
     violations: list[dict[str, Any]] = page.evaluate(
         "() => window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)"
@@ -39,7 +40,7 @@ def axe_violations(page: Page) -> list[str]:
     return [
         f"{v['id']}: {v['help']} ({', '.join(' '.join(n['target']) for n in v['nodes'])})"
         for v in violations
-        if v["impact"] in ("critical", "serious")
+        if v["impact"] in impacts
     ]
 
 

@@ -310,7 +310,7 @@ def test_nova_visita_books_a_confirmed_visit_across_midnight_with_notes_and_room
     expect(dialog.locator("#f-ends_at")).not_to_have_attribute("aria-invalid", "true")  # cleared once changed
     dialog.get_by_label("Ambiente").select_option(label="Cozinha")
     dialog.get_by_label("Observação").fill("Cliente só está em casa à noite; portaria avisada.")
-    check(desk, "office-agenda-nova-visita-1280")
+    check(desk, "office-agenda-nova-visita-1280", moderate=True)
     dialog.get_by_role("button", name="Agendar visita").click()
     expect(dialog).to_have_count(0)
     expect(desk.get_by_test_id("calendar-message")).to_contain_text(f"Visita agendada: {case['number']}")

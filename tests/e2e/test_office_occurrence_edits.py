@@ -107,7 +107,7 @@ def test_edit_an_item_then_delete_an_occurrence(desk: Page, office: Office, case
     form.locator("#f-items-1-quantity").fill("4")
     expect(form.locator("#f-items-1-quantity-error")).to_have_count(0)  # cleared once changed
     form.locator("#f-items-1-description").fill("Dobradiça reta 35 mm")
-    check(desk, "office-ocorrencia-editar-1366")
+    check(desk, "office-ocorrencia-editar-1366", moderate=True)
     form.get_by_role("button", name="Salvar alterações").click()
     expect(desk.get_by_role("status").filter(has_text="Ocorrência atualizada.")).to_be_visible()
     expect(factory_card).to_contain_text("Dobradiça reta 35 mm")
@@ -127,7 +127,7 @@ def test_edit_an_item_then_delete_an_occurrence(desk: Page, office: Office, case
     store_card = cards.filter(has_text="Paga pela Loja")
     store_card.get_by_role("button", name="Excluir").click()
     expect(store_card.get_by_text("Excluir esta ocorrência e seus itens?")).to_be_visible()
-    check(desk, "office-ocorrencia-excluir-1366")
+    check(desk, "office-ocorrencia-excluir-1366", moderate=True)
     store_card.get_by_role("button", name="Confirmar exclusão").click()
     expect(desk.get_by_role("status").filter(has_text="Ocorrência excluída.")).to_be_visible()
     expect(cards).to_have_count(1)

@@ -305,3 +305,12 @@ describe('editing the case (Dados)', () => {
     expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/invalid-transition' }))).toBe(false)
   })
 })
+
+describe('queued e-mails', () => {
+  it('refresh while any is queued, stop once each is sent or failed', async () => {
+    const { stillQueued } = await import('../../src/office/case/documents.js')
+    expect(stillQueued([{ status: 'sent' }, { status: 'queued' }])).toBe(true)
+    expect(stillQueued([{ status: 'sent' }, { status: 'failed' }])).toBe(false)
+    expect(stillQueued([])).toBe(false)
+  })
+})

@@ -38,3 +38,9 @@ export function emailBody(kind, choice, email) {
 }
 
 export const EMAIL_STATUS = { queued: 'Na fila', sent: 'Enviado', failed: 'Falhou' }
+
+/** How often the e-mails are asked again while one waits in the queue. */
+export const POLL_MS = 3000
+
+/** Whether any e-mail is still waiting for the background job (then the list refreshes itself). */
+export const stillQueued = (emails) => (emails || []).some((e) => e.status === 'queued')
