@@ -268,6 +268,10 @@ def test_dados_edits_the_case_and_cancels_it_with_a_reason(desk: Page, office: O
         "aria-invalid", "true"
     )
     form.get_by_role("group", name="Endereço do atendimento").get_by_label("CEP").fill("04538-132")
+    # Changed: the old message goes (the server judges the new value on "Salvar").
+    expect(form.get_by_role("group", name="Endereço do atendimento").get_by_label("CEP")).not_to_have_attribute(
+        "aria-invalid", "true"
+    )
     form.get_by_role("group", name="Endereço do atendimento").get_by_label("Bairro").fill("Itaim Bibi")
     form.get_by_role("button", name="Salvar").click()
     expect(desk.get_by_role("status").filter(has_text="Dados da assistência salvos.")).to_be_visible()
