@@ -260,6 +260,7 @@ def test_a_visit_shows_whether_its_technician_was_notified_and_can_be_cancelled(
     expect(detail.get_by_test_id("notice-summary")).to_contain_text("Técnico sem notificações ativadas")
     expect(detail.get_by_test_id("visit-status")).to_contain_text("Agendado")
     expect(detail.get_by_test_id("visit-district")).to_contain_text(case["service_address"]["district"])
+    expect(detail.get_by_test_id("visit-calendar-type")).to_have_text("Assistência Técnica")
     expect(detail.get_by_role("link", name=f"Abrir a assistência {case['number']}")).to_have_attribute(
         "href", f"/escritorio/assistencias/{case['id']}"
     )
