@@ -26,7 +26,7 @@ from server.auth.service import create_user
 from server.cases.models import CaseStatus, ServiceCase
 from server.cases.service import cancel_case, load_case, open_case, update_case
 from server.catalogs.models import CatalogEntry, CatalogKind
-from server.common.text import fold
+from server.common.text import clip, fold
 from server.contracts.models import Contract
 from server.contracts.service import create_contract
 from server.customers.models import Customer
@@ -540,7 +540,7 @@ def schedule_visits(store: Store, cases: list[ServiceCase], technicians: list[Us
                 "assignee_id": technician_id,
                 "starts_at": starts,
                 "ends_at": starts + timedelta(minutes=90),
-                "subject": f"Vistoria — {case.reported_issue[:60]}",
+                "subject": f"Vistoria — {clip(case.reported_issue, 60)}",
             },
             scheduler,
         )

@@ -163,6 +163,13 @@ def test_each_scheduled_case_has_an_upcoming_visit_on_a_technicians_agenda(app: 
     assert login.status_code == 200
     agenda = client.get("/api/appointments?assignee=me")
     assert agenda.status_code == 200 and len(agenda.json["items"]) > 0
+    # Subjects are whole words: a long reported issue ends with "…", never mid-word.
+    for visit in visits:
+        issue = db.session.get_one(ServiceCase, visit.case_id).reported_issue
+        shown = (visit.subject or "").removeprefix("Vistoria — ")
+        assert shown == issue or (shown.endswith("…") and issue.startswith(shown[:-1])), (shown, issue)
+        if shown != issue:
+            assert issue[len(shown) - 1] in " ,;:.", (shown, issue)
 
 
 def test_pending_cases_show_what_they_wait_for_with_costs_and_orders(app: Flask, runner: Any) -> None:

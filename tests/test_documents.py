@@ -7,7 +7,7 @@ import io
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,9 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import delete, select
 
+from server.appointments.models import Appointment
 from server.appointments.service import create_appointment
+from server.attachments.models import Attachment
 from server.attachments.service import link_signature_to_visit, upload_attachment
 from server.auth.models import Role, User
 from server.cases.models import CaseEvent, ServiceCase
@@ -192,6 +194,29 @@ def test_visit_report_has_the_visit_and_embeds_photo_and_signature(
     assert len(images) == 2  # the photo's thumbnail and the signature
     sizes = sorted(Image.open(io.BytesIO(img.data)).size for img in images)
     assert (120, 80) in sizes  # the signature as uploaded (120×80)
+
+
+def test_signed_visit_report_names_each_signer_with_role_and_time(
+    as_scheduler: ApiClient, world: dict[str, Any]
+) -> None:
+    visit = db.session.get_one(Appointment, world["visit"])
+    visit.checked_out_at = datetime(2030, 3, 11, 13, 25, tzinfo=UTC)  # 10:25 in São Paulo
+    db.session.get_one(Attachment, world["signature"]).created_at = datetime(2030, 3, 11, 13, 20, tzinfo=UTC)
+    db.session.commit()
+    text = pdf_text(as_scheduler.get(pdf_url(world, "visit_report", appointment_id=world["visit"])))
+    assert "Tiago Técnico\nTécnico — assinado em 11/03/2030 10:25" in text
+    assert "Maria da Silva\nCliente — assinado em 11/03/2030 10:20" in text
+
+
+def test_unsigned_visit_report_keeps_both_lines_without_a_time(as_scheduler: ApiClient, world: dict[str, Any]) -> None:
+    db.session.get_one(Attachment, world["signature"]).deleted_at = datetime(2030, 3, 11, 13, 20, tzinfo=UTC)
+    db.session.commit()
+    response = as_scheduler.get(pdf_url(world, "visit_report", appointment_id=world["visit"]))
+    text = pdf_text(response)
+    assert "Tiago Técnico\nTécnico\n" in text
+    assert "Maria da Silva\nCliente\n" in text
+    assert "assinado em" not in text
+    assert len(pdf_images(response)) == 1  # the photo's thumbnail only
 
 
 def test_parts_order_has_supplier_items_and_amounts_in_reais(as_scheduler: ApiClient, world: dict[str, Any]) -> None:

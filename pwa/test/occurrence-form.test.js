@@ -81,3 +81,12 @@ describe('pt-BR formatting', () => {
     expect(decimalForApi('')).toBe(null)
   })
 })
+
+describe('an occurrence the office filed undecided', () => {
+  it('opens on the phone with "Resolvido?" unanswered, not as "não"', async () => {
+    const { fromOccurrence } = await import('../src/data/occurrence-form.js')
+    expect(fromOccurrence({ resolved: null, payer: 'store' }, []).resolved).toBe('')
+    expect(fromOccurrence({ resolved: false, payer: 'store' }, []).resolved).toBe('no')
+    expect(fromOccurrence({ resolved: true, payer: 'store' }, []).resolved).toBe('yes')
+  })
+})

@@ -21,6 +21,7 @@ from server.common.schemas import (
 )
 
 STATUSES = [status.value for status in AppointmentStatus]
+BOOKABLE = [AppointmentStatus.SCHEDULED.value, AppointmentStatus.CONFIRMED.value]
 
 
 def calendar_type_field(**kwargs: Any) -> fields.String:
@@ -68,6 +69,11 @@ class AppointmentIn(Strict):
     subject = Text(200, allow_none=True, metadata={"description": "Assunto"})
     notes = Text(4000, allow_none=True, metadata={"description": "Observação"})
     room_id = Id(allow_none=True, metadata={"description": "Ambiente (catalog)"})
+    status = fields.String(
+        load_default=AppointmentStatus.SCHEDULED.value,
+        validate=validate.OneOf(BOOKABLE, error="Uma visita nova é agendada ou confirmada."),
+        metadata={"description": "Situação: scheduled (default) or confirmed"},
+    )
     allow_overlap = fields.Boolean(
         load_default=False,
         metadata={"description": "Book even when the technician has another live visit then (kept on the record)"},
@@ -107,7 +113,7 @@ class AgendaArgs(PageArgs):
     )
     to = DayOrTime(metadata={"description": "Visits starting up to this day (inclusive) or before this instant"})
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
-    calendar_type = calendar_type_field(load_default=TECHNICAL_ASSISTANCE)
+    calendar_type = calendar_type_field(load_default=TECHNICAL_ASSISTANCE)  # 'all': every Tipo de Agenda
     store_id = Id()
 
 

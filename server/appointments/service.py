@@ -30,6 +30,7 @@ from sqlalchemy.orm import selectinload
 from server.appointments.models import (
     APPOINTMENT_STATUS_LABELS,
     LIVE_STATUSES,
+    TECHNICAL_ASSISTANCE,
     Appointment,
     AppointmentExit,
     AppointmentStatus,
@@ -126,7 +127,9 @@ def _period(user: User, store_id: int | None, start: Any, stop: Any) -> ColumnEl
 
 def agenda(user: User, args: dict[str, Any]) -> Page[Appointment]:
     """Visits by start time (then id), filtered; a technician's never include another's."""
-    stmt = visible_appointments(user).where(Appointment.calendar_type == args["calendar_type"])
+    stmt = visible_appointments(user)
+    if args["calendar_type"] != "all":  # the office's calendar shows every Tipo de Agenda
+        stmt = stmt.where(Appointment.calendar_type == args["calendar_type"])
     if args.get("store_id") is not None:
         stmt = stmt.where(Appointment.store_id == args["store_id"])
     if args.get("assignee"):
@@ -280,6 +283,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
     tz = _tz(case)
     starts_at, ends_at = _local(data.pop("starts_at"), tz), _local(data.pop("ends_at"), tz)
     allow_overlap = data.pop("allow_overlap", False)
+    status = data.pop("status", S.SCHEDULED.value)
     _check_times(starts_at, ends_at)
     _check_catalogs(case.store_id, data)
     assignee = _technician(case.store_id, data.pop("assignee_id"))
@@ -295,7 +299,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
         created_by_id=actor.id,
         starts_at=starts_at,
         ends_at=ends_at,
-        status=S.SCHEDULED.value,
+        status=status,
         allow_overlap=allow_overlap,
         **data,
     )
@@ -319,6 +323,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
     if case.status == CaseStatus.OPEN.value:
         _follow_case(case, actor, CaseStatus.SCHEDULED, "Situação atualizada pelo agendamento da visita.")
     notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
+    follow_visits(case)
     db.session.commit()
     return load_appointment(actor, appointment.id)
 
@@ -414,11 +419,34 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
         notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
     elif moved:
         notify_visit(appointment, assignee.id, NotificationKind.RESCHEDULED, actor)
+    if moved or reassigned or status is not None:
+        follow_visits(case)
     if wrote or db.session.is_modified(appointment):
         db.session.commit()
     else:
         db.session.rollback()  # nothing to write: give the store version back
     return load_appointment(actor, appointment.id)
+
+
+def follow_visits(case: ServiceCase) -> None:
+    """Unless the office chose the case's technician, it is the one of the case's latest visit that
+    was not cancelled (none left: none). The caller commits."""
+    if case.assignee_chosen:
+        return
+    db.session.flush()
+    latest = db.session.scalar(
+        select(Appointment.assignee_id)
+        .where(
+            Appointment.case_id == case.id,
+            Appointment.deleted_at.is_(None),
+            Appointment.status != S.CANCELLED.value,
+            Appointment.calendar_type == TECHNICAL_ASSISTANCE,
+        )
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        .limit(1)
+    )
+    if case.assignee_id != latest:
+        case.assignee_id = latest
 
 
 def _cancel(appointment: Appointment, reason: str, actor: User) -> None:
@@ -448,6 +476,7 @@ def _cancel(appointment: Appointment, reason: str, actor: User) -> None:
         f"Visita de {_shown(appointment.starts_at, tz)} cancelada: {reason}"[:500],
     )
     notify_visit(appointment, appointment.assignee_id, NotificationKind.CANCELLED, actor)
+    follow_visits(appointment.case)
 
 
 def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Appointment:

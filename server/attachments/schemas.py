@@ -3,7 +3,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from server.attachments.models import AttachmentKind
-from server.common.schemas import Id, Strict, Text, When
+from server.common.schemas import Id, StoreTime, Strict, Text
 
 KINDS = [kind.value for kind in AttachmentKind]
 
@@ -59,4 +59,4 @@ class AttachmentOut(Strict):
     appointment_id = Id(allow_none=True, metadata={"description": "The visit a signature closes"})
     signer_name = fields.String(allow_none=True)
     version = fields.Integer()
-    created_at = When()
+    created_at = StoreTime()

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, or_, select, true
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Index, String, Text, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import Role, User
@@ -49,6 +49,8 @@ class ServiceCase(StoreRecord, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # False: the technician follows the case's visits (server.appointments.service.follow_visits).
+    assignee_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reported_issue: Mapped[str] = mapped_column(Text)  # Situação Alegada
     service_address: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from server.auth.models import User
 from server.cases.models import FINISHED, CaseEvent, CaseStatus, ServiceCase
@@ -51,7 +51,7 @@ def has_open_work(case: ServiceCase) -> tuple[bool, bool]:
 
     live = (Occurrence.case_id == case.id) & Occurrence.deleted_at.is_(None)
     any_occurrence = exists().where(live)
-    unresolved = exists().where(live, Occurrence.resolved.is_(False))
+    unresolved = exists().where(live, or_(Occurrence.resolved.is_(False), Occurrence.resolved.is_(None)))
     found, pending = db.session.execute(select(any_occurrence, unresolved | _open_order(case))).one()
     return bool(found), bool(pending)
 

@@ -72,6 +72,7 @@ class CaseOut(Strict):
     customer = fields.Nested(CustomerSummary)
     contract = fields.Nested(ContractRef, allow_none=True)
     assignee = fields.Nested(Ref, allow_none=True)
+    assignee_chosen = fields.Boolean(metadata={"description": "False: the technician of the case's latest visit"})
     reported_issue = fields.String()
     service_address = fields.Nested(AddressSchema)
     opened_at = StoreTime()

@@ -207,6 +207,7 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
         customer_id=customer.id,
         contract_id=contract.id if contract else None,
         assignee_id=assignee_id,
+        assignee_chosen=assignee_id is not None,
         created_by_id=actor.id,
         service_address=address,
         opened_at=opened_at,
@@ -281,6 +282,11 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
         _assignee(case.store_id, data["assignee_id"])
     if "assignee_id" in data:
         case.assignee_id = data.pop("assignee_id")
+        case.assignee_chosen = case.assignee_id is not None
+        if not case.assignee_chosen:  # "—" chosen: back to the visits' technician
+            from server.appointments.service import follow_visits  # appointments import cases
+
+            follow_visits(case)
     status, reason = data.pop("status", None), data.pop("status_reason", None)
     note = _check_open_orders(case, status, data.pop("force", False))
     if status is not None:

@@ -274,16 +274,26 @@ def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
 
 
 class StoreTime(fields.DateTime):
-    """A UTC instant shown with the offset of the record's store (`obj.store.timezone`)."""
+    """A UTC instant shown with the offset of the record's store (`obj.store`, or the store of
+    `obj.store_id` for records without the relationship: one identity-map lookup per store)."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is not None:
-            local = value.astimezone(ZoneInfo(obj.store.timezone))
+            local = value.astimezone(ZoneInfo(_store_of(obj).timezone))
             offset = local.utcoffset()
             # A zone's local mean time (-03:06:28 before 1914) is not an RFC 3339 offset: such an
             # instant (only from data older than the 2000..2100 window) is served in UTC.
             value = local if offset is None or offset.seconds % 60 == 0 else value.astimezone(UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+def _store_of(obj: Any) -> Any:
+    if "store" in type(obj).__dict__ or hasattr(type(obj), "store"):
+        return obj.store
+    from server.extensions import db  # schemas are imported by the models' packages
+    from server.stores.models import Store
+
+    return db.session.get_one(Store, obj.store_id)
 
 
 def patch(schema: type[Schema], **kwargs: Any) -> Schema:

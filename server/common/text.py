@@ -26,3 +26,14 @@ def like_pattern(term: str) -> str:
     """A LIKE pattern for a folded term, with LIKE's wildcards escaped (escape char '\\')."""
     escaped = fold(term).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut between words with "…" (never mid-word)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.—-") + "…"

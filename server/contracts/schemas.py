@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import AddressSchema, Day, Id, PageArgs, Ref, Strict, Text, When, page_schema
+from server.common.schemas import AddressSchema, Day, Id, PageArgs, Ref, StoreTime, Strict, Text, page_schema
 
 
 class ContractItemIn(Strict):
@@ -48,8 +48,8 @@ class ContractOut(Strict):
     notes = fields.String(allow_none=True)
     items = fields.List(fields.Nested(ContractItemOut))
     version = fields.Integer()
-    created_at = When()
-    updated_at = When()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class ContractListArgs(PageArgs):

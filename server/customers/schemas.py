@@ -6,9 +6,9 @@ from server.common.schemas import (
     Id,
     Normalized,
     PageArgs,
+    StoreTime,
     Strict,
     Text,
-    When,
     document_field,
     page_schema,
 )
@@ -44,8 +44,8 @@ class CustomerOut(Strict):
     notes = fields.String(allow_none=True)
     assistance_only = fields.Boolean()
     version = fields.Integer()
-    created_at = When()
-    updated_at = When()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class CustomerListArgs(PageArgs):

@@ -164,7 +164,7 @@ def occurrence_data(occurrence: Occurrence, tz: ZoneInfo) -> Data:
         "expected_fix_on": day(occurrence.expected_fix_date),
         "report": occurrence.report or "",
         "resolved": occurrence.resolved,
-        "resolution": "Resolvida" if occurrence.resolved else "Não resolvida",
+        "resolution": {True: "Resolvida", False: "Não resolvida", None: "Em aberto"}[occurrence.resolved],
         "unresolved_reason": occurrence.unresolved_reason or "",
         "filed_at": moment(occurrence.created_at, tz),
         "items": [item_data(item, occurrence.payer) for item in occurrence.items],
@@ -262,12 +262,27 @@ def visit_report(case: ServiceCase, visit: Appointment, title: str) -> Document:
         .limit(1)
     )
     document.data["signature"] = None
+    customer_line: Data = {"src": None, "name": case.customer.name, "role": "Cliente", "signed_at": ""}
     if signature is not None:
         document.attachments.add(signature.id)
-        document.data["signature"] = {
+        customer_line = {
             "src": f"assistec:attachment/{signature.id}",
-            "name": signature.signer_name or "",
+            "name": signature.signer_name or case.customer.name,
+            "role": "Cliente",
+            # When the server got it: a phone offline uploads it with the visit's other records.
+            "signed_at": moment(signature.created_at, document.tz),
         }
+        document.data["signature"] = customer_line
+    # The technician signs by closing the visit (the check-out), not with a drawing.
+    document.data["signatures"] = [
+        {
+            "src": None,
+            "name": visit.assignee.name,
+            "role": "Técnico",
+            "signed_at": moment(visit.checked_out_at, document.tz),
+        },
+        customer_line,
+    ]
     return document
 
 
@@ -410,6 +425,10 @@ def sample_data(title: str) -> Data:
             }
         ],
         "signature": None,
+        "signatures": [
+            {"src": None, "name": "Técnico de Exemplo", "role": "Técnico", "signed_at": "02/12/2026 09:55"},
+            {"src": None, "name": "Cliente de Exemplo", "role": "Cliente", "signed_at": "02/12/2026 09:52"},
+        ],
         "order": {
             "number": "PD-2026-00001",
             "status": "Rascunho",

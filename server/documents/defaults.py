@@ -40,7 +40,13 @@ table.items td.num, table.items th.num { text-align: right; white-space: nowrap;
 .signatures > div + div { float: right; }
 .signatures .space { height: 24mm; overflow: hidden; }
 .signatures .line { border-top: .8pt solid #333; padding-top: 3pt; }
-.signature-image { height: 22mm; display: block; margin: 0 auto; }
+.signature-image { max-height: 22mm; max-width: 100%; width: auto; height: auto; display: block; margin: 0 auto; }
+/* A table, not floats: a float at the foot of a page is cut off with its name line, a row moves whole to the next page. */
+table.signers { margin-top: 10pt; border-collapse: separate; border-spacing: 8mm 0; page-break-inside: avoid; }
+table.signers tr { page-break-inside: avoid; }
+table.signers td { text-align: center; vertical-align: bottom; font-size: 8.5pt; }
+table.signers .space { height: 24mm; overflow: hidden; }
+table.signers .line { border-top: .8pt solid #333; padding-top: 3pt; }
 .total td { font-weight: bold; }
 """.replace("{{footer}}", "Documento gerado pelo Assistec")
 
@@ -172,13 +178,16 @@ VISIT_REPORT = (
     + REPORTED_ISSUE
     + OCCURRENCES.replace("{% if show_photos", "{% if true")
     + """
-<div class="signatures">
-  <div><div class="space"></div><div class="line">{{ visit.technician }}<br><span class="muted">Técnico</span></div></div>
-  <div>
-    <div class="space">{% if signature %}<img class="signature-image" src="{{ signature.src }}" alt="Assinatura do cliente">{% endif %}</div>
-    <div class="line">{{ signature.name if signature and signature.name else customer.name }}<br><span class="muted">Cliente</span></div>
-  </div>
-</div>
+<table class="signers">
+  <tr>
+    {% for signer in signatures %}
+    <td>
+      <div class="space">{% if signer.src %}<img class="signature-image" src="{{ signer.src }}" alt="Assinatura: {{ signer.name }}">{% endif %}</div>
+      <div class="line">{{ signer.name }}<br><span class="muted">{{ signer.role }}{% if signer.signed_at %} — assinado em {{ signer.signed_at }}{% endif %}</span></div>
+    </td>
+    {% endfor %}
+  </tr>
+</table>
 """
 )
 

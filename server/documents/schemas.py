@@ -1,6 +1,6 @@
 from marshmallow import fields, validate
 
-from server.common.schemas import Id, Strict, Text, When, no_control_characters
+from server.common.schemas import Id, StoreTime, Strict, Text, no_control_characters
 from server.documents.models import KINDS
 
 HTML_MAX = 200_000
@@ -49,8 +49,8 @@ class LayoutOut(Strict):
     is_default = fields.Boolean()
     created_by_id = Id(allow_none=True)
     version = fields.Integer()
-    created_at = When()
-    updated_at = When()
+    created_at = StoreTime()
+    updated_at = StoreTime()
 
 
 class DocumentArgs(Strict):
@@ -82,8 +82,8 @@ class EmailOut(Strict):
     status = fields.String(metadata={"description": "queued, sending (the message is on its way), sent or failed"})
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
-    sent_at = When(allow_none=True)
-    created_at = When()
+    sent_at = StoreTime(allow_none=True)
+    created_at = StoreTime()
 
 
 class EmailDefaults(Strict):

@@ -71,6 +71,7 @@ class Occurrence(StoreRecord, Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)  # the visit
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # Responsável
     occurrence_type_id: Mapped[int] = mapped_column(ForeignKey("catalog_entries.id"))
     status_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("catalog_entries.id"))
@@ -80,13 +81,14 @@ class Occurrence(StoreRecord, Base):
     carrier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"))  # when the carrier pays
     expected_fix_date: Mapped[date]
     report: Mapped[str | None] = mapped_column(Text)
-    resolved: Mapped[bool] = mapped_column(default=False)
+    resolved: Mapped[bool | None] = mapped_column(default=None)  # None: not decided yet (no visit)
     unresolved_reason: Mapped[str | None] = mapped_column(String(500))
     request_hash: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[ServiceCase] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")
-    author: Mapped[User | None] = relationship(lazy="raise")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="raise")
+    responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id], lazy="raise")
     occurrence_type: Mapped[CatalogEntry] = relationship(foreign_keys=[occurrence_type_id], lazy="raise")
     status: Mapped[CatalogEntry | None] = relationship(foreign_keys=[status_id], lazy="raise")
     room: Mapped[CatalogEntry | None] = relationship(foreign_keys=[room_id], lazy="raise")

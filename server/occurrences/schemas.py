@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.attachments.schemas import AttachmentOut
-from server.common.schemas import Day, Id, Money, Quantity, Ref, Strict, Text, When
+from server.common.schemas import Day, Id, Money, Quantity, Ref, StoreTime, Strict, Text
 from server.occurrences.models import ItemAction, Payer
 
 PAYERS = [payer.value for payer in Payer]
@@ -41,8 +41,11 @@ class OccurrenceIn(Strict):
     status_id = Id(allow_none=True, metadata={"description": "Situação da Ocorrência (catalog)"})
     expected_fix_date = Day(metadata={"description": "Defaults to the case's deadline"})
     report = Text(4000, allow_none=True)
-    resolved = fields.Boolean(load_default=False)
-    unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when not resolved"})
+    resolved = fields.Boolean(
+        allow_none=True, load_default=None, metadata={"description": "null: not decided yet (e.g. before any visit)"}
+    )
+    unresolved_reason = Text(500, allow_none=True, metadata={"description": "Required when resolved is false"})
+    responsible_id = Id(allow_none=True, metadata={"description": "Responsável: a user of the store"})
     appointment_id = Id(allow_none=True, metadata={"description": "The visit it came from"})
     items = fields.List(fields.Nested(ItemIn), validate=validate.Length(max=100), load_default=list)
     attachment_ids = fields.List(
@@ -58,7 +61,7 @@ class OccurrenceUpdate(OccurrenceIn):
         exclude = ("id", "items", "attachment_ids", "appointment_id")
 
     # No default here: a PATCH that leaves it out (e.g. only the payer) must not reopen the occurrence.
-    resolved = fields.Boolean()
+    resolved = fields.Boolean(allow_none=True)
 
 
 class ItemOut(Strict):
@@ -95,12 +98,13 @@ class OccurrenceOut(Strict):
     carrier_id = fields.Integer(allow_none=True)
     expected_fix_date = Day()
     report = fields.String(allow_none=True)
-    resolved = fields.Boolean()
+    resolved = fields.Boolean(allow_none=True)
     unresolved_reason = fields.String(allow_none=True)
+    responsible = fields.Nested(Ref, allow_none=True)
     appointment_id = Id(allow_none=True)
     items = fields.List(fields.Nested(ItemOut))
     attachments = fields.List(fields.Nested(AttachmentOut), metadata={"description": "Photos and signatures"})
     warnings = fields.List(fields.String(), metadata={"description": "pt-BR notes, e.g. a fix date past the deadline"})
     version = fields.Integer()
-    created_at = When()
-    updated_at = When()
+    created_at = StoreTime()
+    updated_at = StoreTime()

@@ -18,7 +18,7 @@ from server.auth.access import visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import follow_work, record_event
-from server.catalogs.models import CatalogKind
+from server.catalogs.models import CatalogEntry, CatalogKind
 from server.catalogs.service import check_entries
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -29,6 +29,7 @@ LOAD = (
     selectinload(Occurrence.case),
     selectinload(Occurrence.store),
     selectinload(Occurrence.author),
+    selectinload(Occurrence.responsible),
     selectinload(Occurrence.occurrence_type),
     selectinload(Occurrence.status),
     selectinload(Occurrence.room),
@@ -82,7 +83,15 @@ def _check_author(occurrence: Occurrence, actor: User) -> None:
         raise Forbidden("Só o autor da ocorrência (ou o escritório) pode alterá-la.")
 
 
-def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str | None) -> None:
+def _check_responsible(store_id: int, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or store_id not in user.store_ids:
+        raise ValidationFailed({"responsible_id": ["Usuário não encontrado nesta loja."]})
+
+
+def _validate(store_id: int, data: dict[str, Any], resolved: bool | None, reason: str | None) -> None:
     check_entries(
         store_id,
         {
@@ -96,7 +105,9 @@ def _validate(store_id: int, data: dict[str, Any], resolved: bool, reason: str |
             if field in data
         },
     )
-    if not resolved and not reason:
+    _check_responsible(store_id, data.get("responsible_id"))
+    # Undecided (None) needs no reason: an occurrence the office files before any visit.
+    if resolved is False and not reason:
         raise ValidationFailed({"unresolved_reason": ["Informe por que a ocorrência não foi resolvida."]})
 
 
@@ -115,9 +126,54 @@ def _apply(record: Occurrence | OccurrenceItem, data: dict[str, Any]) -> dict[st
     return changes
 
 
+_FIELD_NAMES = {
+    "occurrence_type_id": "tipo",
+    "payer": "modalidade",
+    "room_id": "ambiente",
+    "product_line_id": "linha",
+    "status_id": "situação",
+    "supplier_order_number": "pedido do fornecedor",
+    "expected_fix_date": "previsão",
+    "report": "relato",
+    "resolved": "resolvido",
+    "unresolved_reason": "motivo",
+    "responsible_id": "responsável",
+    "description": "descrição",
+    "code": "código",
+    "quantity": "quantidade",
+    "unit": "unidade",
+    "action": "ação",
+    "supplier": "fornecedor",
+    "unit_cost": "custo",
+}
+
+
+def _title(occurrence: Occurrence) -> str:
+    """ "Defeito de fabricação (Paga pela Fábrica)": which occurrence, for the timeline's notes."""
+    kind = db.session.get(CatalogEntry, occurrence.occurrence_type_id)
+    return f"{kind.name if kind else 'Ocorrência'} ({occurrence.payer_label})"
+
+
+def _note(occurrence: Occurrence, kind: str, changes: dict[str, Any]) -> str:
+    """The timeline's pt-BR line for an occurrence event: which one and what changed."""
+    title = _title(occurrence)
+    item = changes.get("item")
+    named = [_FIELD_NAMES.get(field, field) for field in changes if field not in ("item", "occurrence_id")]
+    text = {
+        "occurrence_updated": f"{title}: {', '.join(named)} alterado(s).",
+        "occurrence_deleted": f"{title} excluída.",
+        "item_added": f"{title}: item {item} adicionado.",
+        "item_updated": f"{title}: item {item} — {', '.join(named)} alterado(s).",
+        "item_removed": f"{title}: item {item} removido.",
+    }.get(kind, title)
+    return text[:500]
+
+
 def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any] | None = None) -> None:
     """The case timeline notes every change to its occurrences and items."""
-    record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **(changes or {})})
+    changes = changes or {}
+    note = _note(occurrence, kind, changes)
+    record_event(occurrence.case, actor, kind, {"occurrence_id": str(occurrence.id), **changes}, note)
 
 
 def _link_photos(occurrence: Occurrence, attachment_ids: list[uuid.UUID], actor: User) -> None:
@@ -188,7 +244,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
         return load_occurrence(actor, existing.id)
     _check_open(case)
     items, attachment_ids = data.pop("items", []), data.pop("attachment_ids", [])
-    _validate(case.store_id, data, data.get("resolved", False), data.get("unresolved_reason"))
+    _validate(case.store_id, data, data.get("resolved"), data.get("unresolved_reason"))
     _check_carrier(case.store_id, data)
     _check_visit(case, data.get("appointment_id"), actor)
     if data.get("expected_fix_date") is None:
@@ -200,7 +256,16 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
     db.session.flush()
     db.session.add_all(_new_item(occurrence, item, f"items.{i}.supplier_id") for i, item in enumerate(items))
     _link_photos(occurrence, attachment_ids, actor)
-    record_event(case, actor, "occurrence_created", {"occurrence_id": str(occurrence.id), "items": len(items)})
+    descriptions = [item["description"] for item in items]
+    note = f"{_title(occurrence)}: {len(items)} item(ns)" + (f" ({'; '.join(descriptions)})" if items else "")
+    note += f", {len(attachment_ids)} foto(s)."
+    record_event(
+        case,
+        actor,
+        "occurrence_created",
+        {"occurrence_id": str(occurrence.id), "items": len(items), "photos": len(attachment_ids)},
+        note[:500],
+    )
     follow_work(case, actor)
     db.session.commit()
     return load_occurrence(actor, occurrence.id)

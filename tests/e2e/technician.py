@@ -38,9 +38,10 @@ def offline_at_visit(phone: Phone, visit: dict[str, Any]) -> Page:
     return page
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's critical and serious findings on the current screen. The script is evaluated
-    through the DevTools protocol, which our Content-Security-Policy (script-src 'self') allows."""
+def axe_violations(page: Page, impacts: tuple[str, ...] = ("critical", "serious")) -> list[str]:
+    """axe-core's findings of these impacts (critical and serious unless told) on the current screen.
+    The script is evaluated through the DevTools protocol, which our Content-Security-Policy
+    (script-src 'self') allows."""
     page.evaluate(AXE.read_text())
     violations: list[dict[str, Any]] = page.evaluate(
         "() => window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)"
@@ -48,7 +49,7 @@ def axe_violations(page: Page) -> list[str]:
     return [
         f"{v['id']}: {v['help']} ({', '.join(' '.join(n['target']) for n in v['nodes'])})"
         for v in violations
-        if v["impact"] in ("critical", "serious")
+        if v["impact"] in impacts
     ]
 
 

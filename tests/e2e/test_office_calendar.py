@@ -101,6 +101,7 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
     assert sorted(c.split("?")[0] for c in calls) == [
         "GET /api/appointments",
         "GET /api/catalogs/appointment_types",
+        "GET /api/catalogs/rooms",
         "GET /api/users",
     ]
     expect(desk.get_by_test_id("visit-event").first).to_be_visible()
@@ -123,13 +124,13 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
     drag(desk, lane(desk, "18:00"), lane(desk, "18:30"), to_end=True)  # select 18:00–19:00
     dialog = desk.get_by_test_id("new-visit")
     expect(dialog).to_be_visible()
-    expect(dialog.get_by_label("Início")).to_have_value("18:00")
-    expect(dialog.get_by_label("Fim")).to_have_value("19:00")
+    expect(dialog.get_by_label("Início")).to_have_value(f"{store_today()}T18:00")
+    expect(dialog.get_by_label("Fim")).to_have_value(f"{store_today()}T19:00")
     expect(dialog.get_by_label("Técnico")).to_have_value(str(technician["id"]))
     dialog.get_by_role("button", name="Agendar visita").click()  # no case yet
     expect(dialog.locator("#cal-case-search-error")).to_contain_text("Escolha a assistência")
-    dialog.get_by_label("Assistência").fill(case["number"])
-    dialog.get_by_label("Assistência").press("Enter")
+    dialog.get_by_label("Assistência", exact=True).fill(case["number"])
+    dialog.get_by_label("Assistência", exact=True).press("Enter")
     dialog.get_by_role("button", name=f"Escolher {case['number']}").click()
     expect(dialog.get_by_test_id("chosen-case")).to_contain_text(case["number"])
     dialog.get_by_label("Tipo de visita").select_option(label="Reparo")
@@ -157,9 +158,8 @@ def test_a_visit_booked_from_a_slot_reaches_the_technicians_phone(desk: Page, of
     expect(desk.get_by_test_id("calendar-status")).to_contain_text("neste período")
     desk.locator(f'td.fc-daygrid-day[data-date="{store_today()}"] .fc-daygrid-day-top').click()
     dialog = desk.get_by_test_id("new-visit")
-    expect(dialog.get_by_label("Data")).to_have_value(store_today())
-    expect(dialog.get_by_label("Início")).to_have_value("08:00")
-    expect(dialog.get_by_label("Fim")).to_have_value("09:30")
+    expect(dialog.get_by_label("Início")).to_have_value(f"{store_today()}T08:00")
+    expect(dialog.get_by_label("Fim")).to_have_value(f"{store_today()}T09:30")
     dialog.get_by_role("button", name="Fechar").click()
     expect(dialog).to_have_count(0)
 
@@ -196,7 +196,9 @@ def test_dragging_onto_another_visit_asks_cancel_reverts_confirm_books_the_overl
     expect(conflict.get_by_test_id("conflict-list")).to_contain_text(
         f"{first_case['number']}, {day[8:10]}/{day[5:7]}/{day[:4]} das 09:00 às 10:30"
     )
-    check(desk, "office-agenda-conflito-1280")
+    # The case number is never split at its hyphens (it sits in an unbreakable span).
+    expect(conflict.get_by_role("alert").locator(".nowrap", has_text=first_case["number"])).to_have_count(1)
+    check(desk, "office-agenda-conflito-1280", moderate=True)
     conflict.get_by_role("button", name="Cancelar").click()
     expect(conflict).to_have_count(0)
     expect(desk.get_by_test_id("calendar-message")).to_contain_text("mantida como estava")
@@ -258,6 +260,7 @@ def test_a_visit_shows_whether_its_technician_was_notified_and_can_be_cancelled(
     expect(detail.get_by_test_id("notice-summary")).to_contain_text("Técnico sem notificações ativadas")
     expect(detail.get_by_test_id("visit-status")).to_contain_text("Agendado")
     expect(detail.get_by_test_id("visit-district")).to_contain_text(case["service_address"]["district"])
+    expect(detail.get_by_test_id("visit-calendar-type")).to_have_text("Assistência Técnica")
     expect(detail.get_by_role("link", name=f"Abrir a assistência {case['number']}")).to_have_attribute(
         "href", f"/escritorio/assistencias/{case['id']}"
     )
@@ -284,3 +287,42 @@ def test_a_visit_shows_whether_its_technician_was_notified_and_can_be_cancelled(
 
     detail.get_by_role("link", name=f"Abrir a assistência {case['number']}").click()
     expect(desk).to_have_url(re.compile(rf"/escritorio/assistencias/{case['id']}$"))
+
+
+def test_nova_visita_books_a_confirmed_visit_across_midnight_with_notes_and_room(desk: Page, office: Office) -> None:
+    """From the calendar's "Nova visita": 22:00 to 01:00 the next day, Situação Confirmado, an
+    Observação and an Ambiente; the Tipo de Agenda starts as Assistência Técnica."""
+    technician = office.technician()
+    case = open_case_without_visits(office)
+    day = date.fromisoformat(store_today()) + timedelta(days=30)  # clear of the demo's visits
+    following = day + timedelta(days=1)
+    open_agenda(desk, f"?visao=dia&data={day.isoformat()}")
+    desk.get_by_role("button", name="Nova visita").click()
+    dialog = desk.get_by_test_id("new-visit")
+    expect(dialog.get_by_label("Tipo de Agenda")).to_have_value("technical_assistance")
+    dialog.get_by_label("Assistência", exact=True).fill(case["number"])
+    dialog.get_by_label("Assistência", exact=True).press("Enter")
+    dialog.get_by_role("button", name=f"Escolher {case['number']}").click()
+    dialog.get_by_label("Situação").select_option(label="Confirmado")
+    dialog.get_by_label("Técnico").select_option(str(technician["id"]))
+    dialog.get_by_label("Início").fill(f"{day.isoformat()}T22:00")
+    dialog.get_by_label("Fim").fill(f"{day.isoformat()}T21:00")
+    dialog.get_by_role("button", name="Agendar visita").click()
+    expect(dialog.locator("#f-ends_at")).to_have_attribute("aria-invalid", "true")
+    dialog.get_by_label("Fim").fill(f"{following.isoformat()}T01:00")
+    expect(dialog.locator("#f-ends_at")).not_to_have_attribute("aria-invalid", "true")  # cleared once changed
+    dialog.get_by_label("Ambiente").select_option(label="Cozinha")
+    dialog.get_by_label("Observação").fill("Cliente só está em casa à noite; portaria avisada.")
+    check(desk, "office-agenda-nova-visita-1280", moderate=True)
+    dialog.get_by_role("button", name="Agendar visita").click()
+    expect(dialog).to_have_count(0)
+    expect(desk.get_by_test_id("calendar-message")).to_contain_text(f"Visita agendada: {case['number']}")
+
+    [visit] = office.get(f"/api/cases/{case['id']}/appointments")
+    assert visit["status"] == "confirmed" and visit["calendar_type"] == "technical_assistance"
+    assert local(visit["starts_at"]).replace(tzinfo=None) == datetime.combine(day, datetime.min.time()).replace(hour=22)
+    assert local(visit["ends_at"]).replace(tzinfo=None) == datetime.combine(following, datetime.min.time()).replace(
+        hour=1
+    )
+    assert visit["room"]["name"] == "Cozinha"
+    assert visit["notes"] == "Cliente só está em casa à noite; portaria avisada."

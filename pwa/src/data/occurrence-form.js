@@ -110,7 +110,7 @@ export function fromOccurrence(row, items) {
     status_id: text(row.status?.id),
     expected_fix_date: text(row.expected_fix_date),
     report: text(row.report),
-    resolved: row.resolved ? 'yes' : 'no',
+    resolved: row.resolved == null ? '' : row.resolved ? 'yes' : 'no', // '': filed undecided by the office
     unresolved_reason: text(row.unresolved_reason),
     items: items.map((i) => ({
       ...newItem(),

@@ -22,11 +22,11 @@ export const CASE_TABS = [
   ['historico', 'Histórico'],
 ]
 
-function TabContent({ tab, kase, timeZone, onCaseChanged }) {
+function TabContent({ tab, kase, timeZone, onCaseChanged, user }) {
   const props = { kase, timeZone, onCaseChanged }
   switch (tab) {
     case 'ocorrencias':
-      return <Occurrences {...props} />
+      return <Occurrences {...props} user={user} />
     case 'agendas':
       return <Visits {...props} />
     case 'pedidos':
@@ -40,7 +40,7 @@ function TabContent({ tab, kase, timeZone, onCaseChanged }) {
   }
 }
 
-export function CasePage({ id, tab = '', timeZone }) {
+export function CasePage({ id, tab = '', timeZone, user }) {
   const [kase, setKase] = useState(null)
   const [error, setError] = useState(null)
   const reload = () => officeApi.get(`/api/cases/${id}`).then(setKase, (e) => setError(problemOf(e)))
@@ -87,7 +87,7 @@ export function CasePage({ id, tab = '', timeZone }) {
         ))}
       </nav>
       {/* A tab's changes (an occurrence, an order, a visit) may move the case's status: reload it. */}
-      <TabContent tab={tab} kase={kase} timeZone={timeZone} onCaseChanged={reload} />
+      <TabContent tab={tab} kase={kase} timeZone={timeZone} onCaseChanged={reload} user={user} />
     </>
   )
 }

@@ -21,7 +21,7 @@ function route(path, search, timeZone, user) {
   if (match('/escritorio/assistencias/nova', path)) return ['nova', <NewCase />]
   if ((params = match('/escritorio/assistencias/:id/:tab', path)) || (params = match('/escritorio/assistencias/:id', path))) {
     if (/^\d+$/.test(params.id) && (!params.tab || CASE_TABS.some(([slug]) => slug && slug === params.tab))) {
-      return ['caso', <CasePage key={params.id} id={Number(params.id)} tab={params.tab || ''} timeZone={timeZone} />]
+      return ['caso', <CasePage key={params.id} id={Number(params.id)} tab={params.tab || ''} timeZone={timeZone} user={user} />]
     }
   }
   if (match('/escritorio/assistencias', path)) return ['lista', <CaseList search={search} timeZone={timeZone} />]

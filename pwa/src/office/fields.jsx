@@ -1,5 +1,6 @@
 // Form fields with their label and the API's message for them (aria-invalid + aria-describedby,
 // so a screen reader reads the message with the field).
+import { useRef } from 'preact/hooks'
 import { fieldMessage, unclaimedMessages } from './errors.js'
 import { UFS } from './labels.js'
 
@@ -33,9 +34,20 @@ export function FieldError({ path, errors }) {
   ) : null
 }
 
+/**
+ * The field's message, until its value changes: "Campo obrigatório." goes once something is typed
+ * (the server judges the new value at the next submit). A new refusal (new messages) shows again.
+ */
+function useLiveMessage(errors, path, value) {
+  const raw = errors?.[path]
+  const seen = useRef({ raw: undefined, value: undefined })
+  if (raw !== seen.current.raw) seen.current = { raw, value }
+  return raw && value !== seen.current.value ? '' : fieldMessage(errors, path)
+}
+
 /** A labelled input (or textarea/select via `as`) bound to `path` for its error message. */
 export function Field({ label, path, errors, as: Tag = 'input', class: className, hint, children, ...props }) {
-  const message = fieldMessage(errors, path)
+  const message = useLiveMessage(errors, path, props.value)
   const id = idOf(path)
   const described = [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ') || undefined
   return (

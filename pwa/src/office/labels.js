@@ -8,6 +8,10 @@ export const EVENT_LABELS = {
   status_followed: 'Situação atualizada',
   occurrence_created: 'Ocorrência registrada',
   occurrence_updated: 'Ocorrência alterada',
+  occurrence_deleted: 'Ocorrência excluída',
+  item_added: 'Item adicionado',
+  item_updated: 'Item alterado',
+  item_removed: 'Item removido',
   order_created: 'Pedido gerado',
   order_updated: 'Pedido alterado',
   order_sent: 'Pedido enviado',
@@ -46,3 +50,18 @@ export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN 
 
 /** Fornecedores: the API's kinds (server/suppliers: SupplierKind). */
 export const SUPPLIER_KINDS = { factory: 'Fábrica', distributor: 'Distribuidor', carrier: 'Transportadora', service: 'Prestador de serviço' }
+/** Tipo de Agenda (`calendar_type`): the case's Agendas tab lists only technical assistance; the calendar, all. */
+export const CALENDAR_TYPES = [
+  ['technical_assistance', 'Assistência Técnica'],
+  ['assembly', 'Montagem'],
+  ['measurement', 'Medição'],
+  ['delivery', 'Entrega'],
+  ['other', 'Outros'],
+]
+export const calendarTypeLabel = (code) => (CALENDAR_TYPES.find(([c]) => c === code) || [code, code])[1]
+
+/** The Situação a new visit may be booked with. */
+export const BOOKING_STATUSES = [
+  ['scheduled', 'Agendado'],
+  ['confirmed', 'Confirmado'],
+]

@@ -222,7 +222,7 @@ export function Visit({ id, timeZone }) {
               <strong>{o.occurrence_type?.name}</strong> · {o.payer_label}
               <br />
               <span class="muted small">
-                {o.status?.name || (o.resolved ? 'Resolvida' : 'Não resolvida')}
+                {o.status?.name || (o.resolved == null ? 'Em aberto' : o.resolved ? 'Resolvida' : 'Não resolvida')}
                 {o.created_at ? ` · ${formatDate(o.created_at, timeZone)}` : ''}
               </span>
               {o._local === 1 && <span class="chip chip-pending">Não enviada</span>}

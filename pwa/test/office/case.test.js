@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
 import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
-import { costRows, emptyOccurrence, formErrors, newItem, occurrenceBody, photosOf } from '../../src/office/case/occurrences.js'
+import { costRows, emptyOccurrence, formErrors, mine, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf, resolution } from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
 
@@ -62,6 +62,83 @@ describe('occurrence form', () => {
   it('shows photos apart from the signature', () => {
     const o = { attachments: [{ id: 'p1', kind: 'photo' }, { id: 's', kind: 'signature' }, { id: 'p2', kind: 'photo' }] }
     expect(photosOf(o).map((a) => a.id)).toEqual(['p1', 'p2'])
+  })
+})
+
+describe('undecided occurrences and the responsible', () => {
+  it('starts undecided: no reason is sent, and the responsible is a number or null', () => {
+    const form = { ...emptyOccurrence(), unresolved_reason: 'typed before choosing', responsible_id: '7' }
+    expect(form.resolved).toBe('')
+    const body = occurrenceBody(form)
+    expect(body.resolved).toBeNull()
+    expect(body.unresolved_reason).toBeNull()
+    expect(body.responsible_id).toBe(7)
+    expect(occurrenceBody({ ...form, resolved: 'no' }).unresolved_reason).toBe('typed before choosing')
+    expect(occurrenceBody({ ...form, responsible_id: '' }).responsible_id).toBeNull()
+  })
+
+  it('labels the three states and filters "Minhas"', () => {
+    expect(resolution({ resolved: null })[0]).toBe('Em aberto')
+    expect(resolution({ resolved: false })[0]).toBe('Não resolvida')
+    expect(resolution({ resolved: true })[0]).toBe('Resolvida')
+    const list = [{ id: 'a', responsible: { id: 1 } }, { id: 'b', responsible: null }, { id: 'c', responsible: { id: 2 } }]
+    expect(mine(list, 1).map((o) => o.id)).toEqual(['a'])
+  })
+})
+
+describe('editing an occurrence', () => {
+  const stored = {
+    id: 'o1',
+    occurrence_type: { id: 3, name: 'Defeito' },
+    payer: 'factory',
+    room: null,
+    product_line: null,
+    status: null,
+    supplier_order_number: null,
+    expected_fix_date: '2027-01-03',
+    report: 'Porta caída',
+    resolved: false,
+    unresolved_reason: 'Aguardando peça',
+    items: [
+      { id: 'a', description: 'Porta', code: null, quantity: '1.000', unit: 'un', action: 'replace', supplier: 'Beta', unit_cost: '80.00', order_id: 7 },
+      { id: 'b', description: 'Dobradiça', code: null, quantity: '2.000', unit: 'un', action: 'replace', supplier: 'Beta', unit_cost: '12.50', order_id: null },
+      { id: 'c', description: 'Parafuso', code: null, quantity: '1.500', unit: 'un', action: 'adjust', supplier: null, unit_cost: null, order_id: null },
+    ],
+  }
+
+  it('reads the stored occurrence into the form, decimals with a comma', () => {
+    const form = occurrenceForForm(stored)
+    expect(form.occurrence_type_id).toBe('3')
+    expect(form.resolved).toBe('no')
+    expect(form.items.map((i) => [i.quantity, i.unit_cost, i.order_id])).toEqual([
+      ['1', '80', 7],
+      ['2', '12,5', null],
+      ['1,5', '', null],
+    ])
+  })
+
+  it('sends nothing for untouched items and never touches an ordered one', () => {
+    const { patch, steps } = occurrenceEdits(stored, occurrenceForForm(stored))
+    expect(steps).toEqual([])
+    expect(patch).not.toHaveProperty('items')
+    expect(patch).not.toHaveProperty('id')
+    expect(patch.unresolved_reason).toBe('Aguardando peça')
+  })
+
+  it('patches a changed item, posts a new one and deletes a removed one', () => {
+    const form = occurrenceForForm(stored)
+    form.items[1] = { ...form.items[1], quantity: '4' }
+    form.items = form.items.filter((i) => i.id !== 'c')
+    form.items.push({ ...newItem(), id: 'd', description: 'Puxador' })
+    form.items.push(newItem()) // an empty row is not sent
+    const { steps } = occurrenceEdits(stored, form)
+    expect(steps.map((s) => [s.method, s.path, s.row])).toEqual([
+      ['patch', '/api/occurrences/o1/items/b', 1],
+      ['post', '/api/occurrences/o1/items', 2],
+      ['del', '/api/occurrences/o1/items/c', undefined],
+    ])
+    expect(steps[0].body.quantity).toBe('4')
+    expect(steps[1].body.id).toBe('d')
   })
 })
 
@@ -130,18 +207,38 @@ describe('orders', () => {
 })
 
 describe('visits', () => {
-  const form = { assignee_id: '3', appointment_type_id: '8', room_id: '', date: '2026-12-01', start: '09:00', end: '10:30', subject: ' ', notes: 'Levar trilho' }
+  const form = {
+    calendar_type: 'technical_assistance',
+    status: 'confirmed',
+    assignee_id: '3',
+    appointment_type_id: '8',
+    room_id: '',
+    starts: '2026-12-01T22:00',
+    ends: '2026-12-02T01:00',
+    subject: ' ',
+    notes: 'Levar trilho',
+  }
 
-  it('sends the store-clock times without an offset (the API reads them in the store’s timezone)', () => {
-    expect(visitBody(form)).toEqual({ assignee_id: 3, appointment_type_id: 8, starts_at: '2026-12-01T09:00:00', ends_at: '2026-12-01T10:30:00', room_id: null, subject: null, notes: 'Levar trilho' })
+  it('sends the store-clock date-times without an offset (the API reads them in the store’s timezone)', () => {
+    expect(visitBody(form)).toEqual({
+      calendar_type: 'technical_assistance',
+      status: 'confirmed',
+      assignee_id: 3,
+      appointment_type_id: 8,
+      starts_at: '2026-12-01T22:00:00',
+      ends_at: '2026-12-02T01:00:00',
+      room_id: null,
+      subject: null,
+      notes: 'Levar trilho',
+    })
     expect(visitBody(form, true).allow_overlap).toBe(true)
     expect('allow_overlap' in visitBody(form)).toBe(false)
   })
 
-  it('checks the form before sending', () => {
+  it('checks the form before sending: a visit may cross midnight, never end before it starts', () => {
     expect(visitErrors(form)).toEqual({})
-    expect(Object.keys(visitErrors({ ...form, assignee_id: '', end: '09:00' }))).toEqual(['assignee_id', 'ends_at'])
-    expect(visitErrors({ ...form, date: '' }).date).toBeTruthy()
+    expect(Object.keys(visitErrors({ ...form, assignee_id: '', ends: '2026-12-01T21:00' }))).toEqual(['assignee_id', 'ends_at'])
+    expect(visitErrors({ ...form, starts: '' }).starts_at).toBeTruthy()
   })
 
   it("reads the clash from a 409's problem, and nothing from other errors", () => {
@@ -200,6 +297,7 @@ describe('editing the case (Dados)', () => {
     status: 'in_service',
     reported_issue: 'Porta raspando',
     assignee: { id: 3, name: 'Técnico' },
+    assignee_chosen: true,
     service_address: { cep: '04094050', street: 'Av. Pedro', number: '1301', complement: null, district: 'Vila Mariana', city: 'São Paulo', state: 'SP' },
   }
 
@@ -208,6 +306,10 @@ describe('editing the case (Dados)', () => {
     expect(caseChanges(kase, form)).toEqual({})
     expect(caseChanges(kase, { ...form, reported_issue: ' Porta raspando no piso ' })).toEqual({ reported_issue: 'Porta raspando no piso' })
     expect(caseChanges(kase, { ...form, assignee_id: '' })).toEqual({ assignee_id: null })
+    // The visits' technician (not chosen) starts as '' in the form: saving leaves it following them.
+    const following = { ...kase, assignee_chosen: false }
+    expect(editForm(following).assignee_id).toBe('')
+    expect(caseChanges(following, { ...editForm(following), assignee_id: '3' })).toEqual({ assignee_id: 3 })
     const moved = caseChanges(kase, { ...form, service_address: { ...form.service_address, district: 'Moema' } })
     expect(Object.keys(moved)).toEqual(['service_address'])
     expect(moved.service_address).toMatchObject({ district: 'Moema', complement: null, cep: '04094050' })
@@ -224,5 +326,14 @@ describe('editing the case (Dados)', () => {
     expect(statusRequest(7, 'closed', 'ok', true)).toEqual({ method: 'patch', path: '/api/cases/7', body: { status: 'closed', status_reason: 'ok', force: true } })
     expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/open-orders' }))).toBe(true)
     expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/invalid-transition' }))).toBe(false)
+  })
+})
+
+describe('queued e-mails', () => {
+  it('refresh while any is queued, stop once each is sent or failed', async () => {
+    const { stillQueued } = await import('../../src/office/case/documents.js')
+    expect(stillQueued([{ status: 'sent' }, { status: 'queued' }])).toBe(true)
+    expect(stillQueued([{ status: 'sent' }, { status: 'failed' }])).toBe(false)
+    expect(stillQueued([])).toBe(false)
   })
 })

@@ -43,6 +43,7 @@ export function AgendaScreen({ search, timeZone }) {
   const filters = parseCalendarSearch(search)
   const technicians = useList('/api/users?role=technician')
   const types = useList('/api/catalogs/appointment_types')
+  const rooms = useList('/api/catalogs/rooms')
   const colours = technicianColours(technicians || [])
   const host = useRef(null)
   const calendar = useRef(null)
@@ -268,6 +269,7 @@ export function AgendaScreen({ search, timeZone }) {
           end={draft.end}
           technicians={technicians}
           types={types}
+          rooms={rooms || []}
           technician={filters.technician}
           confirmOverlap={confirmOverlap}
           onClose={() => setDraft(null)}

@@ -3,17 +3,26 @@
 import { conflictLines } from './conflict.js'
 import { Modal } from './Modal.jsx'
 
+/** Text whose case numbers (AT-2026-00042) and times never break at their hyphens or spaces. */
+function Unbroken({ text }) {
+  return text.split(/([A-Z]{1,4}-\d{4}-\d+|\d\d\/\d\d\/\d{4} \d\d:\d\d)/).map((part, n) => (n % 2 ? <span key={n} class="nowrap">{part}</span> : part))
+}
+
 export function ConflictDialog({ conflict, timeZone, onAnswer }) {
   const lines = conflictLines(conflict, timeZone)
   return (
     <Modal id="conflict" title="Conflito de horário" onClose={() => onAnswer(false)} class="cal-conflict" testId="conflict-dialog">
-      <p role="alert">{conflict.detail}</p>
+      <p role="alert">
+        <Unbroken text={conflict.detail} />
+      </p>
       {lines.length > 0 && (
         <>
           <p class="muted small">Visitas do técnico neste horário:</p>
           <ul class="cal-clash" data-testid="conflict-list">
             {lines.map((line) => (
-              <li key={line}>{line}</li>
+              <li key={line}>
+                <Unbroken text={line} />
+              </li>
             ))}
           </ul>
         </>

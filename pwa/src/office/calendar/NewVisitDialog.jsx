@@ -1,16 +1,18 @@
-// "Nova visita": the slot selected on the calendar (or typed), a case found by number or customer
-// (the cases list API), the technician and the visit type (catalog) → POST
-// /api/cases/<id>/appointments; a double-booking asks before booking the "encaixe".
+// "Nova visita": the slot selected on the calendar (or typed: start and end are full date-times, so
+// a visit may cross midnight), a case found by number or customer (the cases list API), the Tipo de
+// Agenda, the Situação, the technician, the visit type and Ambiente (catalogs) and the Observação →
+// POST /api/cases/<id>/appointments; a double-booking asks before booking the "encaixe".
 import { useState } from 'preact/hooks'
 import { problemOf, unclaimedMessages } from '../errors.js'
 import { Field } from '../fields.jsx'
+import { BOOKING_STATUSES, CALENDAR_TYPES } from '../labels.js'
 import { calendarApi } from './api.js'
 import { sendAllowingOverlap } from './conflict.js'
 import { Modal } from './Modal.jsx'
 import { joinWall, splitWall } from './time.js'
 
 const OPEN_CASES = 'open,scheduled,in_service,pending'
-const FIELDS = ['case', 'assignee_id', 'appointment_type_id', 'starts_at', 'ends_at', 'subject']
+const FIELDS = ['case', 'calendar_type', 'status', 'assignee_id', 'appointment_type_id', 'room_id', 'starts_at', 'ends_at', 'subject', 'notes']
 
 function CasePicker({ chosen, onChoose, errors }) {
   const [query, setQuery] = useState('')
@@ -93,22 +95,36 @@ function CasePicker({ chosen, onChoose, errors }) {
   )
 }
 
-export function NewVisitDialog({ start, end, technicians, types, technician, confirmOverlap, onSaved, onClose }) {
+const Choices = ({ pairs }) =>
+  pairs.map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ))
+
+export function NewVisitDialog({ start, end, technicians, types, rooms = [], technician, confirmOverlap, onSaved, onClose }) {
   const first = splitWall(start)
   const last = splitWall(end)
   const [kase, setKase] = useState(null)
   const [form, setForm] = useState({
+    calendar_type: 'technical_assistance',
+    status: 'scheduled',
     assignee_id: technician || '',
     appointment_type_id: types[0] ? String(types[0].id) : '',
-    day: first.day,
-    from: first.time,
-    to: last.day === first.day ? last.time : '23:59',
+    room_id: '',
+    starts: `${first.day}T${first.time}`,
+    ends: `${last.day}T${last.time}`,
     subject: '',
+    notes: '',
   })
   const [errors, setErrors] = useState({})
   const [problem, setProblem] = useState('')
   const [busy, setBusy] = useState(false)
-  const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value })
+  const set = (name) => (e) => {
+    setForm({ ...form, [name]: e.currentTarget.value })
+    const path = { starts: 'starts_at', ends: 'ends_at' }[name] || name
+    if (errors[path]) setErrors(Object.fromEntries(Object.entries(errors).filter(([p]) => p !== path))) // changed: no longer the refused value
+  }
 
   function choose(c) {
     setKase(c)
@@ -126,11 +142,15 @@ export function NewVisitDialog({ start, end, technicians, types, technician, con
     setErrors({})
     setProblem('')
     const body = {
+      calendar_type: form.calendar_type,
+      status: form.status,
       assignee_id: Number(form.assignee_id) || null,
       appointment_type_id: Number(form.appointment_type_id) || null,
-      starts_at: joinWall(form.day, form.from),
-      ends_at: joinWall(form.day, form.to),
+      room_id: Number(form.room_id) || null,
+      starts_at: joinWall(...form.starts.split('T')),
+      ends_at: joinWall(...form.ends.split('T')),
       subject: form.subject.trim() || null,
+      notes: form.notes.trim() || null,
     }
     try {
       const result = await sendAllowingOverlap((b) => calendarApi.post(`/api/cases/${kase.id}/appointments`, b), body, confirmOverlap)
@@ -158,6 +178,12 @@ export function NewVisitDialog({ start, end, technicians, types, technician, con
         )}
         <CasePicker chosen={kase} onChoose={choose} errors={errors} />
         <div class="grid">
+          <Field label="Tipo de Agenda" path="calendar_type" errors={errors} as="select" value={form.calendar_type} onChange={set('calendar_type')} class="span-3">
+            <Choices pairs={CALENDAR_TYPES} />
+          </Field>
+          <Field label="Situação" path="status" errors={errors} as="select" value={form.status} onChange={set('status')} class="span-3">
+            <Choices pairs={BOOKING_STATUSES} />
+          </Field>
           <Field label="Técnico" path="assignee_id" errors={errors} as="select" value={form.assignee_id} onChange={set('assignee_id')} class="span-3">
             <option value="">Escolha…</option>
             {technicians.map((t) => (
@@ -173,10 +199,14 @@ export function NewVisitDialog({ start, end, technicians, types, technician, con
               </option>
             ))}
           </Field>
-          <Field label="Data" path="day" errors={errors} type="date" value={form.day} onInput={set('day')} class="span-2" required />
-          <Field label="Início" path="starts_at" errors={errors} type="time" step="900" value={form.from} onInput={set('from')} class="span-2" required />
-          <Field label="Fim" path="ends_at" errors={errors} type="time" step="900" value={form.to} onInput={set('to')} class="span-2" required />
-          <Field label="Assunto (opcional)" path="subject" errors={errors} value={form.subject} onInput={set('subject')} class="span-all" maxLength={200} />
+          <Field label="Início" path="starts_at" errors={errors} type="datetime-local" value={form.starts} onInput={set('starts')} class="span-3" required />
+          <Field label="Fim" path="ends_at" errors={errors} type="datetime-local" value={form.ends} onInput={set('ends')} class="span-3" required />
+          <Field label="Ambiente" path="room_id" errors={errors} as="select" value={form.room_id} onChange={set('room_id')} class="span-3">
+            <option value="">—</option>
+            <Choices pairs={rooms.map((r) => [String(r.id), r.name])} />
+          </Field>
+          <Field label="Assunto (opcional)" path="subject" errors={errors} value={form.subject} onInput={set('subject')} class="span-3" maxLength={200} />
+          <Field label="Observação" path="notes" errors={errors} as="textarea" rows={2} value={form.notes} onInput={set('notes')} class="span-all" maxLength={4000} />
         </div>
         <div class="actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime, formatPhone } from '../../lib/format.js'
 import { problemOf } from '../errors.js'
+import { calendarTypeLabel } from '../labels.js'
 import { calendarApi } from './api.js'
 import { sendAllowingOverlap } from './conflict.js'
 import { districtOf, MOVABLE } from './events.js'
@@ -187,6 +188,14 @@ export function VisitDialog({ visit, technicians, colours, timeZone, confirmOver
           <span class={`chip chip-${visit.status}`}>{visit.status_label}</span>
           {visit.allow_overlap && <span class="muted"> · encaixe (horário sobreposto confirmado)</span>}
         </dd>
+        <dt>Tipo de Agenda</dt>
+        <dd data-testid="visit-calendar-type">{calendarTypeLabel(visit.calendar_type)}</dd>
+        {visit.room && (
+          <>
+            <dt>Ambiente</dt>
+            <dd>{visit.room.name}</dd>
+          </>
+        )}
         <dt>Cliente</dt>
         <dd>
           {customer.name}

@@ -48,7 +48,8 @@ export function calendarSearch({ technician = '', view = 'semana', date = '', ca
 /** One page of the agenda for the visible range: all technicians, or one. */
 export function agendaRequest({ start, end, technician = '', cancelled = false, cursor = null }) {
   const { from, to } = rangeParams(start, end)
-  const params = new URLSearchParams({ from, to, limit: String(PAGE_LIMIT) })
+  // Every Tipo de Agenda (the case's Agendas tab shows technical assistance only).
+  const params = new URLSearchParams({ calendar_type: 'all', from, to, limit: String(PAGE_LIMIT) })
   if (technician) params.set('assignee', technician)
   if (!cancelled) params.set('status', LIVE.join(','))
   if (cursor) params.set('cursor', cursor)

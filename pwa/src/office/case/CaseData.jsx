@@ -59,7 +59,10 @@ function CaseFacts({ kase, timeZone }) {
             </>
           )}
           <dt>Técnico responsável</dt>
-          <dd>{kase.assignee?.name || '—'}</dd>
+          <dd data-testid="case-technician">
+            {kase.assignee?.name || '—'}
+            {kase.assignee && !kase.assignee_chosen && <span class="muted"> (da última visita)</span>}
+          </dd>
           <dt>Endereço do atendimento</dt>
           <dd data-testid="service-address">{formatAddress(kase.service_address)}</dd>
         </dl>
@@ -98,7 +101,7 @@ function EditCase({ kase, technicians, onSaved, onCancel }) {
       <h2 id="edit-title">Editar assistência</h2>
       <ProblemNotice problem={problem} shown={EDIT_SHOWN} noticeRef={summary} />
       <Field label="Técnico responsável" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}>
-        <Options entries={technicians} placeholder="— nenhum —" />
+        <Options entries={technicians} placeholder="— o da última visita —" />
       </Field>
       <AddressFields legend="Endereço do atendimento" prefix="service_address" value={form.service_address} onChange={(service_address) => setForm({ ...form, service_address })} errors={problem.fields} />
       <Field label="Situação Alegada" path="reported_issue" errors={problem.fields} as="textarea" rows={4} value={form.reported_issue} onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })} />

@@ -1,14 +1,15 @@
 // Documentos: each kind the server offers (Solicitação de Assistência, Relatório de Visita, Pedido
 // de Peças) with its layouts (the default chosen), the visit or order it needs, "Visualizar /
 // Imprimir" (the PDF in a new tab) and "Enviar por e-mail" (pre-filled by the server), and the
-// e-mails sent from the case with where each stands. Two requests: the options and the e-mails.
-import { useRef, useState } from 'preact/hooks'
+// e-mails sent from the case with where each stands. Two requests: the options and the e-mails;
+// while an e-mail is queued, the e-mails are asked again every few seconds until it is sent or failed.
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatDateTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { Field, ProblemNotice } from '../fields.jsx'
 import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
-import { EMAIL_STATUS, emailBody, initialChoice, pdfUrl, ready } from './documents.js'
+import { EMAIL_STATUS, emailBody, initialChoice, pdfUrl, POLL_MS, ready, stillQueued } from './documents.js'
 
 const KIND_NAMES = { service_request: 'Solicitação de Assistência', visit_report: 'Relatório de Visita', parts_order: 'Pedido de Peças' }
 const TARGET_LABEL = { appointment_id: 'Visita', order_id: 'Pedido' }
@@ -70,7 +71,7 @@ function KindCard({ kase, kind, onSent }) {
   const id = `doc-${kind.kind}`
   return (
     <section class="card doc-kind" aria-labelledby={id} data-testid={`document-${kind.kind}`}>
-      <h3 id={id}>{kind.label || KIND_NAMES[kind.kind]}</h3>
+      <h2 id={id}>{kind.label || KIND_NAMES[kind.kind]}</h2>
       <div class="grid form">
         <label class="span-3" for={`${id}-layout`}>
           Layout
@@ -133,7 +134,7 @@ function Emails({ emails, timeZone, onRefresh }) {
     <section class="card" aria-labelledby="emails-title">
       <div class="section-head">
         <h2 id="emails-title">E-mails enviados</h2>
-        {/* a queued e-mail is sent by a background job: its status changes after this list loaded */}
+        {/* a queued e-mail is sent by a background job: the list asks again on its own while one is queued */}
         <button type="button" class="btn btn-small" onClick={onRefresh}>
           Atualizar
         </button>
@@ -176,6 +177,12 @@ function Emails({ emails, timeZone, onRefresh }) {
 export function Documents({ kase, timeZone }) {
   const [{ data, error }, reload] = useLoad([`/api/cases/${kase.id}/documents`, `/api/cases/${kase.id}/documents/emails`], [kase.id])
   const [notice, setNotice] = useState('')
+  const queued = data ? stillQueued(data[1]) : false
+  useEffect(() => {
+    if (!queued) return undefined
+    const timer = setTimeout(reload, POLL_MS)
+    return () => clearTimeout(timer)
+  }, [data])
   if (!data) return <Loading error={error} what="os documentos" />
   const [options, emails] = data
   const sent = async (email) => {

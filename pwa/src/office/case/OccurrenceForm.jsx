@@ -1,6 +1,8 @@
-// A new occurrence filed from the office, with its items: payer (Modalidade) per occurrence, the
-// catalogs of the case's store, and the API's messages at their fields. The id is made when the
-// form opens (a retried submit is the same record on the server).
+// An occurrence filed or edited from the office, with its items: payer (Modalidade) per occurrence,
+// the catalogs of the case's store, and the API's messages at their fields. A new one's id is made
+// when the form opens (a retried submit is the same record on the server). Editing sends the
+// occurrence's PATCH, then each added, changed or removed item; items on a parts order are shown
+// locked, with the reason.
 import { useRef, useState } from 'preact/hooks'
 import { ACTIONS } from '../../data/labels.js'
 import { officeApi } from '../api.js'
@@ -8,7 +10,7 @@ import { problemOf } from '../errors.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { NO_PROBLEM, Options } from './common.jsx'
-import { emptyOccurrence, formErrors, newItem, occurrenceBody, PAYER_OPTIONS } from './occurrences.js'
+import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, PAYER_OPTIONS } from './occurrences.js'
 
 const SHOWN = [
   'occurrence_type_id',
@@ -21,12 +23,29 @@ const SHOWN = [
   'expected_fix_date',
   'report',
   'resolved',
+  'responsible_id',
   'unresolved_reason',
   'items',
 ]
 const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'supplier_id', 'needs_part', 'unit_cost']
 
+function LockedItem({ item, index }) {
+  return (
+    <fieldset class="occ-item occ-item-locked" data-testid="item-row">
+      <legend>Item {index + 1}</legend>
+      <p>
+        <strong>{item.description}</strong> — {item.quantity} {item.unit}
+        {item.supplier ? ` — ${item.supplier}` : ''}
+      </p>
+      <p class="muted" data-testid="item-locked">
+        Item em pedido de peças: não pode ser alterado nem removido (cancele o pedido antes).
+      </p>
+    </fieldset>
+  )
+}
+
 function ItemRow({ item, index, errors, storeId, onChange, onRemove }) {
+  if (item.order_id) return <LockedItem item={item} index={index} />
   const set = (name) => (event) => onChange({ ...item, [name]: event.currentTarget.value })
   const field = (name, label, props = {}) => (
     <Field label={label} path={`items.${index}.${name}`} errors={errors} value={item[name]} onInput={set(name)} {...props} />
@@ -63,24 +82,52 @@ function ItemRow({ item, index, errors, storeId, onChange, onRemove }) {
   )
 }
 
-export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
-  const [form, setForm] = useState(emptyOccurrence)
+/** Drop the messages of `paths` (a field the user changed is no longer the one refused). */
+const without = (problem, ...paths) =>
+  problem.message ? { ...problem, fields: Object.fromEntries(Object.entries(problem.fields || {}).filter(([p]) => !paths.includes(p))) } : problem
+
+export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onCancel }) {
+  const [form, setForm] = useState(() => (occurrence ? occurrenceForForm(occurrence) : emptyOccurrence()))
   const [problem, setProblem] = useState(NO_PROBLEM)
   const [busy, setBusy] = useState(false)
   const summary = useRef(null)
   const errors = formErrors(form, problem.fields)
-  const set = (name) => (event) => setForm({ ...form, [name]: event.currentTarget.value })
-  const setItem = (n) => (item) => setForm({ ...form, items: form.items.map((it, i) => (i === n ? item : it)) })
+  const set = (name) => (event) => {
+    setForm({ ...form, [name]: event.currentTarget.value })
+    setProblem(without(problem, name))
+  }
+  const setItem = (n) => (item) => {
+    setForm({ ...form, items: form.items.map((it, i) => (i === n ? item : it)) })
+    const changed = Object.keys(item).filter((k) => item[k] !== form.items[n][k])
+    setProblem(without(problem, ...changed.map((k) => `items.${n}.${k}`)))
+  }
   const removeItem = (n) => () => setForm({ ...form, items: form.items.filter((_, i) => i !== n) })
+
+  async function saveEdits() {
+    const { patch, steps } = occurrenceEdits(occurrence, form)
+    let saved = await officeApi.patch(`/api/occurrences/${occurrence.id}`, patch)
+    for (const step of steps) {
+      try {
+        await officeApi[step.method](step.path, step.body)
+      } catch (error) {
+        const found = problemOf(error)
+        if (step.method === 'del' && found.status === 404) continue // already gone
+        const fields = Object.fromEntries(Object.entries(found.fields || {}).map(([k, v]) => [`items.${step.row}.${k}`, v]))
+        throw { itemProblem: { ...found, fields } }
+      }
+    }
+    if (steps.length) saved = await officeApi.get(`/api/occurrences/${occurrence.id}`)
+    return saved
+  }
 
   async function submit(event) {
     event.preventDefault()
     setBusy(true)
     try {
-      const saved = await officeApi.post(`/api/cases/${kase.id}/occurrences`, occurrenceBody(form))
+      const saved = occurrence ? await saveEdits() : await officeApi.post(`/api/cases/${kase.id}/occurrences`, occurrenceBody(form))
       onSaved(saved)
     } catch (error) {
-      setProblem(problemOf(error))
+      setProblem(error?.itemProblem || problemOf(error))
       setBusy(false)
       requestAnimationFrame(() => summary.current?.focus())
     }
@@ -89,7 +136,7 @@ export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
   const itemPaths = form.items.flatMap((_, n) => ITEM_FIELDS.map((f) => `items.${n}.${f}`))
   return (
     <form class="form office-form card occ-form" onSubmit={submit} noValidate aria-labelledby="occ-form-title" data-testid="occurrence-form">
-      <h2 id="occ-form-title">Nova ocorrência</h2>
+      <h2 id="occ-form-title">{occurrence ? 'Editar ocorrência' : 'Nova ocorrência'}</h2>
       <ProblemNotice problem={{ ...problem, fields: errors }} shown={[...SHOWN, ...itemPaths]} noticeRef={summary} />
       <div class="grid">
         <Field label="Tipo de ocorrência" path="occurrence_type_id" errors={errors} as="select" value={form.occurrence_type_id} onChange={set('occurrence_type_id')} class="span-2" required>
@@ -127,12 +174,21 @@ export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
           hint="Vazio: o prazo da assistência."
         />
         <Field label="Relato" path="report" errors={errors} as="textarea" rows={3} value={form.report} onInput={set('report')} class="span-all" />
+        <Field label="Responsável" path="responsible_id" errors={errors} as="select" value={form.responsible_id} onChange={set('responsible_id')} class="span-2">
+          <option value="">—</option>
+          {catalogs.users.map((u) => (
+            <option key={u.id} value={String(u.id)}>
+              {u.name}
+            </option>
+          ))}
+        </Field>
         <Field label="Resolvido?" path="resolved" errors={errors} as="select" value={form.resolved} onChange={set('resolved')} class="span-1">
+          <option value="">Em aberto</option>
           <option value="no">Não</option>
           <option value="yes">Sim</option>
         </Field>
         {form.resolved === 'no' && (
-          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-5" />
+          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-3" />
         )}
       </div>
       <h3>Itens</h3>
@@ -148,7 +204,7 @@ export function OccurrenceForm({ kase, catalogs, onSaved, onCancel }) {
           Cancelar
         </button>
         <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : 'Registrar ocorrência'}
+          {busy ? 'Salvando…' : occurrence ? 'Salvar alterações' : 'Registrar ocorrência'}
         </button>
       </div>
     </form>

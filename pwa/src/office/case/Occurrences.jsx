@@ -1,5 +1,6 @@
 // Ocorrências: what the visits found (type, room, payer, status, items, photos) and the cost
-// summary by payer; the office can file one too. Two requests for the tab (occurrences, costs);
+// summary by payer; the office can file one too, edit one or delete one (not while any of its
+// items is on a parts order: the server refuses, and the card says why). Two requests for the tab (occurrences, costs);
 // the form's catalogs load when it opens.
 import { useState } from 'preact/hooks'
 import { formatDate, formatMoney } from '../../lib/format.js'
@@ -8,7 +9,7 @@ import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
 import { OccurrenceForm } from './OccurrenceForm.jsx'
-import { costRows, photosOf, signatureOf } from './occurrences.js'
+import { costRows, mine, photosOf, resolution, signatureOf } from './occurrences.js'
 import { PhotoUpload } from './PhotoUpload.jsx'
 import { PhotoViewer } from './PhotoViewer.jsx'
 
@@ -79,20 +80,67 @@ function Photos({ occurrence, title, onUploaded }) {
   )
 }
 
-function OccurrenceCard({ occurrence, n, timeZone, onUploaded }) {
+function DeleteOccurrence({ occurrence, title, onDeleted }) {
+  const [asking, setAsking] = useState(false)
+  const [error, setError] = useState('')
+  const ordered = occurrence.items.some((i) => i.order_id)
+  async function confirm() {
+    try {
+      await officeApi.del(`/api/occurrences/${occurrence.id}`)
+      onDeleted()
+    } catch (e) {
+      setError(problemOf(e).message)
+      setAsking(false)
+    }
+  }
+  if (ordered) return <p class="muted">Itens em pedido de peças: a ocorrência não pode ser excluída.</p>
+  return (
+    <>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {asking ? (
+        <div class="occ-confirm" role="group" aria-label={`Excluir ${title}`}>
+          <span>Excluir esta ocorrência e seus itens?</span>
+          <button type="button" class="btn btn-danger btn-small" onClick={confirm}>
+            Confirmar exclusão
+          </button>
+          <button type="button" class="btn btn-ghost btn-small" onClick={() => setAsking(false)}>
+            Não excluir
+          </button>
+        </div>
+      ) : (
+        <button type="button" class="btn btn-ghost btn-small" onClick={() => setAsking(true)} aria-label={`Excluir ${title}`}>
+          Excluir
+        </button>
+      )}
+    </>
+  )
+}
+
+function OccurrenceCard({ occurrence, n, timeZone, onUploaded, onEdit, onDeleted }) {
   const title = `Ocorrência ${n}: ${occurrence.occurrence_type.name}`
   return (
     <article class="card occurrence" aria-labelledby={`occ-${occurrence.id}`} data-testid="occurrence">
       <header class="occurrence-head">
         <h3 id={`occ-${occurrence.id}`}>{title}</h3>
         <span class={`chip payer-${occurrence.payer}`}>{occurrence.payer_label}</span>
-        <span class={`chip ${occurrence.resolved ? 'chip-done' : 'chip-pending'}`}>{occurrence.resolved ? 'Resolvida' : 'Não resolvida'}</span>
+        <span class={`chip ${resolution(occurrence)[1]}`}>{resolution(occurrence)[0]}</span>
+        <span class="occ-actions">
+          <button type="button" class="btn btn-small" onClick={onEdit} aria-label={`Editar ${title}`}>
+            Editar
+          </button>
+          <DeleteOccurrence occurrence={occurrence} title={title} onDeleted={onDeleted} />
+        </span>
       </header>
       <FactsRow
         pairs={[
           ['Ambiente', occurrence.room?.name || '—'],
           ['Linha', occurrence.product_line?.name || '—'],
           ['Situação', occurrence.status?.name || '—'],
+          ['Responsável', occurrence.responsible?.name || '—'],
           ['Previsão', formatDate(occurrence.expected_fix_date, timeZone)],
           ['Pedido do fornecedor', occurrence.supplier_order_number],
           ['Registrada', `${formatDate(occurrence.created_at, timeZone)}${occurrence.author ? ` por ${occurrence.author.name}` : ''}`],
@@ -133,43 +181,63 @@ function Costs({ costs }) {
   )
 }
 
-export function Occurrences({ kase, timeZone, onCaseChanged }) {
+export function Occurrences({ kase, timeZone, onCaseChanged, user }) {
+  const [onlyMine, setOnlyMine] = useState(false)
   const [{ data, error }, reload] = useLoad([`/api/cases/${kase.id}/occurrences`, `/api/cases/${kase.id}/costs`], [kase.id])
   const [catalogs, setCatalogs] = useState(null)
   const [formOpen, setFormOpen] = useState(false)
+  const [editing, setEditing] = useState(null) // the id of the occurrence being edited
   const [catalogError, setCatalogError] = useState('')
   const [notice, setNotice] = useState('')
 
-  async function openForm() {
+  async function openForm(id = null) {
     setNotice('')
     if (!catalogs) {
       try {
-        const lists = await Promise.all(CATALOGS.map((kind) => officeApi.get(catalogPath(kind, kase.store_id))))
-        setCatalogs(Object.fromEntries(CATALOGS.map((kind, n) => [kind, lists[n]])))
+        const paths = [...CATALOGS.map((kind) => catalogPath(kind, kase.store_id)), `/api/users?store_id=${kase.store_id}`]
+        const lists = await Promise.all(paths.map((path) => officeApi.get(path)))
+        setCatalogs(Object.fromEntries([...CATALOGS, 'users'].map((kind, n) => [kind, lists[n]])))
       } catch (e) {
         setCatalogError(problemOf(e).message)
         return
       }
     }
-    setFormOpen(true)
+    setEditing(id) // one form at a time: a new occurrence's or this one's
+    setFormOpen(!id)
   }
 
   async function saved(occurrence) {
+    setNotice([editing ? 'Ocorrência atualizada.' : 'Ocorrência registrada.', ...(occurrence.warnings || [])].join(' '))
     setFormOpen(false)
-    setNotice(['Ocorrência registrada.', ...(occurrence.warnings || [])].join(' '))
+    setEditing(null)
+    await reload()
+    onCaseChanged()
+  }
+
+  async function deleted() {
+    setNotice('Ocorrência excluída.')
     await reload()
     onCaseChanged()
   }
 
   if (!data) return <Loading error={error} what="as ocorrências" />
-  const [occurrences, costs] = data
+  const [all, costs] = data
+  const occurrences = onlyMine ? mine(all, user?.id) : all
   return (
     <div class="case-occurrences">
       <div class="occ-main">
         <div class="section-head">
-          <h2>Ocorrências ({occurrences.length})</h2>
-          {!formOpen && (
-            <button type="button" class="btn btn-primary" onClick={openForm}>
+          <h2>Ocorrências ({all.length})</h2>
+          <div class="segmented" role="group" aria-label="Mostrar">
+            <button type="button" class="btn btn-small" aria-pressed={!onlyMine} onClick={() => setOnlyMine(false)}>
+              Todas
+            </button>
+            <button type="button" class="btn btn-small" aria-pressed={onlyMine} onClick={() => setOnlyMine(true)}>
+              Minhas ({mine(all, user?.id).length})
+            </button>
+          </div>
+          {!formOpen && !editing && (
+            <button type="button" class="btn btn-primary" onClick={() => openForm()}>
               + Nova ocorrência
             </button>
           )}
@@ -185,10 +253,15 @@ export function Occurrences({ kase, timeZone, onCaseChanged }) {
           </p>
         )}
         {formOpen && <OccurrenceForm kase={kase} catalogs={catalogs} onSaved={saved} onCancel={() => setFormOpen(false)} />}
-        {occurrences.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
-        {occurrences.map((o, n) => (
-          <OccurrenceCard key={o.id} occurrence={o} n={n + 1} timeZone={timeZone} onUploaded={reload} />
-        ))}
+        {all.length === 0 && !formOpen && <p class="muted">Nenhuma ocorrência registrada.</p>}
+        {all.length > 0 && occurrences.length === 0 && <p class="muted">Nenhuma ocorrência sob sua responsabilidade.</p>}
+        {occurrences.map((o) =>
+          editing === o.id ? (
+            <OccurrenceForm key={o.id} kase={kase} catalogs={catalogs} occurrence={o} onSaved={saved} onCancel={() => setEditing(null)} />
+          ) : (
+            <OccurrenceCard key={o.id} occurrence={o} n={all.indexOf(o) + 1} timeZone={timeZone} onUploaded={reload} onEdit={() => openForm(o.id)} onDeleted={deleted} />
+          ),
+        )}
       </div>
       <Costs costs={costs} />
     </div>

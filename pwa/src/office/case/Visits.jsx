@@ -7,6 +7,7 @@ import { dayKey, formatDate, formatDateTime, formatTime } from '../../lib/format
 import { officeApi } from '../api.js'
 import { problemOf } from '../errors.js'
 import { Field, ProblemNotice } from '../fields.jsx'
+import { BOOKING_STATUSES, CALENDAR_TYPES, calendarTypeLabel } from '../labels.js'
 import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, useLoad } from './common.jsx'
 import { conflictsOf, emptyVisit, sortVisits, visitBody, visitErrors } from './visits.js'
 
@@ -45,7 +46,8 @@ function VisitRow({ visit, timeZone }) {
       <tr data-testid="visit-row">
         <td class="nowrap">{formatDate(visit.starts_at, timeZone)}</td>
         <td class="nowrap">
-          {formatTime(visit.starts_at, timeZone)}–{formatTime(visit.ends_at, timeZone)}
+          {formatTime(visit.starts_at, timeZone)}–
+          {dayKey(visit.ends_at, timeZone) === dayKey(visit.starts_at, timeZone) ? formatTime(visit.ends_at, timeZone) : formatDateTime(visit.ends_at, timeZone)}
         </td>
         <td>{visit.assignee?.name}</td>
         <td>{visit.appointment_type?.name || '—'}</td>
@@ -82,7 +84,7 @@ function VisitRow({ visit, timeZone }) {
   )
 }
 
-const SHOWN = ['assignee_id', 'appointment_type_id', 'room_id', 'date', 'starts_at', 'ends_at', 'subject', 'notes']
+const SHOWN = ['calendar_type', 'status', 'assignee_id', 'appointment_type_id', 'room_id', 'starts_at', 'ends_at', 'subject', 'notes']
 
 function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
   const [form, setForm] = useState(() => emptyVisit(dayKey(new Date().toISOString(), timeZone)))
@@ -93,6 +95,8 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
   const set = (name) => (event) => {
     setForm({ ...form, [name]: event.currentTarget.value })
     setConflicts([]) // another time or technician: the old clash no longer applies
+    const path = { starts: 'starts_at', ends: 'ends_at' }[name] || name
+    if (problem.fields?.[path]) setProblem({ ...problem, fields: Object.fromEntries(Object.entries(problem.fields).filter(([p]) => p !== path)) })
   }
 
   async function submit(event, allowOverlap = false) {
@@ -135,6 +139,20 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
         </div>
       )}
       <div class="grid">
+        <Field label="Tipo de Agenda" path="calendar_type" errors={problem.fields} as="select" value={form.calendar_type} onChange={set('calendar_type')} class="span-2">
+          {CALENDAR_TYPES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Field>
+        <Field label="Situação" path="status" errors={problem.fields} as="select" value={form.status} onChange={set('status')} class="span-2">
+          {BOOKING_STATUSES.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </Field>
         <Field label="Técnico" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={set('assignee_id')} class="span-2" required>
           <Options entries={choices.technicians} />
         </Field>
@@ -144,9 +162,8 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
         <Field label="Ambiente" path="room_id" errors={problem.fields} as="select" value={form.room_id} onChange={set('room_id')} class="span-2">
           <Options entries={choices.rooms} placeholder="—" />
         </Field>
-        <Field label="Data" path="date" errors={problem.fields} type="date" value={form.date} onInput={set('date')} class="span-2" required />
-        <Field label="Início" path="starts_at" errors={problem.fields} type="time" value={form.start} onInput={set('start')} class="span-1" required />
-        <Field label="Fim" path="ends_at" errors={problem.fields} type="time" value={form.end} onInput={set('end')} class="span-1" required />
+        <Field label="Início" path="starts_at" errors={problem.fields} type="datetime-local" value={form.starts} onInput={set('starts')} class="span-2" required />
+        <Field label="Fim" path="ends_at" errors={problem.fields} type="datetime-local" value={form.ends} onInput={set('ends')} class="span-2" required />
         <Field label="Assunto" path="subject" errors={problem.fields} value={form.subject} onInput={set('subject')} class="span-2" />
         <Field label="Observação" path="notes" errors={problem.fields} as="textarea" rows={2} value={form.notes} onInput={set('notes')} class="span-all" />
       </div>
@@ -190,7 +207,8 @@ export function Visits({ kase, timeZone, onCaseChanged }) {
 
   async function saved(visit) {
     setFormOpen(false)
-    setNotice(`Visita agendada para ${formatDateTime(visit.starts_at, timeZone)} com ${visit.assignee.name}.`)
+    const elsewhere = visit.calendar_type === 'technical_assistance' ? '' : ` Tipo de Agenda ${calendarTypeLabel(visit.calendar_type)}: aparece na Agenda, não nesta lista.`
+    setNotice(`Visita agendada para ${formatDateTime(visit.starts_at, timeZone)} com ${visit.assignee.name}.${elsewhere}`)
     await reload()
     onCaseChanged()
   }

@@ -20,7 +20,7 @@ export function editForm(kase) {
   return {
     reported_issue: kase.reported_issue || '',
     service_address: addressForForm(kase.service_address),
-    assignee_id: kase.assignee ? String(kase.assignee.id) : '',
+    assignee_id: kase.assignee && kase.assignee_chosen ? String(kase.assignee.id) : '', // '': the visits'
   }
 }
 

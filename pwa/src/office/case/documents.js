@@ -38,3 +38,9 @@ export function emailBody(kind, choice, email) {
 }
 
 export const EMAIL_STATUS = { queued: 'Na fila', sending: 'Enviando', sent: 'Enviado', failed: 'Falhou' }
+
+/** How often the e-mails are asked again while one waits in the queue. */
+export const POLL_MS = 3000
+
+/** Whether any e-mail is still on its way (queued or being sent): the list then refreshes itself. */
+export const stillQueued = (emails) => (emails || []).some((e) => e.status === 'queued' || e.status === 'sending')

@@ -25,7 +25,8 @@ export function emptyOccurrence() {
     carrier_id: '',
     expected_fix_date: '',
     report: '',
-    resolved: 'no',
+    resolved: '', // undecided: an occurrence filed before any visit
+    responsible_id: '',
     unresolved_reason: '',
     items: [newItem()],
   }
@@ -57,8 +58,9 @@ export function occurrenceBody(form) {
     supplier_order_number: text(form.supplier_order_number),
     carrier_id: form.payer === 'carrier' ? num(form.carrier_id) : null,
     report: text(form.report),
-    resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : text(form.unresolved_reason),
+    resolved: { yes: true, no: false }[form.resolved] ?? null,
+    unresolved_reason: form.resolved === 'no' ? text(form.unresolved_reason) : null,
+    responsible_id: num(form.responsible_id),
     items: form.items.filter(typed).map(officeItem),
   }
   if (form.expected_fix_date) body.expected_fix_date = form.expected_fix_date
@@ -88,3 +90,72 @@ export function costRows(costs) {
 
 export const photosOf = (occurrence) => (occurrence.attachments || []).filter((a) => a.kind === 'photo')
 export const signatureOf = (occurrence) => (occurrence.attachments || []).find((a) => a.kind === 'signature')
+
+const asText = (v) => (v == null ? '' : String(v))
+const decimalText = (v) => (v == null || v === '' ? '' : String(Number(v)).replace('.', ','))
+
+/** A stored item as a form row; `order_id` marks it locked (on a parts order). */
+export const itemForForm = (i) => ({
+  id: i.id,
+  description: i.description,
+  code: asText(i.code),
+  quantity: decimalText(i.quantity),
+  unit: i.unit || 'un',
+  action: i.action,
+  supplier: asText(i.supplier),
+  unit_cost: decimalText(i.unit_cost),
+  order_id: i.order_id ?? null,
+})
+
+/** A stored occurrence as the form's state (editing from the Ocorrências tab). */
+export function occurrenceForForm(o) {
+  return {
+    id: o.id,
+    occurrence_type_id: asText(o.occurrence_type?.id),
+    payer: o.payer,
+    room_id: asText(o.room?.id),
+    product_line_id: asText(o.product_line?.id),
+    status_id: asText(o.status?.id),
+    supplier_order_number: asText(o.supplier_order_number),
+    expected_fix_date: asText(o.expected_fix_date),
+    report: asText(o.report),
+    resolved: o.resolved == null ? '' : o.resolved ? 'yes' : 'no',
+    responsible_id: asText(o.responsible?.id),
+    unresolved_reason: asText(o.unresolved_reason),
+    items: o.items.map(itemForForm),
+  }
+}
+
+/**
+ * What saving an edited occurrence sends: the occurrence's PATCH, then one request per item that
+ * was added, changed or removed (`row` is the form row a refusal belongs to). Items on a parts
+ * order are left alone: the form shows them locked.
+ */
+export function occurrenceEdits(original, form) {
+  const { id: _id, items: _items, ...patch } = occurrenceBody(form)
+  const base = `/api/occurrences/${original.id}/items`
+  const before = new Map(original.items.map((i) => [i.id, i]))
+  const typed = (i) => [i.description, i.code, i.supplier, i.unit_cost].some((v) => String(v ?? '').trim())
+  const steps = []
+  form.items.forEach((item, row) => {
+    if (item.order_id) return
+    const { id, ...body } = officeItem(item)
+    const stored = before.get(id)
+    if (!stored) {
+      if (typed(item)) steps.push({ method: 'post', path: base, body: { id, ...body }, row })
+      return
+    }
+    const { id: _same, ...was } = officeItem(itemForForm(stored))
+    if (JSON.stringify(was) !== JSON.stringify(body)) steps.push({ method: 'patch', path: `${base}/${id}`, body, row })
+  })
+  for (const id of before.keys()) {
+    if (!form.items.some((i) => i.id === id)) steps.push({ method: 'del', path: `${base}/${id}` })
+  }
+  return { patch, steps }
+}
+
+/** The chip of an occurrence's resolution (undecided until someone answers "Resolvido?"). */
+export const resolution = (o) => (o.resolved == null ? ['Em aberto', 'chip-open'] : o.resolved ? ['Resolvida', 'chip-done'] : ['Não resolvida', 'chip-pending'])
+
+/** "Minhas": the occurrences whose responsible is `userId`. */
+export const mine = (occurrences, userId) => occurrences.filter((o) => userId != null && o.responsible?.id === userId)

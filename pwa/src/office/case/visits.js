@@ -1,28 +1,41 @@
-// The Agendas tab's data: the new visit's body (times typed on the store's clock, sent without an
-// offset so the API reads them in the store's timezone), the local checks before sending, and the
-// double-booking conflict from a 409.
+// The Agendas tab's data: the new visit's body (start and end are full date-times typed on the
+// store's clock — a visit may cross midnight — sent without an offset so the API reads them in the
+// store's timezone), the local checks before sending, and the double-booking conflict from a 409.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/
+
 export function emptyVisit(today) {
-  return { assignee_id: '', appointment_type_id: '', room_id: '', date: today, start: '09:00', end: '10:00', subject: '', notes: '' }
+  return {
+    calendar_type: 'technical_assistance',
+    status: 'scheduled',
+    assignee_id: '',
+    appointment_type_id: '',
+    room_id: '',
+    starts: `${today}T09:00`,
+    ends: `${today}T10:00`,
+    subject: '',
+    notes: '',
+  }
 }
 
 export function visitErrors(form) {
   const errors = {}
   if (!form.assignee_id) errors.assignee_id = ['Escolha o técnico.']
   if (!form.appointment_type_id) errors.appointment_type_id = ['Escolha o tipo de compromisso.']
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(form.date || '')) errors.date = ['Informe a data.']
-  if (!/^\d{2}:\d{2}$/.test(form.start || '')) errors.starts_at = ['Informe o horário inicial.']
-  if (!/^\d{2}:\d{2}$/.test(form.end || '')) errors.ends_at = ['Informe o horário final.']
-  else if (form.start && form.end <= form.start) errors.ends_at = ['O fim deve ser depois do início.']
+  if (!DATE_TIME.test(form.starts || '')) errors.starts_at = ['Informe a data e a hora do início.']
+  if (!DATE_TIME.test(form.ends || '')) errors.ends_at = ['Informe a data e a hora do fim.']
+  else if (form.starts && form.ends <= form.starts) errors.ends_at = ['O fim deve ser depois do início.']
   return errors
 }
 
 export function visitBody(form, allowOverlap = false) {
   const text = (v) => (v && v.trim() ? v.trim() : null)
   const body = {
+    calendar_type: form.calendar_type || 'technical_assistance',
+    status: form.status || 'scheduled',
     assignee_id: Number(form.assignee_id),
     appointment_type_id: Number(form.appointment_type_id),
-    starts_at: `${form.date}T${form.start}:00`,
-    ends_at: `${form.date}T${form.end}:00`,
+    starts_at: `${form.starts}:00`,
+    ends_at: `${form.ends}:00`,
     room_id: form.room_id ? Number(form.room_id) : null,
     subject: text(form.subject),
     notes: text(form.notes),
