@@ -75,12 +75,20 @@ def test_a_scheduler_registers_reads_edits_and_lists_a_supplier(as_scheduler: Ap
     assert [s["id"] for s in as_scheduler.get("/api/suppliers?kind=carrier").json] == [carrier["id"]]
 
 
+def test_the_alphanumeric_cnpj_is_accepted_and_stored_without_punctuation(as_scheduler: ApiClient) -> None:
+    supplier = created(as_scheduler, cnpj="12.ABC.345/01DE-35")
+    assert supplier["cnpj"] == "12ABC34501DE35"
+    assert as_scheduler.get(f"/api/suppliers/{supplier['id']}").json["cnpj"] == "12ABC34501DE35"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"cnpj": "11.222.333/0001-82"}, "cnpj"),  # wrong check digits
         ({"cnpj": "11.111.111/1111-11"}, "cnpj"),  # a repeated digit is never issued
         ({"cnpj": "529.982.247-25"}, "cnpj"),  # a CPF
+        ({"cnpj": "12.ABC.345/01DE-36"}, "cnpj"),  # alphanumeric, wrong check digits
+        ({"cnpj": "12.ABC.345/01D*-35"}, "cnpj"),  # a stray character
         ({"kind": "amigo"}, "kind"),
         ({"order_emails": ["não é e-mail"]}, "order_emails"),
         ({"name": "  "}, "name"),
