@@ -106,6 +106,7 @@ def test_a_scheduler_registers_a_supplier_and_orders_only_the_part_from_it(
     occ = desk.get_by_test_id("occurrence-form")
     occ.get_by_label("Tipo de ocorrência").select_option(label="Defeito de fabricação")
     occ.get_by_label("Modalidade (quem paga)").select_option(label="Paga pela Fábrica")
+    occ.get_by_label("Resolvido?").select_option(label="Não")
     occ.get_by_label("Motivo de não ter sido resolvido").fill("Aguardando a porta nova.")
     occ.locator("#f-items-0-description").fill("Porta do roupeiro 40x200")
     occ.locator("#f-items-0-supplier_id").select_option(label=f"{name} (Fábrica)")
