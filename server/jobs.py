@@ -1,4 +1,4 @@
-"""Background jobs (Huey): e-mail now, push later.
+"""Background jobs (Huey): e-mails, password-reset e-mails and push notifications.
 
 One Huey object, configured by `configure_jobs(app)` from the settings: a SQLite file in
 instance/ by default, Redis when `REDIS_URL` is set, or immediate mode (tasks run in the caller,

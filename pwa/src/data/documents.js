@@ -1,4 +1,4 @@
-// The visit report of the technician's own visit, from the server (issue 7): its PDF, and an
+// The visit report of the technician's own visit, from the server: its PDF, and an
 // e-mail to the customer queued by the server's background job. Both need the signal.
 import { ApiError, NetworkError } from './api.js'
 
