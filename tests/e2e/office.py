@@ -14,6 +14,17 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 TABLET: ViewportSize = {"width": 768, "height": 1024}
 
 
+# The service address of the cases the office e2e tests create through the API.
+ADDRESS = {
+    "cep": "04094-050",
+    "street": "Av. Pedro Álvares Cabral",
+    "number": "1301",
+    "district": "Vila Mariana",
+    "city": "São Paulo",
+    "state": "SP",
+}
+
+
 def office_login(
     browser: Browser,
     backend: Backend,

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 from pypdf import PdfReader
 
 from .harness import ADMIN, SCHEDULER, Backend, Office, Workspace, hhmm, store_today
-from .office import DESKTOP, TABLET, check, office_login
+from .office import ADDRESS, DESKTOP, TABLET, check, office_login
 
 pytestmark = pytest.mark.e2e
 
@@ -43,14 +43,7 @@ def case(office: Office) -> dict[str, Any]:
                 "name": f"Helena Abas {tag}",
                 "phones": ["11 97777-6666"],
                 "email": f"helena.{tag}@example.com",
-                "address": {
-                    "cep": "04094-050",
-                    "street": "Av. Pedro Álvares Cabral",
-                    "number": "1301",
-                    "district": "Vila Mariana",
-                    "city": "São Paulo",
-                    "state": "SP",
-                },
+                "address": ADDRESS,
             },
             "reported_issue": f"Gaveta da cozinha caindo do trilho ({tag}).",
         },

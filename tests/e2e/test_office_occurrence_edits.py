@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from .harness import SCHEDULER, Backend, Office
-from .office import check, office_login
+from .office import ADDRESS, check, office_login
 
 pytestmark = pytest.mark.e2e
 
@@ -39,14 +39,7 @@ def case(office: Office) -> dict[str, Any]:
             "customer": {
                 "name": f"Otávio Edita {tag}",
                 "phones": ["11 97777-5555"],
-                "address": {
-                    "cep": "04094-050",
-                    "street": "Av. Pedro Álvares Cabral",
-                    "number": "1301",
-                    "district": "Vila Mariana",
-                    "city": "São Paulo",
-                    "state": "SP",
-                },
+                "address": ADDRESS,
             },
             "reported_issue": f"Porta do armário desalinhada ({tag}).",
         },

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from .harness import ADMIN, AXE, SCHEDULER, Backend, Office
-from .office import office_login
+from .office import ADDRESS, office_login
 from .technician import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -60,14 +60,7 @@ def test_a_scheduler_registers_a_supplier_and_orders_only_the_part_from_it(
                 "name": f"Carla Pedidos {tag}",
                 "phones": ["11 97777-6666"],
                 "email": customer_email,
-                "address": {
-                    "cep": "04094-050",
-                    "street": "Av. Pedro Álvares Cabral",
-                    "number": "1301",
-                    "district": "Vila Mariana",
-                    "city": "São Paulo",
-                    "state": "SP",
-                },
+                "address": ADDRESS,
             },
             "reported_issue": f"Porta do roupeiro rachada e gaveta desalinhada ({tag}).",
         },
