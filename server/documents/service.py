@@ -414,6 +414,7 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         requested_by_id=user.id,
     )
     db.session.add(email)
+    email_after_commit(email_id)  # the job is queued once the request's transaction commits
     record_event(
         case,
         user,
@@ -422,7 +423,6 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         f"{KIND_LABELS[DocumentKind(kind)]} na fila de envio para {', '.join(email.recipients)}.",
     )
     db.session.commit()
-    email_after_commit(email_id)
     return email
 
 
