@@ -76,7 +76,7 @@ class PoolBusy(Exception):
 # --- the child ----------------------------------------------------------------------------
 
 
-class RelayFetcher(URLFetcher):  # type: ignore[misc]
+class RelayFetcher(URLFetcher):
     """`data:` URLs here; every other URL is asked of the parent, which decides."""
 
     def __init__(self, conn: Connection) -> None:
@@ -115,7 +115,8 @@ def serve(conn: Connection, memory_mb: int, nice: int) -> None:
         except LimitExceeded as error:
             reply = ("limit", error.what)
         except ValidationFailed as error:
-            reply = ("invalid", dict(error.data["errors"] or {}), error.data["detail"])
+            errors: Mapping[str, list[str]] = error.data["errors"] or {}  # type: ignore[assignment]
+            reply = ("invalid", dict(errors), error.data["detail"])
         except MemoryError:
             reply = ("memory",)
         except Exception as error:  # a layout weasyprint cannot lay out: the caller reports it
@@ -130,7 +131,7 @@ def serve(conn: Connection, memory_mb: int, nice: int) -> None:
 
 class _Child:
     def __init__(self, context: BaseContext, settings: PoolSettings) -> None:
-        self.conn, theirs = context.Pipe()  # type: ignore[attr-defined]
+        self.conn, theirs = context.Pipe()
         self.process = context.Process(  # type: ignore[attr-defined]
             target=serve, args=(theirs, settings.memory_mb, settings.nice), daemon=True
         )
