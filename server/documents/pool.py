@@ -152,7 +152,7 @@ class RenderPool:
         self._idle: queue.LifoQueue[_Child] = queue.LifoQueue()
         self._children: list[_Child] = []
         self._lock = threading.Lock()
-        self.renders = 0  # jobs handed to a child (the tests count them)
+        self.renders = 0  # PDFs handed to a child (the tests count them)
         for _ in range(max(settings.workers, 1)):
             self._idle.put(self._start())
 
@@ -175,8 +175,9 @@ class RenderPool:
             child = self._idle.get(timeout=self.settings.queue_seconds)
         except queue.Empty:
             raise PoolBusy() from None
-        with self._lock:
-            self.renders += 1
+        if job.pdf:
+            with self._lock:
+                self.renders += 1
         reply: tuple[Any, ...] = ("died",)
         try:
             if not child.process.is_alive():
