@@ -72,6 +72,7 @@ test-postgres: install
 # Timing goals live here, not in the tests: prints measured figures and ratios from one run.
 bench: install bench-pwa
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.renders
 	$(BIN)/python -m scripts.bench_documents
 
 clean:

@@ -47,7 +47,7 @@ class PoolSettings:
     seconds: float = 20.0
     memory_mb: int = 512
     queue_seconds: float = 60.0
-    nice: int = 10
+    nice: int = 19
 
 
 @dataclass(frozen=True)
