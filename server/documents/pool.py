@@ -163,10 +163,16 @@ class RenderPool:
         return child
 
     def _replace(self, child: _Child) -> _Child:
+        """A fresh child in place of `child`; if none can start, the dead one keeps the slot
+        (it is replaced again when next taken), so the pool never shrinks."""
         child.kill()
         with self._lock:
-            self._children.remove(child)
-        return self._start()
+            if child in self._children:
+                self._children.remove(child)
+        try:
+            return self._start()
+        except OSError:
+            return child
 
     def run(self, job: Job, resolve: Resolve) -> tuple[Any, ...]:
         """The child's reply to `job`: ("done", pdf), ("limit", what), ("invalid", errors, detail)

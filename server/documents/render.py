@@ -13,6 +13,11 @@ Three walls keep an admin's layout from reaching what it should not:
   storage) — and
   `data:` URLs. `file://`, `http(s)://` (any host) and another store's attachment are refused
   and listed in `refused`.
+
+And the work is bounded: loops and calls spend one budget per render, built strings and the
+output are measured (`Limits`). The functions here render in the calling process; the app
+renders through `server.documents.bounded`, which runs them in a render process with a time
+and a memory limit (`server.documents.pool`).
 """
 
 from __future__ import annotations
