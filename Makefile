@@ -45,7 +45,7 @@ run: install pwa
 	$(BIN)/flask seed-demo
 	@echo "Assistec em http://$(HOST):$(PORT) — API em /api, documentação em http://$(HOST):$(PORT)/api/docs"
 	@echo "Web (gunicorn) e fila de tarefas (Huey: e-mails) juntos, pelo Procfile (honcho)."
-	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker
+	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker push
 
 test: lint typecheck test-pwa test-sqlite test-postgres test-e2e
 
@@ -72,6 +72,7 @@ test-postgres: install
 # Timing goals live here, not in the tests: prints measured figures and ratios from one run.
 bench: install bench-pwa
 	$(BIN)/python -m bench.sync
+	$(BIN)/python -m bench.renders
 	$(BIN)/python -m scripts.bench_documents
 
 clean:

@@ -79,6 +79,7 @@ def main() -> None:
                 "SECRET_KEY": "bench",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.db'}",
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                "RENDER_CACHE": 0,  # every round renders: the cache has its own figure (bench.renders)
             }
         )
         app.instance_path = folder

@@ -1,10 +1,18 @@
-"""Background jobs (Huey): e-mails, password-reset e-mails and push notifications.
+"""Background jobs (Huey), on two queues that never wait for each other:
 
-One Huey object, configured by `configure_jobs(app)` from the settings: a SQLite file in
-instance/ by default, Redis when `REDIS_URL` is set, or immediate mode (tasks run in the caller,
-in memory) when `JOBS_IMMEDIATE` is on — the tests' default. The consumer (`Procfile` worker line)
-imports `server.worker`, which builds the app and registers the tasks; each task runs inside an
-application context (`job_context`).
+* `huey` — e-mails (documents, password resets): each may render a PDF, bounded by the render
+  limits but still seconds of work;
+* `push_huey` — push notifications: a few milliseconds each, and a technician is waiting for them.
+
+Huey's priorities would only reorder what is waiting: a notification queued behind two e-mails
+whose renders hold both worker threads would still wait for them. A queue of its own, with its
+own consumer (`Procfile` lines `worker` and `push`), never does.
+
+Both are configured by `configure_jobs(app)` from the settings: SQLite files in instance/ by
+default (`huey.db`, `huey-push.db`), Redis when `REDIS_URL` is set (queues named apart), or
+immediate mode (tasks run in the caller, in memory) when `JOBS_IMMEDIATE` is on — the tests'
+default. A consumer imports `server.worker`, which builds the app, hands it to `use_worker_app`
+and registers the tasks; each task runs inside an application context (`job_context`).
 """
 
 from __future__ import annotations
@@ -17,7 +25,10 @@ from flask import Flask, current_app, has_app_context
 from huey import Huey  # type: ignore[import-untyped]
 from huey.storage import RedisStorage, SqliteStorage  # type: ignore[import-untyped]
 
+from server.extensions import db
+
 huey = Huey("assistec", immediate=True, results=False)
+push_huey = Huey("assistec-push", immediate=True, results=False)
 _worker_app: Flask | None = None
 
 
@@ -25,21 +36,27 @@ def configure_jobs(app: Flask) -> None:
     immediate = app.config.get("JOBS_IMMEDIATE")
     if immediate is None:
         immediate = bool(app.config.get("TESTING"))
+    main_path = Path(app.config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "huey.db")
+    push_path = app.config.get("HUEY_PUSH_SQLITE_PATH") or main_path.with_name(f"{main_path.stem}-push.db")
+    _configure(huey, app, bool(immediate), main_path)
+    _configure(push_huey, app, bool(immediate), Path(push_path))
+
+
+def _configure(queue: Huey, app: Flask, immediate: bool, path: Path) -> None:
     if immediate:
-        huey.immediate = True
+        queue.immediate = True
         return
     if app.config.get("REDIS_URL"):
-        huey.storage_class = RedisStorage
-        huey.storage_kwargs = {"url": app.config["REDIS_URL"]}
+        queue.storage_class = RedisStorage
+        queue.storage_kwargs = {"url": app.config["REDIS_URL"]}
     else:
-        path = Path(app.config.get("HUEY_SQLITE_PATH") or Path(app.instance_path) / "huey.db")
         path.parent.mkdir(parents=True, exist_ok=True)
-        huey.storage_class = SqliteStorage
-        huey.storage_kwargs = {"filename": str(path)}
-    if huey.immediate:
-        huey.immediate = False  # makes the storage
+        queue.storage_class = SqliteStorage
+        queue.storage_kwargs = {"filename": str(path)}
+    if queue.immediate:
+        queue.immediate = False  # makes the storage
     else:
-        huey.storage = huey.create_storage()
+        queue.storage = queue.create_storage()
 
 
 def use_worker_app(app: Flask | None) -> None:
@@ -49,19 +66,14 @@ def use_worker_app(app: Flask | None) -> None:
 
 @contextmanager
 def job_context() -> Iterator[Flask]:
-    """The current app (immediate mode, tests), else the worker's own app."""
+    """The current app (immediate mode, tests), else the worker's own app (`server.worker`)."""
     if has_app_context():
         yield current_app._get_current_object()  # type: ignore[attr-defined]
         return
-    global _worker_app
     if _worker_app is None:
-        from server import create_app
-
-        _worker_app = create_app()
+        raise RuntimeError("a job ran outside an app: the consumer must import server.worker")
     with _worker_app.app_context():
         try:
             yield _worker_app
         finally:
-            from server.extensions import db
-
             db.session.remove()

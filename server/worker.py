@@ -1,12 +1,12 @@
-"""The Huey consumer's entry point: `huey_consumer server.worker.huey` (Procfile `worker`)."""
+"""The consumers' entry point (`Procfile`): `huey_consumer server.worker.huey` runs e-mails,
+`huey_consumer server.worker.push_huey` runs push notifications."""
 
+import server.auth.tasks
+import server.documents.tasks
+import server.push.tasks  # noqa: F401
 from server import create_app
-from server.jobs import huey, use_worker_app
+from server.jobs import huey, push_huey, use_worker_app
 
-app = create_app()
-use_worker_app(app)
+use_worker_app(create_app())
 
-import server.documents.tasks  # noqa: E402  (registers the tasks)
-import server.push.tasks  # noqa: E402, F401
-
-__all__ = ["huey"]
+__all__ = ["huey", "push_huey"]

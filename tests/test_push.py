@@ -35,7 +35,8 @@ from sqlalchemy import func, select
 from server.appointments.models import Appointment, AppointmentExit
 from server.auth.models import Role, User
 from server.extensions import db
-from server.jobs import configure_jobs, huey
+from server.jobs import configure_jobs
+from server.jobs import push_huey as huey
 from server.push import guard, messages
 from server.push.models import DeliveryStatus, NotificationKind, PushDelivery, PushNotification, PushSubscription
 from server.push.service import notify_visit

@@ -13,20 +13,28 @@ Three walls keep an admin's layout from reaching what it should not:
   storage) — and
   `data:` URLs. `file://`, `http(s)://` (any host) and another store's attachment are refused
   and listed in `refused`.
+
+And the work is bounded: loops and calls spend one budget per render, built strings and the
+output are measured (`Limits`). The functions here render in the calling process; the app
+renders through `server.documents.bounded`, which runs them in a render process with a time
+and a memory limit (`server.documents.pool`).
 """
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import weasyprint  # type: ignore[import-untyped]
-from jinja2 import Template, TemplateError, TemplateSyntaxError, Undefined
+from jinja2 import Template, TemplateError, TemplateSyntaxError, Undefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.visitor import NodeTransformer
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
 from server.attachments import storage
@@ -54,13 +62,101 @@ MAX_REPEAT = 1000  # 'x' * n, [..] * n
 DROPPED_FILTERS = ("format", "center", "indent", "wordwrap")  # sizes taken from the template: memory bombs
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How much work one render may do, whatever the nesting: `steps` counts every loop
+    iteration and every call (macros included) of the whole render; `output` caps the characters
+    written; `text` caps any one string or list a repeat, `+` or `~` builds."""
+
+    steps: int = 100_000
+    output: int = 5_000_000
+    text: int = 200_000
+
+
+class LimitExceeded(Exception):
+    """The layout asked for more work than `Limits` allows; `what` names the limit in pt-BR."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+class Budget:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.left = limits.steps
+
+    def spend(self, steps: int = 1) -> None:
+        self.left -= steps
+        if self.left < 0:
+            raise LimitExceeded(
+                f"{thousands(self.limits.steps)} passos (laços e chamadas, somados em todo o documento)"
+            )
+
+    def check_length(self, length: int) -> None:
+        if length > self.limits.text:
+            raise LimitExceeded(f"{thousands(self.limits.text)} caracteres num mesmo texto montado pelo modelo")
+
+    def check_size(self, value: Any) -> Any:
+        if isinstance(value, (str, list, tuple)):
+            self.check_length(len(value))
+        return value
+
+
+_BUDGET: ContextVar[Budget | None] = ContextVar("render_budget", default=None)
+
+
+def _budget() -> Budget:
+    budget = _BUDGET.get()
+    if budget is None:
+        raise SecurityError("um modelo só roda dentro de uma geração de documento")
+    return budget
+
+
+def _budgeted(iterable: Any) -> Any:
+    """Every `for` of a layout iterates through here: the iterations of all loops, nested or not,
+    come out of one budget per render."""
+    budget = _budget()
+    try:
+        size = len(iterable)
+    except TypeError:
+        return _counted(iterable, budget)
+    budget.spend(size)
+    return iterable
+
+
+def _counted(iterable: Any, budget: Budget) -> Iterator[Any]:
+    for item in iterable:
+        budget.spend()
+        yield item
+
+
+def _sized(value: Any) -> Any:
+    return _budget().check_size(value)
+
+
 class DocumentEnvironment(ImmutableSandboxedEnvironment):
     """The sandbox, where a key of the data wins over a dict's method (`occurrence.items` is the
     occurrence's items, not `dict.items`), underscores are refused outright, and the cheap ways to
     exhaust memory or time (`range(10**5)` nested, `'x' * 10**9`, `2 ** 10**9`, `'%9999999d' % 1`)
-    fail instead of running."""
+    fail instead of running. Loops and calls spend the render's budget and strings built by
+    repeats and joins are measured (`Limits`), so no nesting or chaining escapes them."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        template = super()._parse(source, name, filename)
+        for loop in template.find_all(nodes.For):
+            loop.iter = nodes.Filter(loop.iter, "budgeted", [], [], None, None, lineno=loop.lineno)
+        return _wrap_concats(template)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _budget().spend()
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "%":
@@ -72,7 +168,12 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
             count = right if isinstance(right, int) else left if isinstance(left, int) else None
             if count is None or count > MAX_REPEAT:
                 raise SecurityError("repetição grande demais")
-        return super().call_binop(context, operator, left, right)
+            sequence = left if count is right else right
+            if isinstance(sequence, (str, list, tuple)):
+                _budget().check_length(len(sequence) * max(count, 0))
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+            _budget().check_length(len(left) + len(right))
+        return _sized(super().call_binop(context, operator, left, right))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute.startswith("_"):
@@ -92,6 +193,18 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         raise SecurityError(f"acesso a {attribute!r} não é permitido")
 
 
+def _wrap_concats(template: nodes.Template) -> nodes.Template:
+    """`a ~ b` is measured once built, so a chain of joins stops at the text limit."""
+
+    class Wrap(NodeTransformer):
+        def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+            self.generic_visit(node)
+            return nodes.Filter(node, "sized", [], [], None, None, lineno=node.lineno)
+
+    wrapped: nodes.Template = Wrap().visit(template)
+    return wrapped
+
+
 def _range(*args: int) -> range:
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
@@ -105,11 +218,13 @@ for _name in ("lipsum", "cycler", "joiner"):  # nothing a document needs
 _ENV.globals["range"] = _range
 for _name in DROPPED_FILTERS:
     _ENV.filters.pop(_name, None)
+_ENV.filters["budgeted"] = _budgeted
+_ENV.filters["sized"] = _sized
 
 
-def check_template(html: str, sample: Mapping[str, Any]) -> None:
+def check_template(html: str, sample: Mapping[str, Any], limits: Limits | None = None) -> None:
     """Compile and render the layout with sample data; a 422 with a pt-BR message if it fails."""
-    _render_checked(html, sample, "O layout não pôde ser salvo.")
+    _render_checked(html, sample, "O layout não pôde ser salvo.", limits or Limits())
 
 
 @functools.lru_cache(maxsize=64)
@@ -118,9 +233,24 @@ def _compiled(html: str) -> Template:
     return _ENV.from_string(html)
 
 
-def _render_checked(html: str, data: Mapping[str, Any], detail: str) -> str:
+def _render_limited(html: str, data: Mapping[str, Any], limits: Limits) -> str:
+    token = _BUDGET.set(Budget(limits))
     try:
-        return _compiled(html).render(**data)
+        parts: list[str] = []
+        written = 0
+        for chunk in _compiled(html).generate(**data):
+            written += len(chunk)
+            if written > limits.output:
+                raise LimitExceeded(f"{thousands(limits.output)} caracteres no documento gerado")
+            parts.append(chunk)
+        return "".join(parts)
+    finally:
+        _BUDGET.reset(token)
+
+
+def _render_checked(html: str, data: Mapping[str, Any], detail: str, limits: Limits) -> str:
+    try:
+        return _render_limited(html, data, limits)
     except TemplateSyntaxError as error:
         raise ValidationFailed(
             {"html": [f"Erro de sintaxe no modelo (linha {error.lineno}): {error.message}"]},
@@ -137,13 +267,15 @@ def _render_checked(html: str, data: Mapping[str, Any], detail: str) -> str:
         ) from None
     except TemplateError as error:
         raise ValidationFailed({"html": [f"O modelo não pôde ser gerado: {error}"]}, detail) from None
+    except RecursionError:
+        raise LimitExceeded("chamadas aninhadas (o modelo chama a si mesmo sem fim)") from None
     except (TypeError, ValueError, AttributeError, ArithmeticError, LookupError) as error:
         raise ValidationFailed({"html": [f"O modelo falhou com os dados do documento: {error}"]}, detail) from None
 
 
-def render_html(html: str, data: Mapping[str, Any]) -> str:
+def render_html(html: str, data: Mapping[str, Any], limits: Limits | None = None) -> str:
     """The layout filled with the document's data, every value escaped (422 if the layout fails)."""
-    return _render_checked(html, data, "O layout escolhido não pôde gerar este documento.")
+    return _render_checked(html, data, "O layout escolhido não pôde gerar este documento.", limits or Limits())
 
 
 class DocumentFetcher(URLFetcher):
@@ -193,8 +325,11 @@ class DocumentFetcher(URLFetcher):
         return None
 
 
-def render_pdf(html: str, css: str, data: Mapping[str, Any], fetcher: DocumentFetcher) -> bytes:
-    document = render_html(html, data)
+def render_pdf(
+    html: str, css: str, data: Mapping[str, Any], fetcher: URLFetcher, limits: Limits | None = None
+) -> bytes:
+    """In this process: callers go through `server.documents.bounded`, which runs it in a render process."""
+    document = render_html(html, data, limits)
     pdf: bytes = weasyprint.HTML(string=document, base_url=SCHEME, url_fetcher=fetcher).write_pdf(
         stylesheets=[weasyprint.CSS(string=css, url_fetcher=fetcher, base_url=SCHEME)] if css else None
     )

@@ -23,9 +23,11 @@ from server.cases.progress import record_event
 from server.cases.service import LOAD as CASE_LOAD
 from server.database import bump_store_version, soft_delete
 from server.documents import data as docdata
+from server.documents.bounded import check_template, render_pdf
 from server.documents.defaults import CSS, DEFAULTS, wrap
 from server.documents.models import KIND_LABELS, DocumentEmail, DocumentKind, EmailStatus, PrintLayout
-from server.documents.render import DocumentFetcher, check_template, render_pdf
+from server.documents.outbox import email_after_commit
+from server.documents.render import DocumentFetcher
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
 from server.orders.models import PartsOrder
@@ -82,8 +84,8 @@ def load_layout(user: User, layout_id: int) -> PrintLayout:
     return layout
 
 
-def _check(kind: str, html: str) -> None:
-    check_template(html, docdata.sample_data(KIND_LABELS[DocumentKind(kind)]))
+def _check(kind: str, html: str, name: str | None = None) -> None:
+    check_template(html, docdata.sample_data(KIND_LABELS[DocumentKind(kind)]), name)
 
 
 def _unset_other_defaults(layout: PrintLayout) -> None:
@@ -103,7 +105,7 @@ def visible_layouts_of(store_id: int, kind: str) -> list[PrintLayout]:
 def create_layout(user: User, data: dict[str, Any]) -> PrintLayout:
     store = require_member(user, data.pop("store_id"))
     ensure_defaults(store.id)
-    _check(data["kind"], data["html"])
+    _check(data["kind"], data["html"], data.get("name"))
     bump_store_version(db.session, store.id)
     layout = PrintLayout(store_id=store.id, created_by_id=user.id, **{"css": "", "is_default": False, **data})
     db.session.add(layout)
@@ -116,7 +118,7 @@ def create_layout(user: User, data: dict[str, Any]) -> PrintLayout:
 
 def update_layout(layout: PrintLayout, data: dict[str, Any]) -> PrintLayout:
     if "html" in data:
-        _check(layout.kind, data["html"])
+        _check(layout.kind, data["html"], data.get("name", layout.name))
     bump_store_version(db.session, layout.store_id)
     if data.get("is_default") is False and layout.is_default:
         raise Conflict("Escolha outro layout como padrão; este deixa de ser padrão automaticamente.")
@@ -146,7 +148,9 @@ def _sample(store: Store, kind: str) -> tuple[dict[str, Any], DocumentFetcher]:
 
 def preview(layout: PrintLayout) -> bytes:
     sample, fetcher = _sample(db.session.get_one(Store, layout.store_id), layout.kind)
-    return render_pdf(layout.html, layout.css, sample, fetcher)
+    return render_pdf(
+        layout.html, layout.css, sample, fetcher, name=layout.name, depends={"layout": [layout.id, layout.version]}
+    )
 
 
 def preview_draft(user: User, data: dict[str, Any]) -> bytes:
@@ -248,7 +252,8 @@ def build_document(
 def render_with_layout(case: ServiceCase, kind: str, layout_id: int | None, document: docdata.Document) -> Rendered:
     layout = _layout_for(case, kind, layout_id)
     fetcher = DocumentFetcher(case.store_id, document.attachments, case.store.logo_id)
-    pdf = render_pdf(layout.html, layout.css, document.data, fetcher)
+    depends = {"kind": kind, "case": [case.id, case.version], "layout": [layout.id, layout.version]}
+    pdf = render_pdf(layout.html, layout.css, document.data, fetcher, name=layout.name, depends=depends)
     if fetcher.refused:
         current_app.logger.warning("layout %s asked for refused URLs: %s", layout.id, fetcher.refused[:5])
     return Rendered(pdf, "", fetcher.refused)
@@ -409,6 +414,7 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         requested_by_id=user.id,
     )
     db.session.add(email)
+    email_after_commit(email_id)  # the job is queued once the request's transaction commits
     record_event(
         case,
         user,
@@ -417,9 +423,6 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         f"{KIND_LABELS[DocumentKind(kind)]} na fila de envio para {', '.join(email.recipients)}.",
     )
     db.session.commit()
-    from server.documents.tasks import enqueue_email
-
-    enqueue_email(email_id)
     return email
 
 

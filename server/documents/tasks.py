@@ -28,16 +28,20 @@ from typing import Any
 
 from flask import current_app
 from huey import crontab  # type: ignore[import-untyped]
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.cases.progress import record_event
 from server.database import utcnow
 from server.documents import mail
+from server.documents.bounded import RenderRefused
 from server.documents.models import KIND_LABELS, DocumentEmail, DocumentKind, EmailStatus
+from server.documents.outbox import committed_emails
 from server.documents.service import build_document, case_for_document, render_with_layout
+from server.errors import ValidationFailed
 from server.extensions import db
 from server.jobs import huey, job_context
 
@@ -60,6 +64,12 @@ def enqueue_email(email_id: uuid.UUID) -> None:
     huey.enqueue(task)
 
 
+@event.listens_for(Session, "after_commit")
+def _enqueue_after_commit(session: Session) -> None:
+    for email_id in committed_emails(session):
+        enqueue_email(email_id)
+
+
 def _render(email: DocumentEmail, case: ServiceCase) -> tuple[bytes, str]:
     requester = db.session.get(User, email.requested_by_id) if email.requested_by_id else None
     document, filename = build_document(requester, case, email.kind, dict(email.params))
@@ -68,7 +78,9 @@ def _render(email: DocumentEmail, case: ServiceCase) -> tuple[bytes, str]:
 
 @huey.task(context=True)
 def send_document_email(email_id: str, task: Any = None) -> None:
-    with job_context():
+    # An application context of its own, hence a database session of its own: in immediate mode
+    # this runs inside the request's after_commit, whose session may not be used any more.
+    with job_context() as app, app.app_context():
         _send(uuid.UUID(email_id), task.retries if task is not None else 0)
 
 
@@ -200,6 +212,13 @@ def _send(email_id: uuid.UUID, retries_left: int) -> None:
         where = mail.deliver(message, str(email_id), lambda: _mark_sending(email_id, attempt))
     except Superseded:
         db.session.rollback()
+        return
+    except (RenderRefused, ValidationFailed) as refused:
+        # The layout, not the moment: another attempt would fail the same way.
+        db.session.rollback()
+        reason = str(refused.data["detail"] or refused.description)[:500]
+        _commit_retrying(email_id, _failed(attempt, reason, final=True))
+        current_app.logger.warning("e-mail %s refused: %s", email_id, reason)
         return
     except mail.UnconfirmedDelivery as error:
         # The message left whole; only the server's answer was lost. Sending it again could

@@ -4,6 +4,7 @@ from typing import Any
 from flask import Response
 from flask_smorest import Blueprint
 
+import server.documents.tasks  # noqa: F401  (its after-commit listener queues the e-mails)
 from server.auth.access import OFFICE, me, roles
 from server.auth.models import Role
 from server.cases.service import load_case

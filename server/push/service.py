@@ -6,7 +6,7 @@ endpoint is one device. The endpoint must pass the SSRF guard (`server.push.guar
 
 Notices are written in the same transaction as the change of the visit (a rollback takes them
 away), one per technician affected and one delivery row per subscription of theirs; the ids go
-to `session.info` and are handed to the Huey job only after the commit (`after_commit` below),
+to `session.info` and are handed to the Huey job only after the commit (`server.push.tasks` listens),
 never inside the request's transaction. A technician's own actions notify nobody. Besides the
 visit's own changes (`server.appointments.service`), a case cancelled or closed notifies the
 technicians of its coming visits (`server.cases.service`).
@@ -153,15 +153,11 @@ def payload_bytes(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    """The transaction is durable: now the job may send (in tests' immediate mode it runs here,
-    in a session of its own, after the commit)."""
-    delivery_ids = session.info.pop(_PENDING_KEY, None)
-    if delivery_ids:
-        from server.push.tasks import enqueue_deliveries
-
-        enqueue_deliveries(delivery_ids)
+def committed_deliveries(session: Session) -> list[int]:
+    """The deliveries of the transaction just committed, each handed out once: the push job
+    (`server.push.tasks`) queues them from its after_commit listener."""
+    delivery_ids: list[int] = session.info.pop(_PENDING_KEY, None) or []
+    return delivery_ids
 
 
 @event.listens_for(Session, "after_rollback")

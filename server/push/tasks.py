@@ -32,17 +32,17 @@ import requests
 from flask import current_app
 from huey import crontab  # type: ignore[import-untyped]
 from pywebpush import WebPushException, webpush  # type: ignore[import-untyped]
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm import Session, selectinload
 
 from server.auth.models import User
 from server.database import utcnow
 from server.extensions import db
-from server.jobs import huey, job_context
+from server.jobs import job_context, push_huey
 from server.push import keys
 from server.push.guard import IPAddress, UnsafeEndpoint, check_endpoint
 from server.push.models import DeliveryStatus, PushDelivery, PushNotification, PushSubscription
-from server.push.service import payload_bytes
+from server.push.service import committed_deliveries, payload_bytes
 from server.push.transport import PushSession
 
 TTL_SECONDS = 24 * 60 * 60
@@ -52,10 +52,19 @@ STALE = timedelta(minutes=10)  # far beyond PUSH_TIMEOUT: nobody is still workin
 
 def enqueue_deliveries(delivery_ids: Iterable[int]) -> None:
     for delivery_id in delivery_ids:
-        huey.enqueue(send_push.s(delivery_id))
+        push_huey.enqueue(send_push.s(delivery_id))
 
 
-@huey.task()
+@event.listens_for(Session, "after_commit")
+def _send_after_commit(session: Session) -> None:
+    """The transaction is durable: now the job may send (in tests' immediate mode it runs here,
+    in a session of its own, after the commit)."""
+    delivery_ids = committed_deliveries(session)
+    if delivery_ids:
+        enqueue_deliveries(delivery_ids)
+
+
+@push_huey.task()
 def send_push(delivery_id: int) -> None:
     # An application context of its own, hence a database session of its own: in immediate mode
     # this runs inside the request's after_commit, whose session may not be used any more.
@@ -65,7 +74,7 @@ def send_push(delivery_id: int) -> None:
         send_push.schedule(args=(delivery_id,), delay=delay)
 
 
-@huey.periodic_task(crontab(minute="*/5"))
+@push_huey.periodic_task(crontab(minute="*/5"))
 def sweep_stale_deliveries() -> None:
     with job_context() as app, app.app_context():
         delivery_ids = stale_deliveries()
