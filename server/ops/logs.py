@@ -24,6 +24,12 @@ from flask.wrappers import Response
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTED_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Personal data that slips into a message (a database error quoting a duplicate CPF, an address in
+# an SMTP error) is masked: runs of 10 to 14 digits (CPF, CNPJ, phones), punctuated CPF/CNPJ, e-mails.
+_PERSONAL = re.compile(
+    r"(?<![\w.-])(?:\d{10,14}|\d{3}\.\d{3}\.\d{3}-\d{2}|\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2})(?![\w-])"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -40,6 +46,10 @@ def bind_request_id(value: str | None) -> Token[str | None]:
 
 def reset_request_id(token: Token[str | None]) -> None:
     request_id_var.reset(token)
+
+
+def redact(message: str) -> str:
+    return _PERSONAL.sub("[redacted]", message)
 
 
 def accepted_request_id(value: str | None) -> str:
@@ -62,9 +72,9 @@ class JsonFormatter(logging.Formatter):
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             entry.update(_access_fields(record.args))
         else:
-            entry["message"] = record.getMessage()
+            entry["message"] = redact(record.getMessage())
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -99,7 +109,7 @@ class TextFormatter(logging.Formatter):
             record.request_id = record.args.get("{x-request-id}o") or "-"
         if getattr(record, "request_id", None) is None:
             record.request_id = "-"
-        return super().format(record)
+        return redact(super().format(record))
 
 
 class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
