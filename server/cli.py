@@ -1,4 +1,4 @@
-"""flask commands: seed-demo, create-user, sync prune."""
+"""flask commands: seed-demo, create-user, sync prune, storage migrate, backup, restore."""
 
 from __future__ import annotations
 
@@ -52,3 +52,20 @@ def register_commands(app: Flask) -> None:
         for table, count in sorted(removed.items()):
             click.echo(f"{table}: {count}")
         click.echo(f"removed {sum(removed.values())} rows older than the retention")
+
+    @app.cli.group("storage")
+    def storage_group() -> None:
+        """Stored files (photos, signatures, logos, documents)."""
+
+    @storage_group.command("migrate")
+    def storage_migrate() -> None:
+        """Copy the local folder (UPLOAD_FOLDER) into the bucket of STORAGE_URL; run it again at will."""
+        from flask import current_app
+
+        from server.attachments import storage
+
+        if not current_app.config.get("STORAGE_URL"):
+            raise click.ClickException("set STORAGE_URL (s3://bucket/prefix) to the bucket to copy into")
+        source = storage.LocalStorage(storage.upload_root())
+        copied, skipped = storage.copy_all(source, storage.get_storage())
+        click.echo(f"{source.root} -> {current_app.config['STORAGE_URL']}: copied {copied}, already there {skipped}")
