@@ -12,6 +12,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from server.auth.models import User
 from server.jobs import configure_jobs, huey
+from server.stores.models import Store
+from tests.conftest import ApiClient
+from tests.test_documents import build_case
 
 
 def scrape(client: FlaskClient, token: str = "s3cret") -> dict[str, float]:
@@ -78,3 +81,15 @@ def test_queue_depth_age_and_job_outcomes(app: Flask, client: FlaskClient, admin
     finally:
         app.config["JOBS_IMMEDIATE"] = True
         configure_jobs(app)
+
+
+def test_emails_by_status_come_from_the_database(
+    app: Flask, as_scheduler: ApiClient, store: Store, scheduler: User, technician: User, tmp_path: Path
+) -> None:
+    app.config.update(METRICS_TOKEN="s3cret", MAIL_FOLDER=str(tmp_path / "mail"), UPLOAD_FOLDER=str(tmp_path / "up"))
+    world = build_case(store, scheduler, technician)
+    response = as_scheduler.post(f"/api/cases/{world['case']}/documents/service_request/email", json={})
+    assert response.status_code == 202
+    metrics = scrape(as_scheduler)
+    assert metrics["assistec_emails{status=sent}"] == 1
+    assert "assistec_emails{status=failed}" not in metrics

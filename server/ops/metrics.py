@@ -2,7 +2,8 @@
 
 Under gunicorn every worker is its own process: with `PROMETHEUS_MULTIPROC_DIR` set (gunicorn.conf.py
 sets it) each one writes its counters to files there and a scrape, answered by any worker, adds
-them all up. The queue's depth and the age of its oldest job are read from the queue when scraped.
+them all up. The queue's depth and the age of its oldest job are read from the queue when scraped, and the
+e-mails and push deliveries by status from the database (what every worker and host recorded).
 Labels are endpoint names and statuses, never paths (an id in a path would make a series per record).
 """
 
@@ -128,6 +129,31 @@ class QueueCollector(Collector):
             age.add_metric([], _oldest_age())
         yield depth
         yield age
+        yield from _outcomes()
+
+
+def _outcomes() -> Iterator[GaugeMetricFamily]:
+    """E-mails and push deliveries by status, as recorded (every worker's and host's), read when scraped."""
+    from sqlalchemy import func, select
+
+    from server.documents.models import DocumentEmail
+    from server.extensions import db
+    from server.push.models import PushDelivery
+
+    for name, help_text, model in (
+        ("assistec_emails", "Document e-mails by status (queued, sending, sent, failed)", DocumentEmail),
+        ("assistec_push_deliveries", "Push deliveries to devices by status", PushDelivery),
+    ):
+        family = GaugeMetricFamily(name, help_text, labels=["status"])
+        try:
+            rows = db.session.execute(select(model.status, func.count()).group_by(model.status)).all()
+        except Exception:  # the database is down: the scrape still answers, without these
+            db.session.rollback()
+            continue
+        db.session.rollback()
+        for status, count in rows:
+            family.add_metric([status], count)
+        yield family
 
 
 def _oldest_age() -> float:
