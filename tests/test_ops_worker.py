@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,13 +166,17 @@ def test_past_the_grace_period_the_job_is_queued_again_and_sent_once_after_a_res
     assert huey.pending_count() == 1  # the interrupted job, back in the queue
     assert email_row(email_id).status == "sending"
     inbox.gate.set()  # the server answers the dead connection; the message was taken once
-    restarted = Worker(app, database_url)
+    metrics_port = free_port()
+    restarted = Worker(app, database_url, WORKER_METRICS_PORT=str(metrics_port))
     try:
         deadline = time.monotonic() + 90
         while email_row(email_id).status != "sent":
             assert time.monotonic() < deadline, "".join(_drain(restarted))[-3000:]
             assert restarted.process.poll() is None
             time.sleep(0.1)
+        with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as response:
+            exposed = response.read().decode()
+        assert 'assistec_jobs_total{outcome="complete",task="send_document_email"} 1.0' in exposed
         assert restarted.stop() == 0
     finally:
         restarted.kill()

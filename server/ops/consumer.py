@@ -6,7 +6,8 @@ production, the job's request id on every line) instead of adding a handler of i
 (what a process manager, systemd or Kubernetes sends) stops it gracefully: no new jobs are taken,
 the running ones get `WORKER_SHUTDOWN_TIMEOUT` seconds (default 25, under the usual 30 before a
 SIGKILL) to finish, and those still running then are queued again for the next consumer
-(server.ops.jobs). A second SIGTERM, or SIGINT, stops at once.
+(server.ops.jobs). A second SIGTERM, or SIGINT, stops at once. With `WORKER_METRICS_PORT` it serves
+its job counters to Prometheus on that port (of `WORKER_METRICS_ADDR`, default 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     huey: Any = load_class(args[0] if args else DEFAULT_INSTANCE)  # builds the app: logging is set up
+    if os.environ.get("WORKER_METRICS_PORT"):
+        from prometheus_client import start_http_server
+
+        # The worker's own counters (jobs by outcome) on a port of its own, for Prometheus only.
+        start_http_server(int(os.environ["WORKER_METRICS_PORT"]), os.environ.get("WORKER_METRICS_ADDR", "127.0.0.1"))
     GracefulConsumer(huey, **config.values).run()
 
 
