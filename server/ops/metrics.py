@@ -72,7 +72,12 @@ def init_app(app: Flask) -> None:
     summary="Prometheus metrics",
     description="Text exposition format; `Authorization: Bearer <METRICS_TOKEN>`. 404 when unset.",
     security=[],
+    responses={
+        "200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}
+    },
 )
+@blp.alt_response(401, response="DEFAULT_ERROR")
+@blp.alt_response(404, response="DEFAULT_ERROR")
 def metrics() -> Response:
     token = current_app.config.get("METRICS_TOKEN")
     if not token:
