@@ -10,14 +10,31 @@ export FLASK_APP := server
 PWA := pwa
 NPM ?= npm
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa
+.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa lock check-lock
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Exact versions with their hashes: requirements-dev.lock (what `make install` installs: the app and
+# its tools) and requirements.lock (the app alone, for production: `pip install -r requirements.lock`),
+# both written by `make lock` from pyproject.toml, from the indexes pip is configured with.
+$(BIN)/.installed: requirements-dev.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 
 install: $(BIN)/.installed
+
+# After changing pyproject.toml's dependencies: `make lock install`. Versions already in the locks
+# are kept unless the change needs others; `make lock UPGRADE=--upgrade` moves everything up.
+LOCK_FLAGS = --generate-hashes --universal --python-version 3.11 --index-strategy unsafe-best-match \
+	--custom-compile-command "make lock" --quiet $(UPGRADE)
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $$($(BIN)/python scripts/pip_indexes.py) \
+	  -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $$($(BIN)/python scripts/pip_indexes.py) \
+	  -c requirements-dev.lock -o requirements.lock
+
+# The environment holds exactly what the lock says: nothing missing, nothing else, no other version.
+check-lock: install
+	$(BIN)/python scripts/check_lock.py requirements-dev.lock
 
 # The PWA (pwa/): exact versions from package-lock.json. No browser is ever downloaded: the e2e
 # tests and bench-pwa drive Debian's /usr/bin/chromium through Playwright for Python.
@@ -47,7 +64,7 @@ run: install pwa
 	@echo "Web (gunicorn) e fila de tarefas (Huey: e-mails) juntos, pelo Procfile (honcho)."
 	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker push
 
-test: lint typecheck test-pwa test-sqlite test-postgres test-e2e
+test: check-lock lint typecheck test-pwa test-sqlite test-postgres test-e2e
 
 lint: install
 	$(BIN)/ruff check server tests scripts bench migrations/env.py

@@ -21,6 +21,7 @@ from server.database import configure_engine  # noqa: E402
 from server.errors import register_error_handlers  # noqa: E402
 from server.extensions import api, csrf, db, login_manager, migrate  # noqa: E402
 from server.jobs import configure_jobs  # noqa: E402
+from server.ops import register_ops  # noqa: E402
 from server.security import register_security_headers  # noqa: E402
 
 
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     configure_jobs(app)
     _register_docs_assets(app)
+    register_ops(app)
 
     from server.cli import register_commands
 

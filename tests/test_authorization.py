@@ -203,6 +203,9 @@ PUBLIC_RULES = {
     "/api/openapi.json",
     "/api/docs",
     "/api/docs/assets/<path:filename>",
+    "/api/health",  # probes for the load balancer (tests/test_ops_health.py)
+    "/api/ready",
+    "/api/metrics",  # its own bearer token (tests/test_ops_metrics.py)
 }
 
 

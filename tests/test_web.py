@@ -46,7 +46,17 @@ OFFICE_ROUTES = [
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/agenda", "/visita/12", "/visita/12/ocorrencia", "/pendencias", "/apis", *OFFICE_ROUTES]
+    "path",
+    [
+        "/",
+        "/agenda",
+        "/visita/12",
+        "/visita/12/ocorrencia",
+        "/pendencias",
+        "/login",
+        "/redefinir-senha",
+        *OFFICE_ROUTES,
+    ],
 )
 def test_app_routes_answer_the_shell(web: FlaskClient, path: str) -> None:
     response = web.get(path)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -87,13 +86,21 @@ def get_attachment(user: User, attachment_id: uuid.UUID) -> Attachment:
     return attachment
 
 
-def stored_file(attachment: Attachment, *, thumbnail: bool = False) -> Path:
-    """The path of the attachment's file (or thumbnail); 404 if the file went missing."""
-    path = storage.file_path(attachment.store_id, attachment.id, thumbnail=thumbnail)
-    if not path.is_file():
-        current_app.logger.error("attachment %s: file missing at %s", attachment.id, path)
+def stored_file(attachment: Attachment, *, thumbnail: bool = False) -> bytes:
+    """The attachment's bytes (or its thumbnail's); 404 if the file went missing."""
+    key = storage.attachment_key(attachment.store_id, attachment.id, thumbnail=thumbnail)
+    try:
+        data = storage.get_storage().get(key)
+    except storage.StorageError as error:
+        raise _unavailable() from error
+    if data is None:
+        current_app.logger.error("attachment %s: file missing at %s", attachment.id, key)
         raise NotFound("O arquivo deste anexo não está disponível.")
-    return path
+    return data
+
+
+def _unavailable() -> Problem:
+    return Problem(503, "O armazenamento de arquivos está indisponível. Tente novamente em instantes.")
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -174,17 +181,21 @@ def upload_attachment(
         if existing is None:  # not the id after all
             raise
         return _repeated(existing, actor, digest, kind, occurrence_id, signer_name)
-    paths = [
-        storage.file_path(target_store, attachment_id),
-        storage.file_path(target_store, attachment_id, thumbnail=True),
+    keys = [
+        storage.attachment_key(target_store, attachment_id),
+        storage.attachment_key(target_store, attachment_id, thumbnail=True),
     ]
+    store = storage.get_storage()
     try:
-        storage.write_atomic(paths[0], encoded.data)
-        storage.write_atomic(paths[1], encoded.thumbnail)
+        store.put(keys[0], encoded.data, encoded.content_type)
+        store.put(keys[1], encoded.thumbnail, encoded.content_type)
         db.session.commit()
-    except BaseException:
+    except BaseException as error:
         db.session.rollback()
-        storage.remove(paths)
+        for key in keys:
+            store.delete(key)
+        if isinstance(error, storage.StorageError):
+            raise _unavailable() from error
         raise
     return attachment
 
@@ -322,10 +333,12 @@ def delete_attachment(attachment: Attachment, actor: User) -> None:
     """Soft-delete (a tombstone for the phones) and remove the files once committed."""
     if attachment.uploaded_by_id != actor.id and not actor.has_role(*OFFICE):
         raise Forbidden("Só quem enviou o anexo ou o escritório pode excluí-lo.")
-    paths = [
-        storage.file_path(attachment.store_id, attachment.id),
-        storage.file_path(attachment.store_id, attachment.id, thumbnail=True),
+    keys = [
+        storage.attachment_key(attachment.store_id, attachment.id),
+        storage.attachment_key(attachment.store_id, attachment.id, thumbnail=True),
     ]
     soft_delete(attachment)
     db.session.commit()
-    storage.remove(paths)
+    store = storage.get_storage()
+    for key in keys:
+        store.delete(key)

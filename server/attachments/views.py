@@ -1,3 +1,4 @@
+import io
 import uuid
 from typing import Any
 
@@ -99,9 +100,9 @@ def delete_attachment(attachment_id: uuid.UUID) -> None:
 
 
 def _send(attachment: Attachment, *, thumbnail: bool) -> Response:
-    path = service.stored_file(attachment, thumbnail=thumbnail)
+    data = service.stored_file(attachment, thumbnail=thumbnail)
     response = send_file(
-        path,
+        io.BytesIO(data),
         mimetype=attachment.content_type,
         conditional=True,
         etag=f"{attachment.id}{'-thumb' if thumbnail else ''}",

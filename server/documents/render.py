@@ -302,8 +302,8 @@ class DocumentFetcher(URLFetcher):
     def _local(self, path: str) -> URLFetcherResponse | None:
         where, _, name = path.partition("/")
         if where == "logo" and not name and self.logo is not None:
-            file = storage.file_path(self.store_id, self.logo)
-            return URLFetcherResponse(SCHEME + path, file.read_bytes()) if file.is_file() else None
+            logo = storage.get_storage().get(storage.attachment_key(self.store_id, self.logo))
+            return URLFetcherResponse(SCHEME + path, logo) if logo is not None else None
         if where == "static":
             candidate = (STATIC / name).resolve()
             if candidate.parent == STATIC and candidate.is_file() and candidate.suffix in STATIC_TYPES:
@@ -318,10 +318,9 @@ class DocumentFetcher(URLFetcher):
                 return None
             if attachment_id not in self.attachments:
                 return None
-            file = storage.file_path(self.store_id, attachment_id, thumbnail=where == "thumbnail")
-            if not file.is_file():
-                return None
-            return URLFetcherResponse(SCHEME + path, file.read_bytes())
+            key = storage.attachment_key(self.store_id, attachment_id, thumbnail=where == "thumbnail")
+            data = storage.get_storage().get(key)
+            return URLFetcherResponse(SCHEME + path, data) if data is not None else None
         return None
 
 

@@ -7,6 +7,8 @@
 - `/assets/*` carry a content hash in their names: cached for a year, `immutable`.
 - Anything else in the build (icons, the manifest) is served as a file; a missing file with an
   extension is a 404, never the shell (a stale asset must not come back as HTML).
+- Only the app's own sections get the shell: any other path (`/health`, `/metrics`, `/wp-login`)
+  is a 404, so a load balancer's probe or a scanner never mistakes the shell for an answer.
 - `/api/…` is never matched here: the API's own routes, and its 404s, stay as they are.
 """
 
@@ -23,6 +25,10 @@ from werkzeug.routing import BaseConverter
 blp = Blueprint("web", __name__)
 
 SHELL = "index.html"
+# The first segment of every route the PWA's routers know (pwa/src/app.jsx, pwa/src/office/).
+APP_SECTIONS = frozenset(
+    {"agenda", "visita", "pendencias", "escritorio", "login", "senha", "esqueci-senha", "redefinir-senha"}
+)
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -91,6 +97,6 @@ def assets(name: str) -> Response:
 def app_route(path: str) -> Any:
     if (_dist() / path).is_file():
         return _file(path, REVALIDATE)
-    if "." in path.rsplit("/", 1)[-1]:
+    if "." in path.rsplit("/", 1)[-1] or path.split("/", 1)[0] not in APP_SECTIONS:
         raise NotFound()
     return _shell()

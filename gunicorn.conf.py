@@ -1,0 +1,38 @@
+"""Gunicorn's settings, read from the working folder by the Procfile's `web` line.
+
+Logs go through the app's own formatter (JSON lines in production), the access log included, with
+the request id the app echoed and the path without its query string (a search may be a CPF).
+Metrics: each worker writes its counters under PROMETHEUS_MULTIPROC_DIR and any worker answers a
+scrape with the sum; the folder is emptied when gunicorn starts and a dead worker's gauges dropped.
+"""
+
+import os
+import shutil
+import tempfile
+
+_multiproc = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"assistec-metrics-{os.getuid()}")
+)
+
+from server.ops.logs import gunicorn_logconfig  # noqa: E402  (after the metrics folder is known)
+
+_production = os.environ.get("ASSISTEC_ENV", "development") == "production"
+_log_format = os.environ.get("LOG_FORMAT") or ("json" if _production else "text")
+
+bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '5000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
+logconfig_dict = gunicorn_logconfig(_log_format, os.environ.get("LOG_LEVEL", "INFO"))
+
+
+def on_starting(server: object) -> None:
+    shutil.rmtree(_multiproc, ignore_errors=True)
+    os.makedirs(_multiproc, exist_ok=True)
+
+
+def child_exit(server: object, worker: object) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
