@@ -151,7 +151,6 @@ def main() -> None:
             "UPLOAD_FOLDER": f"{folder}/uploads",
             "MAIL_FOLDER": f"{folder}/mail",
             "HUEY_SQLITE_PATH": f"{folder}/huey.db",
-            "RENDER_CACHE_FOLDER": f"{folder}/pdf-cache",
             "BIND": f"127.0.0.1:{port}",
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             "FLASK_APP": "server",

@@ -22,7 +22,7 @@ from tests.test_documents import attach, build_case, image
 
 @pytest.fixture(autouse=True)
 def folders(app: Flask, tmp_path: Path) -> None:
-    app.config.update(UPLOAD_FOLDER=str(tmp_path / "uploads"), RENDER_CACHE_FOLDER=str(tmp_path / "pdf-cache"))
+    app.config.update(UPLOAD_FOLDER=str(tmp_path / "uploads"))
 
 
 @pytest.fixture

@@ -41,7 +41,6 @@ def folders(app: Flask, tmp_path: Path) -> Any:
     app.config.update(
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         MAIL_FOLDER=str(tmp_path / "mail"),
-        RENDER_CACHE_FOLDER=str(tmp_path / "pdf-cache"),
         PUSH_ALLOW_LOOPBACK=True,
     )
     yield

@@ -120,6 +120,8 @@ def test_a_pdf_embeds_the_photos_from_the_storage(
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert len(pdf_images(response)) == 2  # the photo's thumbnail and the signature
+    cached = [key for key in stored_keys() if key.startswith("pdf-cache/")]
+    assert len(cached) == 1 and storage.get_storage().get(cached[0]) == response.data
 
 
 def test_an_unreachable_bucket_is_503_and_leaves_no_row(app: Flask, as_technician: ApiClient) -> None:

@@ -9,9 +9,9 @@ change to any of them is a new key; nothing is invalidated by hand. The one thin
 the data's `generated_at` (the minute of printing): a document served from the cache shows when
 it was first generated.
 
-Files live under `RENDER_CACHE_FOLDER` (default `<instance>/pdf-cache`); the oldest are removed
-beyond `RENDER_CACHE_FILES`. Their bytes are read and written in `_stored` only, so a different
-storage replaces one function.
+The PDFs live in the app's storage (the local folder or the bucket, `server/attachments/storage.py`)
+under `pdf-cache/`. On the local folder the oldest are removed beyond `RENDER_CACHE_FILES`; a
+bucket expires them by its own lifecycle rule on that prefix (docs/production.md).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,16 +29,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.attachments.models import Attachment
+from server.attachments.storage import LocalStorage, get_storage
 from server.documents.render import STATIC
 from server.extensions import db
 
 RENDERER_VERSION = 1  # raise when a change to the renderer changes the PDFs
 UNKEYED = ("generated_at",)
-
-
-def folder() -> Path:
-    configured = current_app.config.get("RENDER_CACHE_FOLDER") or os.environ.get("RENDER_CACHE_FOLDER")
-    return Path(configured) if configured else Path(current_app.instance_path) / "pdf-cache"
 
 
 def _static_stamp() -> list[tuple[str, int]]:
@@ -71,33 +66,26 @@ def key(parts: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _stored(name: str, new: bytes | None = None) -> bytes | None:
-    """The cached bytes under `name` (None when absent), or store `new` under it."""
-    path = folder() / name[:2] / f"{name}.pdf"
-    if new is None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as out:
-        out.write(new)
-    os.replace(temp, path)
-    return new
+PREFIX = "pdf-cache"
+
+
+def _key(name: str) -> str:
+    return f"{PREFIX}/{name[:2]}/{name}.pdf"
 
 
 def read(name: str) -> bytes | None:
-    return _stored(name)
+    return get_storage().get(_key(name))
 
 
 def write(name: str, pdf: bytes) -> None:
-    _stored(name, pdf)
-    _prune(int(current_app.config.get("RENDER_CACHE_FILES") or os.environ.get("RENDER_CACHE_FILES") or 2000))
+    storage = get_storage()
+    storage.put(_key(name), pdf, "application/pdf")
+    if isinstance(storage, LocalStorage):
+        _prune(storage.root / PREFIX, int(current_app.config.get("RENDER_CACHE_FILES") or os.environ.get("RENDER_CACHE_FILES") or 2000))
 
 
-def _prune(keep: int) -> None:
-    files = [path for path in folder().glob("*/*.pdf")]
+def _prune(folder: Path, keep: int) -> None:
+    files = [path for path in folder.glob("*/*.pdf")]
     if len(files) <= keep:
         return
     files.sort(key=lambda path: path.stat().st_mtime)
