@@ -55,5 +55,6 @@ def test_links_between_markdown_files_resolve() -> None:
 
 
 def test_the_documents_a_newcomer_needs_exist() -> None:
-    for name in ("README.md", "CONTRIBUTING.md", "docs/architecture.md", "docs/api.md", "docs/sync.md", "tests/README.md"):
+    needed = ("README.md", "CONTRIBUTING.md", "docs/architecture.md", "docs/api.md", "docs/sync.md", "tests/README.md")
+    for name in needed:
         assert (ROOT / name).stat().st_size > 1000, name

@@ -81,7 +81,8 @@ def write(name: str, pdf: bytes) -> None:
     storage = get_storage()
     storage.put(_key(name), pdf, "application/pdf")
     if isinstance(storage, LocalStorage):
-        _prune(storage.root / PREFIX, int(current_app.config.get("RENDER_CACHE_FILES") or os.environ.get("RENDER_CACHE_FILES") or 2000))
+        keep = current_app.config.get("RENDER_CACHE_FILES") or os.environ.get("RENDER_CACHE_FILES") or 2000
+        _prune(storage.root / PREFIX, int(keep))
 
 
 def _prune(folder: Path, keep: int) -> None:
