@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
     from server.dashboard.views import blp as dashboard_blp
+    from server.meta.views import blp as meta_blp
     from server.documents.views import blp as documents_blp
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
@@ -121,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         sync_blp,
         push_blp,
         dashboard_blp,
+        meta_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(web_blp)  # the PWA, last: its catch-all never shadows /api

@@ -1,7 +1,9 @@
-// The HTTP side: JSON requests with the session cookie and the CSRF token, errors as ApiError
-// carrying the server's problem+json (pt-BR `detail`). Kept free of UI so tests can hand it a fake
-// fetch. An upload that wants progress goes through XMLHttpRequest (fetch reports none), with the
-// same headers, errors and CSRF retry as every other request.
+// The one HTTP client of both apps: JSON requests with the session cookie and the CSRF token (a
+// stale token is fetched again once), errors as ApiError carrying the server's problem+json (pt-BR
+// `detail`), and a 401 handed to `onUnauthorized` (the office sends the user to the login; the
+// technician's sync keeps everything and asks for the password). Kept free of UI so tests can hand
+// it a fake fetch. An upload that wants progress goes through XMLHttpRequest (fetch reports none),
+// with the same headers, errors and CSRF retry as every other request.
 
 export class ApiError extends Error {
   constructor(status, problem = {}) {
@@ -39,10 +41,16 @@ function xhrFetch(XHR, path, init, onProgress) {
   })
 }
 
-export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttpRequest }) {
+export const isCsrfProblem = (error) => error instanceof ApiError && error.status === 400 && /\/csrf$/.test(error.problem.type || '')
+
+/**
+ * @param {{ fetch?: typeof globalThis.fetch, csrf: { get(): Promise<string | undefined>, set(token: string): Promise<unknown> },
+ *   XHR?: typeof XMLHttpRequest | null, onUnauthorized?: (error: ApiError) => void }} options
+ */
+export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttpRequest, onUnauthorized }) {
   fetch = fetch || globalThis.fetch.bind(globalThis)
-  async function send(method, path, { json, body, headers = {}, onProgress } = {}) {
-    const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } }
+  async function send(method, path, { json, body, headers = {}, onProgress, signal, accept = 'application/json' } = {}) {
+    const init = { method, credentials: 'same-origin', signal, headers: { Accept: accept, ...headers } }
     if (json !== undefined) {
       init.body = JSON.stringify(json)
       init.headers['Content-Type'] = 'application/json'
@@ -55,9 +63,10 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
     try {
       response = onProgress && XHR ? await xhrFetch(XHR, path, init, onProgress) : await fetch(path, init)
     } catch (error) {
+      if (error?.name === 'AbortError') throw error // the caller cancelled it: no network trouble to report
       throw new NetworkError(error.message)
     }
-    if (response.ok) return response.status === 204 ? null : response.json()
+    if (response.ok) return response.status === 204 ? null : accept === 'application/json' ? response.json() : response.blob()
     let problem = {}
     try {
       problem = await response.json()
@@ -69,17 +78,24 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
     throw error
   }
 
-  async function request(method, path, options) {
+  async function sendFresh(method, path, options) {
     try {
       return await send(method, path, options)
     } catch (error) {
       // The token is the session's; after a server restart or a new login it may be stale.
       // Fetch the current one once and retry.
-      if (error instanceof ApiError && error.status === 400 && /\/csrf$/.test(error.problem.type || '')) {
-        const me = await send('GET', '/api/auth/me')
-        await csrf.set(me.csrf_token)
-        return send(method, path, options)
-      }
+      if (!isCsrfProblem(error)) throw error
+      const me = await send('GET', '/api/auth/me')
+      await csrf.set(me.csrf_token)
+      return send(method, path, options)
+    }
+  }
+
+  async function request(method, path, options) {
+    try {
+      return await sendFresh(method, path, options)
+    } catch (error) {
+      if (onUnauthorized && error instanceof ApiError && error.status === 401) onUnauthorized(error)
       throw error
     }
   }
@@ -90,5 +106,7 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
     patch: (path, json) => request('PATCH', path, { json }),
     put: (path, body, headers, { onProgress } = {}) => request('PUT', path, { body, headers, onProgress }),
     del: (path, json) => request('DELETE', path, { json }),
+    /** POST that answers a file (a PDF preview); `signal` cancels one overtaken by a newer one. */
+    postForBlob: (path, json, { signal, accept = 'application/pdf' } = {}) => request('POST', path, { json, signal, accept: `${accept}, application/problem+json` }),
   }
 }

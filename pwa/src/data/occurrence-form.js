@@ -48,25 +48,33 @@ export const itemForApi = (i) => ({
   unit_cost: decimalForApi(i.unit_cost),
 })
 
-export function toArgs(form, base) {
-  const num = (v) => (v === '' || v == null ? null : Number(v))
-  const args = {
-    ...base,
+const num = (v) => (v === '' || v == null ? null : Number(v))
+const RESOLVED = { yes: true, no: false }
+
+/**
+ * The occurrence's own fields as the API takes them, from either app's form: the phone's mutation
+ * and the office's POST/PATCH. "Resolvido?" unanswered is null (filed undecided); no date, no key.
+ */
+export function occurrenceFields(form) {
+  const fields = {
     occurrence_type_id: num(form.occurrence_type_id),
-    payer: form.payer,
+    payer: form.payer || null,
     supplier_order_number: trimmed(form.supplier_order_number),
     room_id: num(form.room_id),
     product_line_id: num(form.product_line_id),
     status_id: num(form.status_id),
     report: trimmed(form.report),
-    resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : trimmed(form.unresolved_reason),
-    items: form.items.map(itemForApi),
-    attachment_ids: form.photo_ids,
+    resolved: RESOLVED[form.resolved] ?? null,
+    unresolved_reason: form.resolved === 'no' ? trimmed(form.unresolved_reason) : null,
   }
-  if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date
-  else delete args.expected_fix_date
-  return args
+  if (form.expected_fix_date) fields.expected_fix_date = form.expected_fix_date
+  return fields
+}
+
+/** The phone's occurrence mutation arguments: `base` (ids), the fields, its items and photos. */
+export function toArgs(form, base) {
+  const { expected_fix_date: _dropped, ...kept } = base
+  return { ...kept, ...occurrenceFields(form), items: form.items.map(itemForApi), attachment_ids: form.photo_ids }
 }
 
 export function validate(form, { withSignature }) {

@@ -6,6 +6,7 @@
 // may have dropped it after a 410, or changed its key) and at start when the browser has rotated
 // it since the last send (the service worker's `pushsubscriptionchange` may have failed offline).
 import { ApiError, NetworkError } from './api.js'
+import { NO_CONNECTION } from './problem.js'
 import { getMeta, setMeta } from './db.js'
 import { base64UrlToBytes, sameKey, subscriptionBody } from '../lib/webpush.js'
 
@@ -33,7 +34,7 @@ export function pushState(env) {
 
 export function pushErrorMessage(error) {
   if (error instanceof ApiError) return error.message
-  if (error instanceof NetworkError) return 'Sem conexão com o servidor. Tente de novo quando houver sinal.'
+  if (error instanceof NetworkError) return NO_CONNECTION
   return 'O navegador não conseguiu se inscrever no serviço de notificações agora. Tente de novo mais tarde.'
 }
 

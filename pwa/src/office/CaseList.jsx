@@ -4,11 +4,11 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatDate } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { activeFilterCount, casesRequest, filtersToSearch, parseFilters, STATUSES } from './filters.js'
 import { daysLate, lateLabel } from './format.js'
 import { CustomerSearch } from './Lookup.jsx'
-import { setSearch } from './route.js'
+import { setSearch } from '../lib/router.js'
 
 function useTechnicians() {
   const [technicians, setTechnicians] = useState([])

@@ -9,7 +9,7 @@ import { Occurrences } from './case/Occurrences.jsx'
 import { Orders } from './case/Orders.jsx'
 import { Visits } from './case/Visits.jsx'
 import './case/case.css'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { daysLate, lateLabel } from './format.js'
 import { Timeline } from './Timeline.jsx'
 

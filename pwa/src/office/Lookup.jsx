@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { formatAddress, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { formatDocument } from './format.js'
 
 function useLookup(url) {

@@ -4,11 +4,11 @@
 import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { fieldMessage, problemOf } from './errors.js'
+import { fieldMessage, problemOf } from '../data/problem.js'
 import { AddressFields, addressForApi, addressForForm, EMPTY_ADDRESS, Field, FieldError, ProblemNotice } from './fields.jsx'
 import { formatDocument } from './format.js'
 import { ContractSearch, CustomerSearch } from './Lookup.jsx'
-import { go } from './route.js'
+import { navigate } from '../lib/router.js'
 
 const EMPTY_CUSTOMER = { name: '', document: '', phones: '', email: '', address: EMPTY_ADDRESS }
 const ADDRESS_KEYS = Object.keys(EMPTY_ADDRESS)
@@ -102,7 +102,7 @@ export function NewCase() {
     setBusy(true)
     try {
       const created = await officeApi.post('/api/cases', body())
-      go(`/escritorio/assistencias/${created.id}`)
+      navigate(`/escritorio/assistencias/${created.id}`)
     } catch (error) {
       setProblem(problemOf(error))
       setBusy(false)

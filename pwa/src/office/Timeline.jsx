@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatAddress, formatDateTime } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { STATUSES } from './filters.js'
 import { EVENT_LABELS, FIELD_LABELS } from './labels.js'
 

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { setMeta } from '../data/db.js'
 import { api, db, logoutEverywhere } from '../data/session.js'
-import { fieldMessage, problemOf } from '../office/errors.js'
+import { fieldMessage, problemOf } from '../data/problem.js'
 import { Field, ProblemNotice } from '../office/fields.jsx'
 
 const MISMATCH = { message: 'Corrija os campos indicados.', fields: { confirm: ['As duas senhas não são iguais.'] } }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
-import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
+import { emailBody, initialChoice, pdfUrl, ready } from '../../src/office/case/documents.js'
 import { costRows, emptyOccurrence, formErrors, mine, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf, resolution } from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
@@ -275,13 +275,8 @@ describe('documents', () => {
     expect(ready(serviceRequest, { layout: '9', target: '' })).toBe(true)
   })
 
-  it('splits recipients on commas, semicolons and spaces', () => {
-    expect(parseRecipients(' a@x.com; b@y.com,c@z.com \n d@w.com ')).toEqual(['a@x.com', 'b@y.com', 'c@z.com', 'd@w.com'])
-    expect(parseRecipients('')).toEqual([])
-  })
-
   it('sends the e-mail with the same layout and target as the PDF', () => {
-    expect(emailBody(visitReport, { layout: '5', target: '30' }, { recipients: 'a@x.com', subject: ' Relatório ', message: 'Olá' })).toEqual({
+    expect(emailBody(visitReport, { layout: '5', target: '30' }, { recipients: ['a@x.com'], subject: 'Relatório', message: 'Olá' })).toEqual({
       recipients: ['a@x.com'],
       subject: 'Relatório',
       message: 'Olá',

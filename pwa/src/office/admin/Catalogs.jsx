@@ -3,7 +3,7 @@
 // keep their labels, and the phones stop offering them after their next sync.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { officeApi } from '../api.js'
-import { fieldMessage, problemOf } from '../errors.js'
+import { fieldMessage, problemOf } from '../../data/problem.js'
 import { CATALOGS, catalogBySlug, sortEntries } from './catalogs.js'
 
 function Entry({ entry, catalog, onSaved }) {

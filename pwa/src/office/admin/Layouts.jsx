@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { groupLayouts } from './layouts.js'
 
 export function Layouts({ store }) {

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { newUserBody, ROLE_LABELS, ROLES, storeNames, userForm, userPatch } from './users.js'
 

@@ -2,9 +2,10 @@
 // only the fields that changed (the API refuses account fields — e-mail, role, active, password —
 // for a user who also works for a store the admin does not belong to, so an unchanged role must
 // not be sent along with a new phone number).
+import { LABELS } from '../../data/labels.js'
 import { formatPhone } from '../../lib/format.js'
 
-export const ROLE_LABELS = { admin: 'Administrador', scheduler: 'Atendimento (escritório)', technician: 'Técnico' }
+export const ROLE_LABELS = LABELS.role
 export const ROLES = Object.keys(ROLE_LABELS)
 
 const digits = (text) => String(text ?? '').replace(/\D/g, '')

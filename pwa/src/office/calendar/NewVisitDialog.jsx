@@ -3,7 +3,7 @@
 // Agenda, the Situação, the technician, the visit type and Ambiente (catalogs) and the Observação →
 // POST /api/cases/<id>/appointments; a double-booking asks before booking the "encaixe".
 import { useState } from 'preact/hooks'
-import { problemOf, unclaimedMessages } from '../errors.js'
+import { problemOf, unclaimedMessages } from '../../data/problem.js'
 import { Field } from '../fields.jsx'
 import { BOOKING_STATUSES, CALENDAR_TYPES } from '../labels.js'
 import { calendarApi } from './api.js'

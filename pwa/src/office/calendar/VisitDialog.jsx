@@ -4,7 +4,7 @@
 // cancelling it with a reason.
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime, formatPhone } from '../../lib/format.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { calendarTypeLabel } from '../labels.js'
 import { calendarApi } from './api.js'
 import { sendAllowingOverlap } from './conflict.js'

@@ -4,7 +4,7 @@
 import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatDate, formatDateTime, formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { daysLate, formatDocument, lateLabel } from '../format.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from './case-edit.js'

@@ -4,13 +4,13 @@
 // occurrence's PATCH, then each added, changed or removed item; items on a parts order are shown
 // locked, with the reason.
 import { useRef, useState } from 'preact/hooks'
-import { ACTIONS } from '../../data/labels.js'
+import { ACTIONS, PAYERS } from '../../data/labels.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { NO_PROBLEM, Options } from './common.jsx'
-import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, PAYER_OPTIONS } from './occurrences.js'
+import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm } from './occurrences.js'
 
 const SHOWN = [
   'occurrence_type_id',
@@ -144,7 +144,7 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
         </Field>
         <Field label="Modalidade (quem paga)" path="payer" errors={errors} as="select" value={form.payer} onChange={set('payer')} class="span-2" required>
           <option value="">Selecione…</option>
-          {PAYER_OPTIONS.map(([value, label]) => (
+          {Object.entries(PAYERS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>

@@ -5,7 +5,7 @@
 import { useRef, useState } from 'preact/hooks'
 import { dayKey, formatDate, formatDateTime, formatTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, ProblemNotice } from '../fields.jsx'
 import { BOOKING_STATUSES, CALENDAR_TYPES, calendarTypeLabel } from '../labels.js'
 import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, useLoad } from './common.jsx'

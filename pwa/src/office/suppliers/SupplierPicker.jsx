@@ -2,7 +2,7 @@
 // when given), bound to its path for the API's message. Its value is the supplier's id as text.
 import { useEffect, useState } from 'preact/hooks'
 import { Field } from '../fields.jsx'
-import { SUPPLIER_KINDS } from '../labels.js'
+import { LABELS } from '../../data/labels.js'
 import { storeSuppliers } from './list.js'
 
 export function SupplierPicker({ storeId, kind, label = 'Fornecedor', path, errors, value, onChange, class: className, current }) {
@@ -19,7 +19,7 @@ export function SupplierPicker({ storeId, kind, label = 'Fornecedor', path, erro
       {shown.map((s) => (
         <option key={s.id} value={String(s.id)}>
           {s.name}
-          {!kind && s.kind ? ` (${SUPPLIER_KINDS[s.kind]})` : ''}
+          {!kind && s.kind ? ` (${LABELS.supplier_kind[s.kind]})` : ''}
         </option>
       ))}
     </Field>

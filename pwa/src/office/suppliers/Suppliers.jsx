@@ -4,10 +4,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, ProblemNotice } from '../fields.jsx'
 import { formatDocument } from '../format.js'
-import { SUPPLIER_KINDS } from '../labels.js'
+import { LABELS } from '../../data/labels.js'
 import './suppliers.css'
 import { forgetSuppliers } from './list.js'
 import { supplierBody, supplierErrors, supplierForm } from './suppliers.js'
@@ -50,7 +50,7 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
       <div class="grid">
         <Field label="Tipo" path="kind" errors={errors} as="select" value={form.kind} onChange={set('kind')} class="span-2" required>
           {!form.kind && <option value="">A classificar</option>}
-          {Object.entries(SUPPLIER_KINDS).map(([value, label]) => (
+          {Object.entries(LABELS.supplier_kind).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
