@@ -32,6 +32,7 @@ const isOfficePath = (path) => path === '/escritorio' || path.startsWith('/escri
 
 /** `to` is a path, or a function giving it (read once, when the redirect happens). */
 function Redirect({ to }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount: `to` is read when the redirect happens
   useEffect(() => navigate(typeof to === 'function' ? to() : to, { replace: true }), [])
   return null
 }

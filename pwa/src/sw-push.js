@@ -19,7 +19,7 @@ async function showAndSync(payload) {
 }
 
 self.addEventListener('push', (event) => {
-  let payload = {}
+  let payload
   try {
     payload = event.data ? event.data.json() : {}
   } catch {

@@ -25,6 +25,7 @@ export function NotificationsCard({ env = browserPush() }) {
       setState('on')
       setError(null)
     })
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once: the subscription listener lives as long as the card
   }, [])
 
   const enable = async () => {

@@ -5,13 +5,31 @@
 // it a fake fetch. An upload that wants progress goes through XMLHttpRequest (fetch reports none),
 // with the same headers, errors and CSRF retry as every other request.
 
+/** @typedef {{ type?: string, title?: string, detail?: string, status?: number, errors?: Record<string, string | string[]> }} Problem */
+
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {Problem} [problem] the answer's problem+json
+   */
   constructor(status, problem = {}) {
     super(problem.detail || problem.title || `HTTP ${status}`)
     this.status = status
     this.problem = problem
+    /** @type {string | null} Retry-After: seconds or an HTTP date (sync.js reads it) */
+    this.retryAfter = null
   }
 }
+
+/**
+ * @typedef {object} SendOptions
+ * @property {unknown} [json] the body, as JSON
+ * @property {BodyInit} [body] the body as it is (a photo)
+ * @property {Record<string, string>} [headers]
+ * @property {(sent: number) => void} [onProgress] bytes sent so far (an upload)
+ * @property {AbortSignal} [signal]
+ * @property {string} [accept] what the answer should be; JSON unless said
+ */
 
 /** No answer at all (offline, DNS, connection dropped): the request may or may not have landed. */
 export class NetworkError extends Error {}
@@ -49,7 +67,13 @@ export const isCsrfProblem = (error) => error instanceof ApiError && error.statu
  */
 export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttpRequest, onUnauthorized }) {
   fetch = fetch || globalThis.fetch.bind(globalThis)
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {SendOptions} [options]
+   */
   async function send(method, path, { json, body, headers = {}, onProgress, signal, accept = 'application/json' } = {}) {
+    /** @type {RequestInit & { headers: Record<string, string> }} */
     const init = { method, credentials: 'same-origin', signal, headers: { Accept: accept, ...headers } }
     if (json !== undefined) {
       init.body = JSON.stringify(json)
@@ -74,10 +98,11 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
       // a proxy's HTML error page: the status says enough
     }
     const error = new ApiError(response.status, problem)
-    error.retryAfter = response.headers.get('Retry-After') // seconds or an HTTP date (sync.js reads it)
+    error.retryAfter = response.headers.get('Retry-After')
     throw error
   }
 
+  /** @param {string} method @param {string} path @param {SendOptions} [options] */
   async function sendFresh(method, path, options) {
     try {
       return await send(method, path, options)
@@ -91,6 +116,7 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
     }
   }
 
+  /** @param {string} method @param {string} path @param {SendOptions} [options] */
   async function request(method, path, options) {
     try {
       return await sendFresh(method, path, options)
@@ -101,12 +127,28 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
   }
 
   return {
+    /** @param {string} path */
     get: (path) => request('GET', path),
+    /** @param {string} path @param {unknown} [json] */
     post: (path, json) => request('POST', path, { json }),
+    /** @param {string} path @param {unknown} [json] */
     patch: (path, json) => request('PATCH', path, { json }),
+    /**
+     * @param {string} path
+     * @param {BodyInit} body
+     * @param {Record<string, string>} [headers]
+     * @param {{ onProgress?: (sent: number) => void }} [options]
+     */
     put: (path, body, headers, { onProgress } = {}) => request('PUT', path, { body, headers, onProgress }),
+    /** @param {string} path @param {unknown} [json] */
     del: (path, json) => request('DELETE', path, { json }),
-    /** POST that answers a file (a PDF preview); `signal` cancels one overtaken by a newer one. */
+    /**
+     * POST that answers a file (a PDF preview); `signal` cancels one overtaken by a newer one.
+     * @param {string} path
+     * @param {unknown} json
+     * @param {{ signal?: AbortSignal, accept?: string }} [options]
+     * @returns {Promise<Blob>}
+     */
     postForBlob: (path, json, { signal, accept = 'application/pdf' } = {}) => request('POST', path, { json, signal, accept: `${accept}, application/problem+json` }),
   }
 }

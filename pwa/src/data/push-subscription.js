@@ -11,7 +11,7 @@ import { getMeta, setMeta } from './db.js'
 import { base64UrlToBytes, sameKey, subscriptionBody } from '../lib/webpush.js'
 
 export function browserPush(win = globalThis) {
-  const nav = win.navigator || {}
+  const nav = /** @type {Navigator & { standalone?: boolean }} */ (win.navigator || {})
   const standalone = nav.standalone === true || Boolean(win.matchMedia?.('(display-mode: standalone)').matches)
   return {
     Notification: win.Notification,

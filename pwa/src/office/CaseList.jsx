@@ -32,6 +32,7 @@ function Filters({ filters, technicians }) {
   const [draft, setDraft] = useState(filters)
   const [picking, setPicking] = useState(false)
   const customerName = useCustomerName(draft.customer)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the filters as a URL query: a new object with the same filters is no change
   useEffect(() => setDraft(filters), [filtersToSearch(filters)])
   const set = (name) => (e) => setDraft({ ...draft, [name]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value })
   const toggleStatus = (value) => (e) =>

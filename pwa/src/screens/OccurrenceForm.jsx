@@ -74,6 +74,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
       const original = fromOccurrence(source.occurrence, source.items)
       setForm({ ...original, original })
     } else if (!correcting) setForm({ ...EMPTY })
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the form is made once, when its source has loaded
   }, [source])
 
   useEffect(() => holdUpdates(), [])
@@ -81,6 +82,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
   // Save the draft as the technician types (IndexedDB writes are cheap; losing text is not).
   useEffect(() => {
     if (form && draftKey) setMeta(db, draftKey, form).catch((error) => setFailure(saveErrorMessage(error)))
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the draft is saved on every change of the form (the key is fixed per screen)
   }, [form])
 
   const options = useMemo(() => {

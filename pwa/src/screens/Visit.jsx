@@ -79,6 +79,7 @@ function Notes({ visit, summary }) {
   const [error, setError] = useState(null)
   useEffect(() => {
     if (base === null) setText(visit.technician_notes || '')
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- follow another phone's note only while not editing
   }, [visit.technician_notes])
   const save = async () => {
     const args = { appointment_id: visit.id, notes: text.trim() || null, base: base || null }

@@ -71,6 +71,7 @@ export function LayoutEditor({ store, id, kind }) {
       },
       (e) => setLoadError(problemOf(e).message),
     )
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only for another layout, kind or store; the previewer is stable
   }, [id, kind, store.id])
 
   // Unsaved work asks before the tab is closed or reloaded.

@@ -139,6 +139,7 @@ export function Documents({ kase, timeZone }) {
     if (!queued) return undefined
     const timer = setTimeout(reload, POLL_MS)
     return () => clearTimeout(timer)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- each new answer decides whether to ask again
   }, [data])
   if (!data) return <Loading error={error} what="os documentos" />
   const [options, emails] = data
