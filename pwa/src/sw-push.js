@@ -60,8 +60,7 @@ async function call(method, path, json) {
 async function resubscribe(event) {
   const old = event.oldSubscription
   const key = old?.options?.applicationServerKey || base64UrlToBytes((await call('GET', '/api/push/vapid-key')).public_key)
-  const subscription =
-    event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }))
+  const subscription = event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }))
   await call('POST', '/api/push/subscriptions', subscriptionBody(subscription, navigator.userAgent))
   if (old && old.endpoint !== subscription.endpoint) {
     await call('DELETE', '/api/push/subscriptions', { endpoint: old.endpoint }).catch(() => {})

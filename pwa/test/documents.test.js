@@ -41,7 +41,11 @@ describe('the report requests', () => {
 
   it('queues the e-mail with the recipients typed (parsed once each), and confirms in pt-BR', async () => {
     const { api, requests } = fakeApi((path, init) => [202, { id: 'e1', recipients: JSON.parse(init.body).recipients, status: 'queued' }])
-    const text = await emailReport(api, DONE, { recipients: parseRecipients('maria@example.com; joao@example.com, maria@example.com'), subject: ' Relatório ', message: '' })
+    const text = await emailReport(api, DONE, {
+      recipients: parseRecipients('maria@example.com; joao@example.com, maria@example.com'),
+      subject: ' Relatório ',
+      message: '',
+    })
     expect(text).toBe('Relatório enviado para a fila de e-mail: maria@example.com, joao@example.com.')
     expect(requests).toEqual([
       {
@@ -51,7 +55,6 @@ describe('the report requests', () => {
       },
     ])
   })
-
 })
 
 describe('the e-mail form of both apps', () => {

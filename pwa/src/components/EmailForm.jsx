@@ -52,7 +52,16 @@ export function EmailForm({ id, label, defaults, send, onSent, onCancel }) {
         hint="Separe os endereços por vírgula."
       />
       <Field label="Assunto" path={path('subject')} errors={errorsOf('subject')} maxLength={200} value={email.subject} onInput={set('subject')} />
-      <Field label="Mensagem" path={path('message')} errors={errorsOf('message')} as="textarea" rows={6} maxLength={5000} value={email.message} onInput={set('message')} />
+      <Field
+        label="Mensagem"
+        path={path('message')}
+        errors={errorsOf('message')}
+        as="textarea"
+        rows={6}
+        maxLength={5000}
+        value={email.message}
+        onInput={set('message')}
+      />
       <div class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onCancel}>
           Cancelar

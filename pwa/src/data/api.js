@@ -45,7 +45,10 @@ function xhrFetch(XHR, path, init, onProgress) {
     xhr.upload.onprogress = (event) => onProgress(event.loaded)
     xhr.onload = () => {
       const headers = new Headers()
-      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+      for (const line of xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)) {
         const at = line.indexOf(':')
         if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim())
       }
@@ -149,6 +152,7 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
      * @param {{ signal?: AbortSignal, accept?: string }} [options]
      * @returns {Promise<Blob>}
      */
-    postForBlob: (path, json, { signal, accept = 'application/pdf' } = {}) => request('POST', path, { json, signal, accept: `${accept}, application/problem+json` }),
+    postForBlob: (path, json, { signal, accept = 'application/pdf' } = {}) =>
+      request('POST', path, { json, signal, accept: `${accept}, application/problem+json` }),
   }
 }

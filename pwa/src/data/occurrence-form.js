@@ -27,9 +27,18 @@ export function fromArgs(args, blobIds) {
   const text = (v) => (v == null ? '' : String(v))
   return {
     ...EMPTY,
-    ...Object.fromEntries(Object.keys(EMPTY).filter((k) => k in args).map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]])),
+    ...Object.fromEntries(
+      Object.keys(EMPTY)
+        .filter((k) => k in args)
+        .map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]]),
+    ),
     resolved: args.resolved ? 'yes' : 'no',
-    items: (args.items || []).map((i) => ({ ...newItem(), ...i, unit_cost: text(i.unit_cost).replace('.', ','), quantity: text(i.quantity).replace('.', ',') })),
+    items: (args.items || []).map((i) => ({
+      ...newItem(),
+      ...i,
+      unit_cost: text(i.unit_cost).replace('.', ','),
+      quantity: text(i.quantity).replace('.', ','),
+    })),
     photo_ids: blobIds,
   }
 }
@@ -94,7 +103,18 @@ export function validate(form, { withSignature }) {
 
 // --- correcting an occurrence the server already has ----------------------------------------
 
-const OCCURRENCE_FIELDS = ['occurrence_type_id', 'payer', 'supplier_order_number', 'room_id', 'product_line_id', 'status_id', 'expected_fix_date', 'report', 'resolved', 'unresolved_reason']
+const OCCURRENCE_FIELDS = [
+  'occurrence_type_id',
+  'payer',
+  'supplier_order_number',
+  'room_id',
+  'product_line_id',
+  'status_id',
+  'expected_fix_date',
+  'report',
+  'resolved',
+  'unresolved_reason',
+]
 const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
 
 /** "2.500" (the server's decimal) as the form shows it: "2,5"; "129.90" stays "129,90". */

@@ -70,8 +70,7 @@ export async function isSubscribed(env) {
   return Boolean(registration && (await registration.pushManager.getSubscription()))
 }
 
-const SLOW =
-  'O serviço de notificações do navegador não respondeu. A inscrição termina sozinha se ele responder; se não, tente de novo mais tarde.'
+const SLOW = 'O serviço de notificações do navegador não respondeu. A inscrição termina sozinha se ele responder; se não, tente de novo mais tarde.'
 
 class Slow extends Error {}
 

@@ -23,7 +23,11 @@ function useCustomerName(id) {
   const [name, setName] = useState('')
   useEffect(() => {
     setName('')
-    if (id) officeApi.get(`/api/customers/${id}`).then((c) => setName(c.name), () => setName(`cliente nº ${id}`))
+    if (id)
+      officeApi.get(`/api/customers/${id}`).then(
+        (c) => setName(c.name),
+        () => setName(`cliente nº ${id}`),
+      )
   }, [id])
   return name
 }
@@ -105,8 +109,14 @@ function Filters({ filters, technicians }) {
             </button>
           </p>
         ) : picking ? (
-          <CustomerSearch id="filter-customer" label="Filtrar por cliente"
-            onChoose={(c) => { setDraft({ ...draft, customer: String(c.id) }); setPicking(false) }} />
+          <CustomerSearch
+            id="filter-customer"
+            label="Filtrar por cliente"
+            onChoose={(c) => {
+              setDraft({ ...draft, customer: String(c.id) })
+              setPicking(false)
+            }}
+          />
         ) : (
           <button type="button" class="btn btn-ghost" onClick={() => setPicking(true)}>
             Filtrar por cliente…
@@ -237,4 +247,3 @@ export function CaseList({ search, timeZone }) {
     </>
   )
 }
-

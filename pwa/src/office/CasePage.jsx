@@ -48,7 +48,7 @@ export function CasePage({ id, tab = '', timeZone, user }) {
     setKase(null)
     setError(null)
     reload()
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new case id starts over; reload is remade every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new case id starts over; reload is remade every render
   }, [id])
   useEffect(() => {
     if (kase) document.title = `${kase.number} — Assistec`

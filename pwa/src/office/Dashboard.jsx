@@ -28,7 +28,12 @@ export function Dashboard({ timeZone }) {
     officeApi.get('/api/dashboard').then(setData, (e) => setError(problemOf(e).message))
   }, [])
 
-  if (error) return <p class="notice notice-error" role="alert">{error}</p>
+  if (error)
+    return (
+      <p class="notice notice-error" role="alert">
+        {error}
+      </p>
+    )
   if (!data) return <p role="status">Carregando o painel…</p>
   const { counts, visits_today: days, costs_month: costs } = data
   return (

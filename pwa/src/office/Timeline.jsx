@@ -36,7 +36,12 @@ export function Timeline({ caseId, timeZone }) {
   useEffect(() => {
     officeApi.get(`/api/cases/${caseId}/timeline`).then(setEvents, (e) => setError(problemOf(e).message))
   }, [caseId])
-  if (error) return <p class="notice notice-error" role="alert">{error}</p>
+  if (error)
+    return (
+      <p class="notice notice-error" role="alert">
+        {error}
+      </p>
+    )
   if (!events) return <p role="status">Carregando o histórico…</p>
   if (!events.length) return <p class="card empty">Nada registrado ainda.</p>
   return (

@@ -61,7 +61,13 @@ export function parseFilters(search) {
 export function filtersToSearch(filters) {
   const f = { ...EMPTY_FILTERS, ...filters }
   const params = new URLSearchParams()
-  if (f.status.length) params.set(KEYS.status, STATUSES.map(([v]) => v).filter((v) => f.status.includes(v)).join(','))
+  if (f.status.length)
+    params.set(
+      KEYS.status,
+      STATUSES.map(([v]) => v)
+        .filter((v) => f.status.includes(v))
+        .join(','),
+    )
   if (f.overdue) params.set(KEYS.overdue, '1')
   if (f.dueSoon) params.set(KEYS.dueSoon, '1')
   for (const name of ['assignee', 'customer', 'contract', 'q', 'from', 'to']) {

@@ -147,9 +147,7 @@ export function Catalogs({ slug, store }) {
   useEffect(() => {
     setEntries(null)
     setError(null)
-    officeApi
-      .get(`/api/catalogs/${catalog.kind}?include_inactive=true&store_id=${store.id}`)
-      .then(setEntries, (e) => setError(problemOf(e).message))
+    officeApi.get(`/api/catalogs/${catalog.kind}?include_inactive=true&store_id=${store.id}`).then(setEntries, (e) => setError(problemOf(e).message))
   }, [catalog.kind, store.id])
   const saved = (entry) => setEntries((list) => list.map((e) => (e.id === entry.id ? entry : e)))
   const added = (entry) => setEntries((list) => [...list, entry])

@@ -71,7 +71,7 @@ export function LayoutEditor({ store, id, kind }) {
       },
       (e) => setLoadError(problemOf(e).message),
     )
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only for another layout, kind or store; the previewer is stable
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only for another layout, kind or store; the previewer is stable
   }, [id, kind, store.id])
 
   // Unsaved work asks before the tab is closed or reloaded.
@@ -86,7 +86,12 @@ export function LayoutEditor({ store, id, kind }) {
     return () => window.removeEventListener('beforeunload', warn)
   }, [dirty])
 
-  if (loadError) return <p class="notice notice-error" role="alert">{loadError}</p>
+  if (loadError)
+    return (
+      <p class="notice notice-error" role="alert">
+        {loadError}
+      </p>
+    )
   if (!draft) return <p role="status">Carregando o layout…</p>
 
   const edit = (name) => (event) => {
@@ -168,7 +173,8 @@ export function LayoutEditor({ store, id, kind }) {
               )
             ) : (
               <label class="check">
-                <input type="checkbox" checked={draft.is_default} onChange={(e) => setDraft({ ...draft, is_default: e.currentTarget.checked })} /> Usar como padrão
+                <input type="checkbox" checked={draft.is_default} onChange={(e) => setDraft({ ...draft, is_default: e.currentTarget.checked })} /> Usar como
+                padrão
               </label>
             )}
           </div>

@@ -13,7 +13,7 @@ export function Layouts({ store }) {
   const load = () => officeApi.get(`/api/layouts?store_id=${store.id}`).then(setLayouts, (e) => setError(problemOf(e).message))
   useEffect(() => {
     load()
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only when the store changes
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only when the store changes
   }, [store.id])
 
   const act = async (work) => {

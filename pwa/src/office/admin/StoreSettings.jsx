@@ -97,7 +97,12 @@ export function StoreSettings({ storeId }) {
       (e) => setLoadError(problemOf(e).message),
     )
   }, [storeId])
-  if (loadError) return <p class="notice notice-error" role="alert">{loadError}</p>
+  if (loadError)
+    return (
+      <p class="notice notice-error" role="alert">
+        {loadError}
+      </p>
+    )
   if (!form) return <p role="status">Carregando a loja…</p>
 
   const set = (name) => (event) => {

@@ -31,7 +31,17 @@ function UserFields({ form, setForm, errors, stores, withPassword }) {
   return (
     <div class="grid">
       <Field label="Nome" path="name" errors={errors} value={form.name} onInput={set('name')} required class="span-3" autocomplete="off" />
-      <Field label="E-mail (login)" path="email" errors={errors} type="email" value={form.email} onInput={set('email')} required class="span-3" autocomplete="off" />
+      <Field
+        label="E-mail (login)"
+        path="email"
+        errors={errors}
+        type="email"
+        value={form.email}
+        onInput={set('email')}
+        required
+        class="span-3"
+        autocomplete="off"
+      />
       <Field label="Perfil" path="role" errors={errors} as="select" value={form.role} onChange={set('role')} class="span-2">
         {ROLES.map((role) => (
           <option key={role} value={role}>

@@ -10,9 +10,7 @@ export function groupLayouts(layouts) {
   return LAYOUT_KINDS.map(([kind, label]) => [
     kind,
     label,
-    layouts
-      .filter((l) => l.kind === kind)
-      .sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name, 'pt-BR') || a.id - b.id),
+    layouts.filter((l) => l.kind === kind).sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name, 'pt-BR') || a.id - b.id),
   ])
 }
 

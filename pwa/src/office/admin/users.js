@@ -42,7 +42,13 @@ export function userPatch(user, form) {
   if (form.email.trim().toLowerCase() !== user.email.toLowerCase()) patch.email = form.email.trim()
   if (form.role !== user.role) patch.role = form.role
   if (digits(form.phone) !== digits(user.phone)) patch.phone = form.phone.trim() || null
-  if (!sameSet(form.store_ids, user.stores.map((s) => s.id))) patch.store_ids = [...form.store_ids]
+  if (
+    !sameSet(
+      form.store_ids,
+      user.stores.map((s) => s.id),
+    )
+  )
+    patch.store_ids = [...form.store_ids]
   return patch
 }
 

@@ -180,7 +180,7 @@ export function AgendaScreen({ search, timeZone }) {
       cal.destroy()
       calendar.current = null
     }
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- FullCalendar is built once per technician list; date and view move it through its API
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- FullCalendar is built once per technician list; date and view move it through its API
   }, [technicians])
 
   // The URL changed from outside (Back/Forward): follow it.

@@ -75,7 +75,18 @@ function CaseFacts({ kase, timeZone }) {
   )
 }
 
-const EDIT_SHOWN = ['reported_issue', 'assignee_id', 'service_address', 'service_address.cep', 'service_address.street', 'service_address.number', 'service_address.complement', 'service_address.district', 'service_address.city', 'service_address.state']
+const EDIT_SHOWN = [
+  'reported_issue',
+  'assignee_id',
+  'service_address',
+  'service_address.cep',
+  'service_address.street',
+  'service_address.number',
+  'service_address.complement',
+  'service_address.district',
+  'service_address.city',
+  'service_address.state',
+]
 
 function EditCase({ kase, technicians, onSaved, onCancel }) {
   const [form, setForm] = useState(() => editForm(kase))
@@ -100,11 +111,32 @@ function EditCase({ kase, technicians, onSaved, onCancel }) {
     <form class="form office-form card" onSubmit={submit} noValidate aria-labelledby="edit-title" data-testid="case-edit">
       <h2 id="edit-title">Editar assistência</h2>
       <ProblemNotice problem={problem} shown={EDIT_SHOWN} noticeRef={summary} />
-      <Field label="Técnico responsável" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}>
+      <Field
+        label="Técnico responsável"
+        path="assignee_id"
+        errors={problem.fields}
+        as="select"
+        value={form.assignee_id}
+        onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}
+      >
         <Options entries={technicians} placeholder="— o da última visita —" />
       </Field>
-      <AddressFields legend="Endereço do atendimento" prefix="service_address" value={form.service_address} onChange={(service_address) => setForm({ ...form, service_address })} errors={problem.fields} />
-      <Field label="Situação Alegada" path="reported_issue" errors={problem.fields} as="textarea" rows={4} value={form.reported_issue} onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })} />
+      <AddressFields
+        legend="Endereço do atendimento"
+        prefix="service_address"
+        value={form.service_address}
+        onChange={(service_address) => setForm({ ...form, service_address })}
+        errors={problem.fields}
+      />
+      <Field
+        label="Situação Alegada"
+        path="reported_issue"
+        errors={problem.fields}
+        as="textarea"
+        rows={4}
+        value={form.reported_issue}
+        onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })}
+      />
       <div class="form-actions">
         <button type="button" class="btn btn-ghost" onClick={onCancel}>
           Cancelar
@@ -149,14 +181,30 @@ function ChangeStatus({ kase, onSaved, onCancel }) {
       <h2 id="status-title">Mudar situação</h2>
       <ProblemNotice problem={problem} shown={['status', 'status_reason', 'reason', 'force']} noticeRef={summary} />
       <div class="grid">
-        <Field label="Nova situação" path="status" errors={problem.fields} as="select" value={status} onChange={(e) => setStatus(e.currentTarget.value)} class="span-2">
+        <Field
+          label="Nova situação"
+          path="status"
+          errors={problem.fields}
+          as="select"
+          value={status}
+          onChange={(e) => setStatus(e.currentTarget.value)}
+          class="span-2"
+        >
           {choices.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </Field>
-        <Field label="Motivo" path="status_reason" errors={problem.fields} value={reason} onInput={(e) => setReason(e.currentTarget.value)} class="span-4" required />
+        <Field
+          label="Motivo"
+          path="status_reason"
+          errors={problem.fields}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          class="span-4"
+          required
+        />
       </div>
       {offerForce && (
         <label class="check">

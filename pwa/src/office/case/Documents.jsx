@@ -118,7 +118,9 @@ function Emails({ emails, timeZone, onRefresh }) {
                   <td>{e.recipients.join(', ')}</td>
                   <td>{e.subject}</td>
                   <td>
-                    <span class={`chip ${e.status === 'sent' ? 'chip-done' : e.status === 'failed' ? 'chip-cancelled' : 'chip-scheduled'}`}>{LABELS.email_status[e.status] || e.status}</span>
+                    <span class={`chip ${e.status === 'sent' ? 'chip-done' : e.status === 'failed' ? 'chip-cancelled' : 'chip-scheduled'}`}>
+                      {LABELS.email_status[e.status] || e.status}
+                    </span>
                     {e.status === 'failed' && e.last_error && <span class="muted"> {e.last_error}</span>}
                   </td>
                 </tr>
@@ -139,7 +141,7 @@ export function Documents({ kase, timeZone }) {
     if (!queued) return undefined
     const timer = setTimeout(reload, POLL_MS)
     return () => clearTimeout(timer)
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- each new answer decides whether to ask again
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- each new answer decides whether to ask again
   }, [data])
   if (!data) return <Loading error={error} what="os documentos" />
   const [options, emails] = data

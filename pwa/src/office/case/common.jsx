@@ -17,7 +17,7 @@ export function useLoad(paths, deps) {
   useEffect(() => {
     setState({ data: null, error: null })
     load()
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the paths depend on, as with useEffect
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the paths depend on, as with useEffect
   }, deps)
   return [state, load]
 }

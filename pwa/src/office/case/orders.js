@@ -6,7 +6,9 @@ import { PAYERS } from '../../data/labels.js'
 /** The case's items not on an order, each with its occurrence's payer and type. */
 export function freeItems(occurrences) {
   return occurrences.flatMap((o) =>
-    (o.items || []).filter((i) => i.order_id == null).map((i) => ({ ...i, payer: o.payer, payer_label: o.payer_label || PAYERS[o.payer], occurrence_type: o.occurrence_type?.name })),
+    (o.items || [])
+      .filter((i) => i.order_id == null)
+      .map((i) => ({ ...i, payer: o.payer, payer_label: o.payer_label || PAYERS[o.payer], occurrence_type: o.occurrence_type?.name })),
   )
 }
 

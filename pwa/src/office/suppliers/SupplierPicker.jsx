@@ -13,7 +13,16 @@ export function SupplierPicker({ storeId, kind, label = 'Fornecedor', path, erro
   const shown = (suppliers || []).filter((s) => !kind || s.kind === kind)
   const missing = value && current && !shown.some((s) => String(s.id) === String(value))
   return (
-    <Field label={label} path={path} errors={errors} as="select" value={value} onChange={onChange} class={className} hint={suppliers && !shown.length ? 'Cadastre em Fornecedores.' : undefined}>
+    <Field
+      label={label}
+      path={path}
+      errors={errors}
+      as="select"
+      value={value}
+      onChange={onChange}
+      class={className}
+      hint={suppliers && !shown.length ? 'Cadastre em Fornecedores.' : undefined}
+    >
       <option value="">{suppliers ? '— nenhum —' : 'Carregando…'}</option>
       {missing && <option value={String(value)}>{current}</option>}
       {shown.map((s) => (

@@ -31,7 +31,9 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
     setProblem(null)
     try {
       const body = supplierBody(form)
-      const saved = supplier ? await officeApi.patch(`/api/suppliers/${supplier.id}`, body) : await officeApi.post('/api/suppliers', { ...body, store_id: store.id })
+      const saved = supplier
+        ? await officeApi.patch(`/api/suppliers/${supplier.id}`, body)
+        : await officeApi.post('/api/suppliers', { ...body, store_id: store.id })
       forgetSuppliers()
       onSaved(saved)
     } catch (error) {
@@ -58,7 +60,11 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
         </Field>
         {field('name', 'Nome', { class: 'span-4', required: true, maxLength: 120, autocomplete: 'off' })}
         {field('cnpj', 'CNPJ', { class: 'span-2', autocomplete: 'off', placeholder: '00.000.000/0000-00' })}
-        {field('order_emails', 'E-mails para pedidos', { class: 'span-4', autocomplete: 'off', hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.' })}
+        {field('order_emails', 'E-mails para pedidos', {
+          class: 'span-4',
+          autocomplete: 'off',
+          hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.',
+        })}
         {field('claim_emails', 'E-mails para reclamações', { class: 'span-4', autocomplete: 'off', hint: 'Garantia, avarias. Separe por vírgula.' })}
         {field('phone', 'Telefone', { class: 'span-2', type: 'tel' })}
         {field('whatsapp', 'WhatsApp', { class: 'span-2', type: 'tel' })}
@@ -130,7 +136,15 @@ export function Suppliers({ user }) {
           {notice}
         </p>
       )}
-      {editing && <SupplierForm key={editing === 'new' ? 'new' : editing.id} supplier={editing === 'new' ? null : editing} store={store} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {editing && (
+        <SupplierForm
+          key={editing === 'new' ? 'new' : editing.id}
+          supplier={editing === 'new' ? null : editing}
+          store={store}
+          onSaved={saved}
+          onCancel={() => setEditing(null)}
+        />
+      )}
       {error && (
         <p class="notice notice-error" role="alert">
           {error}
