@@ -94,8 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
     from server.dashboard.views import blp as dashboard_blp
-    from server.meta.views import blp as meta_blp
     from server.documents.views import blp as documents_blp
+    from server.meta.views import blp as meta_blp
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
     from server.push.views import blp as push_blp
