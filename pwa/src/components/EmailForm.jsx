@@ -3,7 +3,7 @@
 import { useRef, useState } from 'preact/hooks'
 import { parseRecipients, recipientErrors } from '../data/email.js'
 import { problemOf } from '../data/problem.js'
-import { Field, ProblemNotice } from './fields.jsx'
+import { Field, FormActions, ProblemNotice } from './fields.jsx'
 
 const NO_PROBLEM = { message: '', fields: {}, status: 0 }
 const NO_RECIPIENT = { message: 'Informe ao menos um e-mail.', fields: { recipients: ['Informe ao menos um e-mail.'] }, status: 0 }
@@ -62,14 +62,9 @@ export function EmailForm({ id, label, defaults, send, onSent, onCancel }) {
         value={email.message}
         onInput={set('message')}
       />
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Enviando…' : 'Enviar'}
-        </button>
-      </div>
+      <FormActions busy={busy} busyText="Enviando…" onCancel={onCancel}>
+        Enviar
+      </FormActions>
     </form>
   )
 }

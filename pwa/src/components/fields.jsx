@@ -68,3 +68,17 @@ export function Field({ label, path, errors, as: Tag = 'input', class: className
     </label>
   )
 }
+
+/** A form's "Cancelar" and its submit button, which says `busyText` while the request runs. */
+export function FormActions({ busy, busyText = 'Salvando…', onCancel, submitClass = 'btn-primary', disabled = false, children }) {
+  return (
+    <div class="form-actions">
+      <button type="button" class="btn btn-ghost" onClick={onCancel}>
+        Cancelar
+      </button>
+      <button type="submit" class={`btn ${submitClass}`} disabled={busy || disabled}>
+        {busy ? busyText : children}
+      </button>
+    </div>
+  )
+}

@@ -8,6 +8,7 @@ import { officeApi } from '../api.js'
 import { problemOf } from '../../data/problem.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { newUserBody, ROLE_LABELS, ROLES, storeNames, userForm, userPatch } from './users.js'
+import { FormActions } from '../../components/fields.jsx'
 
 function StoreChoice({ stores, value, onChange, errors }) {
   const toggle = (id) => (event) => onChange(event.currentTarget.checked ? [...value, id] : value.filter((v) => v !== id))
@@ -91,14 +92,9 @@ function NewUser({ stores, onCreated, onCancel }) {
       <h2 id="new-user-title">Novo usuário</h2>
       <ProblemNotice problem={problem} shown={FORM_FIELDS} />
       <UserFields form={form} setForm={setForm} errors={problem?.fields} stores={stores} withPassword />
-      <div class="form-actions">
-        <button type="button" class="btn" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Criando…' : 'Criar usuário'}
-        </button>
-      </div>
+      <FormActions busy={busy} busyText="Criando…" onCancel={onCancel}>
+        Criar usuário
+      </FormActions>
     </form>
   )
 }

@@ -9,6 +9,7 @@ import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { daysLate, formatDocument, lateLabel } from '../format.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from './case-edit.js'
 import { NO_PROBLEM, Options } from './common.jsx'
+import { FormActions } from '../../components/fields.jsx'
 
 function daysLeft(kase, timeZone) {
   if (kase.status === 'closed' || kase.status === 'cancelled') return ''
@@ -137,14 +138,9 @@ function EditCase({ kase, technicians, onSaved, onCancel }) {
         value={form.reported_issue}
         onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })}
       />
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : 'Salvar'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        Salvar
+      </FormActions>
     </form>
   )
 }
@@ -211,14 +207,9 @@ function ChangeStatus({ kase, onSaved, onCancel }) {
           <input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> Finalizar mesmo com pedidos em aberto
         </label>
       )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class={`btn ${status === 'cancelled' ? 'btn-danger' : 'btn-primary'}`} disabled={busy || !status}>
-          {busy ? 'Salvando…' : status === 'cancelled' ? 'Cancelar assistência' : 'Mudar situação'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} submitClass={status === 'cancelled' ? 'btn-danger' : 'btn-primary'} disabled={!status}>
+        {status === 'cancelled' ? 'Cancelar assistência' : 'Mudar situação'}
+      </FormActions>
     </form>
   )
 }

@@ -11,6 +11,7 @@ import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { NO_PROBLEM, Options } from './common.jsx'
 import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm } from './occurrences.js'
+import { FormActions } from '../../components/fields.jsx'
 
 const SHOWN = [
   'occurrence_type_id',
@@ -255,14 +256,9 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
       <button type="button" class="btn" onClick={() => setForm({ ...form, items: [...form.items, newItem()] })}>
         + Adicionar item
       </button>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : occurrence ? 'Salvar alterações' : 'Registrar ocorrência'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        {occurrence ? 'Salvar alterações' : 'Registrar ocorrência'}
+      </FormActions>
     </form>
   )
 }

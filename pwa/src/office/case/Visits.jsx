@@ -10,6 +10,7 @@ import { Field, ProblemNotice } from '../fields.jsx'
 import { BOOKING_STATUSES, CALENDAR_TYPES, calendarTypeLabel } from '../labels.js'
 import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, useLoad } from './common.jsx'
 import { conflictsOf, emptyVisit, sortVisits, visitBody, visitErrors } from './visits.js'
+import { FormActions } from '../../components/fields.jsx'
 
 const NOTICE_KIND = {
   assigned: 'Nova visita',
@@ -210,14 +211,9 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
         <Field label="Observação" path="notes" errors={problem.fields} as="textarea" rows={2} value={form.notes} onInput={set('notes')} class="span-all" />
       </div>
       <p class="field-hint">Horários no fuso da loja ({timeZone}).</p>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : 'Agendar visita'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        Agendar visita
+      </FormActions>
     </form>
   )
 }

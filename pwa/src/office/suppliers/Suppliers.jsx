@@ -11,6 +11,7 @@ import { LABELS } from '../../data/labels.js'
 import './suppliers.css'
 import { forgetSuppliers } from './list.js'
 import { supplierBody, supplierErrors, supplierForm } from './suppliers.js'
+import { FormActions } from '../../components/fields.jsx'
 
 const SHOWN = ['kind', 'name', 'cnpj', 'order_emails', 'claim_emails', 'phone', 'whatsapp', 'notes', 'active']
 
@@ -73,14 +74,9 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
         </label>
         {field('notes', 'Observações', { as: 'textarea', rows: 2, class: 'span-all' })}
       </div>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : supplier ? 'Salvar alterações' : 'Cadastrar fornecedor'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        {supplier ? 'Salvar alterações' : 'Cadastrar fornecedor'}
+      </FormActions>
     </form>
   )
 }
