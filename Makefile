@@ -66,9 +66,11 @@ run: install pwa
 
 test: check-lock lint typecheck test-pwa test-sqlite test-postgres test-e2e
 
-lint: install
+lint: install $(PWA)/node_modules/.installed
 	$(BIN)/ruff check server tests scripts bench migrations/env.py
 	$(BIN)/ruff format --check server tests scripts bench migrations/env.py
+	@echo "== PWA: ESLint, Prettier --check, tsc --checkJs (pwa/package.json: lint) =="
+	cd $(PWA) && $(NPM) run --silent lint
 
 typecheck: install
 	$(BIN)/mypy server bench

@@ -1,7 +1,8 @@
 // Build of the technician's app. The service worker is our own (src/sw.js, injectManifest):
 // Workbox only fills in the precache list of the hashed build; push handlers: src/sw-push.js.
 import preact from '@preact/preset-vite'
-import { defineConfig } from 'vite'
+import { realpathSync } from 'node:fs'
+import { defineConfig, searchForWorkspaceRoot } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
 
 const isOffice = (id) => /(^|[\\/])src[\\/]office[\\/]/.test(id || '') // absolute ids, or asset paths relative to the project
@@ -61,10 +62,14 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': 'http://127.0.0.1:5000' } },
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:5000' },
+    // node_modules may be a link to a shared install outside this folder (a git worktree's).
+    fs: { allow: [searchForWorkspaceRoot(process.cwd()), realpathSync('node_modules')] },
+  },
   test: {
     environment: 'node',
     setupFiles: ['fake-indexeddb/auto'],
-    include: ['test/**/*.test.js'],
+    include: ['test/**/*.test.{js,jsx}'],
   },
 })

@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.customers.views import blp as customers_blp
     from server.dashboard.views import blp as dashboard_blp
     from server.documents.views import blp as documents_blp
+    from server.meta.views import blp as meta_blp
     from server.occurrences.views import blp as occurrences_blp
     from server.orders.views import blp as orders_blp
     from server.push.views import blp as push_blp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         sync_blp,
         push_blp,
         dashboard_blp,
+        meta_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(web_blp)  # the PWA, last: its catch-all never shadows /api

@@ -200,6 +200,7 @@ PUBLIC_RULES = {
     "/api/auth/login",
     "/api/auth/password-reset",
     "/api/auth/password-reset/confirm",
+    "/api/meta",  # the labels of the API's codes: no record, the same for everyone
     "/api/openapi.json",
     "/api/docs",
     "/api/docs/assets/<path:filename>",

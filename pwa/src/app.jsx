@@ -6,7 +6,7 @@ import { SyncBar } from './components/SyncBar.jsx'
 import { getMeta } from './data/db.js'
 import { db, logout, logoutQuestion, storeTimezone } from './data/session.js'
 import { useLive } from './lib/live.js'
-import { match, navigate, onLinkClick, usePath } from './lib/router.js'
+import { match, navigate, onLinkClick, rememberReturn, takeReturn, usePath } from './lib/router.js'
 import { Agenda } from './screens/Agenda.jsx'
 import { Login } from './screens/Login.jsx'
 import { OccurrenceForm } from './screens/OccurrenceForm.jsx'
@@ -28,18 +28,17 @@ function Screen({ path, timeZone }) {
 }
 
 const OFFICE_ROLES = ['admin', 'scheduler']
-const OFFICE_RETURN = 'assistec:office-return' // the office page to reopen after a login
 const isOfficePath = (path) => path === '/escritorio' || path.startsWith('/escritorio/')
 
 /** `to` is a path, or a function giving it (read once, when the redirect happens). */
 function Redirect({ to }) {
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount: `to` is read when the redirect happens
   useEffect(() => navigate(typeof to === 'function' ? to() : to, { replace: true }), [])
   return null
 }
 
 function officeHome() {
-  const back = sessionStorage.getItem(OFFICE_RETURN)
-  sessionStorage.removeItem(OFFICE_RETURN)
+  const back = takeReturn()
   return back && isOfficePath(back.split('?')[0]) ? back : '/escritorio'
 }
 
@@ -82,7 +81,7 @@ export function App() {
   if (path === '/esqueci-senha') return <ForgotPassword />
   if (path === '/redefinir-senha') return <ResetPassword />
   if (!user || signedOut || path === '/login') {
-    if (isOfficePath(path)) sessionStorage.setItem(OFFICE_RETURN, path + location.search)
+    if (isOfficePath(path)) rememberReturn()
     return <Login user={user} />
   }
   if (user.must_change_password || path === '/senha') return <ChangePassword user={user} forced={!!user.must_change_password} />

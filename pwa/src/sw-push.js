@@ -1,5 +1,6 @@
 // Web Push in the service worker (DESIGN §6): show what the server pushed, ask the open app to
 // sync, open the visit on a tap, and keep the subscription when the browser rotates it.
+import { createApi } from './data/api.js'
 import { appPath, base64UrlToBytes, notificationFor, subscriptionBody } from './lib/webpush.js'
 
 const ICON = '/icons/icon-192.png' // the manifest's icon (vite.config.js)
@@ -19,7 +20,7 @@ async function showAndSync(payload) {
 }
 
 self.addEventListener('push', (event) => {
-  let payload = {}
+  let payload
   try {
     payload = event.data ? event.data.json() : {}
   } catch {
@@ -45,26 +46,19 @@ self.addEventListener('notificationclick', (event) => {
 
 // The worker has the session cookie but not the page's copy of the CSRF token (IndexedDB, via
 // Dexie): it asks the server for the session's token, which a GET needs none to read.
-async function call(method, path, json) {
-  const headers = { Accept: 'application/json' }
-  if (method !== 'GET') {
-    headers['X-CSRF-Token'] = (await call('GET', '/api/auth/me')).csrf_token
-    headers['Content-Type'] = 'application/json'
-  }
-  const response = await fetch(path, { method, credentials: 'same-origin', headers, body: json && JSON.stringify(json) })
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`)
-  return response.status === 204 ? null : response.json()
-}
+const api = createApi({
+  fetch: (path, init) => fetch(path, init), // a worker has no XMLHttpRequest: fetch for every request
+  csrf: { get: async () => (await api.get('/api/auth/me')).csrf_token, set: async () => {} },
+})
 
 // If this fails (offline, logged out), the page re-sends a rotated subscription at its next start.
 async function resubscribe(event) {
   const old = event.oldSubscription
-  const key = old?.options?.applicationServerKey || base64UrlToBytes((await call('GET', '/api/push/vapid-key')).public_key)
-  const subscription =
-    event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }))
-  await call('POST', '/api/push/subscriptions', subscriptionBody(subscription, navigator.userAgent))
+  const key = old?.options?.applicationServerKey || base64UrlToBytes((await api.get('/api/push/vapid-key')).public_key)
+  const subscription = event.newSubscription || (await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }))
+  await api.post('/api/push/subscriptions', subscriptionBody(subscription, navigator.userAgent))
   if (old && old.endpoint !== subscription.endpoint) {
-    await call('DELETE', '/api/push/subscriptions', { endpoint: old.endpoint }).catch(() => {})
+    await api.del('/api/push/subscriptions', { endpoint: old.endpoint }).catch(() => {})
   }
 }
 

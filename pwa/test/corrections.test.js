@@ -23,7 +23,17 @@ const OCCURRENCE = {
   resolved: false,
   unresolved_reason: 'Precisa trocar.',
 }
-const ITEM = { id: 'i1', occurrence_id: 'o1', description: 'Dobradiça 35mm', code: null, quantity: '2.000', unit: 'un', action: 'replace', supplier: null, unit_cost: '12.50' }
+const ITEM = {
+  id: 'i1',
+  occurrence_id: 'o1',
+  description: 'Dobradiça 35mm',
+  code: null,
+  quantity: '2.000',
+  unit: 'un',
+  action: 'replace',
+  supplier: null,
+  unit_cost: '12.50',
+}
 
 async function setup() {
   const db = openDatabase(`corrections-${++counter}`)
@@ -64,15 +74,35 @@ describe('correcting a synced occurrence', () => {
       ...original,
       report: 'Porta empenada e riscada.',
       supplier_order_number: 'PF-77',
-      items: [{ ...original.items[0], quantity: '3' }, { id: 'i2', description: 'Puxador', code: '', quantity: '1', unit: 'un', action: 'replace', supplier: '', unit_cost: '' }],
+      items: [
+        { ...original.items[0], quantity: '3' },
+        { id: 'i2', description: 'Puxador', code: '', quantity: '1', unit: 'un', action: 'replace', supplier: '', unit_cost: '' },
+      ],
     }
     expect(correction('o1', original, form)).toEqual([
-      ['occurrence.update.v1', { id: 'o1', supplier_order_number: 'PF-77', report: 'Porta empenada e riscada.', base: { supplier_order_number: null, report: 'Porta empenada.' } }],
+      [
+        'occurrence.update.v1',
+        { id: 'o1', supplier_order_number: 'PF-77', report: 'Porta empenada e riscada.', base: { supplier_order_number: null, report: 'Porta empenada.' } },
+      ],
       [
         'occurrence_item.upsert.v1',
-        { occurrence_id: 'o1', id: 'i1', description: 'Dobradiça 35mm', code: null, quantity: '3', unit: 'un', action: 'replace', supplier: null, unit_cost: '12.50', base: { quantity: '2' } },
+        {
+          occurrence_id: 'o1',
+          id: 'i1',
+          description: 'Dobradiça 35mm',
+          code: null,
+          quantity: '3',
+          unit: 'un',
+          action: 'replace',
+          supplier: null,
+          unit_cost: '12.50',
+          base: { quantity: '2' },
+        },
       ],
-      ['occurrence_item.upsert.v1', { occurrence_id: 'o1', id: 'i2', description: 'Puxador', code: null, quantity: '1', unit: 'un', action: 'replace', supplier: null, unit_cost: null }],
+      [
+        'occurrence_item.upsert.v1',
+        { occurrence_id: 'o1', id: 'i2', description: 'Puxador', code: null, quantity: '1', unit: 'un', action: 'replace', supplier: null, unit_cost: null },
+      ],
     ])
   })
 

@@ -1,7 +1,9 @@
 // The visit report button: when it is offered, what it sends, and what it tells the technician.
 import { describe, expect, it } from 'vitest'
 import { ApiError, createApi, NetworkError } from '../src/data/api.js'
-import { emailReport, parseRecipients, problemLines, reportBlocker, reportEmailDefaults, reportPdfUrl } from '../src/data/documents.js'
+import { emailReport, reportBlocker, reportEmailDefaults, reportPdfUrl } from '../src/data/documents.js'
+import { parseRecipients, recipientErrors } from '../src/data/email.js'
+import { problemLines } from '../src/data/problem.js'
 
 const DONE = { id: 7, case_id: 3, status: 'done', checked_out_at: '2026-11-28T10:00:00-03:00' }
 
@@ -37,9 +39,13 @@ describe('the report requests', () => {
     expect(await reportEmailDefaults(api, DONE)).toEqual(email)
   })
 
-  it('queues the e-mail with the recipients typed, and confirms in pt-BR', async () => {
+  it('queues the e-mail with the recipients typed (parsed once each), and confirms in pt-BR', async () => {
     const { api, requests } = fakeApi((path, init) => [202, { id: 'e1', recipients: JSON.parse(init.body).recipients, status: 'queued' }])
-    const text = await emailReport(api, DONE, { recipients: 'maria@example.com; joao@example.com, maria@example.com', subject: ' Relatório ', message: '' })
+    const text = await emailReport(api, DONE, {
+      recipients: parseRecipients('maria@example.com; joao@example.com, maria@example.com'),
+      subject: ' Relatório ',
+      message: '',
+    })
     expect(text).toBe('Relatório enviado para a fila de e-mail: maria@example.com, joao@example.com.')
     expect(requests).toEqual([
       {
@@ -49,10 +55,19 @@ describe('the report requests', () => {
       },
     ])
   })
+})
 
-  it('splits recipients on commas, semicolons and spaces', () => {
+describe('the e-mail form of both apps', () => {
+  it('splits recipients on commas, semicolons and spaces, each address once', () => {
     expect(parseRecipients(' a@x.com,b@y.com ;\nc@z.com  a@x.com ')).toEqual(['a@x.com', 'b@y.com', 'c@z.com'])
     expect(parseRecipients('  ')).toEqual([])
+    expect(parseRecipients(null)).toEqual([])
+  })
+
+  it('gathers the messages about each refused address at the recipients field', () => {
+    const fields = { 'recipients.0': ['E-mail inválido.'], 'recipients.2': 'Domínio desconhecido.', subject: ['Longo demais.'] }
+    expect(recipientErrors(fields)).toEqual({ ...fields, recipients: ['E-mail inválido.', 'Domínio desconhecido.'] })
+    expect(recipientErrors({ subject: ['x'] })).toEqual({ subject: ['x'] })
   })
 })
 

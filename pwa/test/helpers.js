@@ -51,7 +51,6 @@ export async function phone({ online = () => true, random = () => 0.5 } = {}) {
   return { server, db, api, clock, engine, net: state, deps: { api, sync: engine } }
 }
 
-export const dropNext = (server, path) =>
-  server.script.push({ match: (p) => p === path, respond: () => Promise.reject(new TypeError('Failed to fetch')) })
+export const dropNext = (server, path) => server.script.push({ match: (p) => p === path, respond: () => Promise.reject(new TypeError('Failed to fetch')) })
 
 export const checkIn = (at = '2026-11-28T09:05:00-03:00') => ['appointment.check_in.v1', { appointment_id: 7, at }]

@@ -46,7 +46,10 @@ describe('occurrence form', () => {
   })
 
   it('explains in pt-BR what is missing', () => {
-    const errors = validate({ ...EMPTY, resolved: 'no', items: [{ description: '', quantity: '0' }], signature: 'data:', signer_name: '' }, { withSignature: true })
+    const errors = validate(
+      { ...EMPTY, resolved: 'no', items: [{ description: '', quantity: '0' }], signature: 'data:', signer_name: '' },
+      { withSignature: true },
+    )
     expect(errors).toEqual({
       occurrence_type_id: 'Escolha o tipo da ocorrência.',
       payer: 'Escolha quem paga (modalidade).',

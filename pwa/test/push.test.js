@@ -8,7 +8,10 @@ import { appPath, base64UrlToBytes, notificationFor } from '../src/lib/webpush.j
 
 // 65 bytes (an uncompressed P-256 point) with "-" and "_" in its base64url form.
 const KEY_BYTES = Uint8Array.from({ length: 65 }, (_, i) => (i * 37 + 251) % 256)
-const KEY = btoa(String.fromCharCode(...KEY_BYTES)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const KEY = btoa(String.fromCharCode(...KEY_BYTES))
+  .replace(/\+/g, '-')
+  .replace(/\//g, '_')
+  .replace(/=+$/, '')
 const OLD_KEY = new Uint8Array(65).fill(4)
 
 function fakeSubscription(endpoint, key) {
@@ -235,7 +238,14 @@ describe('shared helpers', () => {
   })
 
   it('turns a payload into a notification that replaces an older one about the same visit', () => {
-    const payload = { title: 'Nova visita: Maria Souza', body: 'amanhã 09:00, Centro', appointment_id: 12, url: '/visita/12', kind: 'assigned', topic: 'appt-12' }
+    const payload = {
+      title: 'Nova visita: Maria Souza',
+      body: 'amanhã 09:00, Centro',
+      appointment_id: 12,
+      url: '/visita/12',
+      kind: 'assigned',
+      topic: 'appt-12',
+    }
     const { title, options } = notificationFor(payload, 'https://app.example', '/icons/icon-192.png')
     expect(title).toBe('Nova visita: Maria Souza')
     expect(options).toMatchObject({ body: 'amanhã 09:00, Centro', tag: 'appt-12', renotify: true, icon: '/icons/icon-192.png' })

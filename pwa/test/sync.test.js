@@ -211,12 +211,7 @@ describe('session and failures', () => {
     expect(await t.db.attachments.where('occurrence_id').equals(occ.id).count()).toBe(2)
     t.server.calls.length = 0
     await t.engine.sync()
-    expect(t.server.calls).toEqual([
-      `PUT /api/attachments/${blobs[0].id}`,
-      `PUT /api/attachments/${blobs[1].id}`,
-      'POST /api/sync/push',
-      'POST /api/sync/pull',
-    ])
+    expect(t.server.calls).toEqual([`PUT /api/attachments/${blobs[0].id}`, `PUT /api/attachments/${blobs[1].id}`, 'POST /api/sync/push', 'POST /api/sync/pull'])
     expect(t.server.applied).toEqual([1])
     expect(await t.db.blobs.count()).toBe(0) // confirmed: the phone lets go of the bytes
   })
@@ -276,4 +271,3 @@ describe('pruning', () => {
     expect(await t.db.cases.get(53)).toBeTruthy()
   })
 })
-

@@ -295,7 +295,7 @@ def test_a_user_shared_with_another_store_keeps_their_account_fields(admin_page:
     expect(row).not_to_contain_text("Loja Shopping Norte")  # the API shows only the stores we share
     row.get_by_role("button", name="Editar Bruno Tavares").click()
     edit = page.get_by_test_id("user-edit")
-    edit.get_by_label("Perfil").select_option(label="Atendimento (escritório)")
+    edit.get_by_label("Perfil").select_option(label="Atendimento")
     edit.get_by_role("button", name="Salvar alterações").click()
     expect(edit.get_by_role("alert")).to_contain_text("também pertence a uma loja que não é sua")
     assert admin.get(f"/api/users/{shared['id']}")["role"] == "technician"

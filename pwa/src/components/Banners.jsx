@@ -27,11 +27,7 @@ export function UpdateBanner() {
   }
   return (
     <div class="banner" role="status">
-      <span>
-        {blocked
-          ? 'Salve ou cancele o formulário aberto e toque em Atualizar de novo.'
-          : 'Atualização disponível.'}
-      </span>
+      <span>{blocked ? 'Salve ou cancele o formulário aberto e toque em Atualizar de novo.' : 'Atualização disponível.'}</span>
       <button type="button" class="btn btn-small" onClick={update}>
         Atualizar
       </button>

@@ -20,11 +20,16 @@ export function NotificationsCard({ env = browserPush() }) {
   const [error, setError] = useState(null)
   const [busy, setBusy] = useState(false)
   useEffect(() => {
-    if (state === 'granted') isSubscribed(env).then((yes) => yes && setState('on'), () => {})
+    if (state === 'granted')
+      isSubscribed(env).then(
+        (yes) => yes && setState('on'),
+        () => {},
+      )
     return onSubscribed(() => {
       setState('on')
       setError(null)
     })
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once: the subscription listener lives as long as the card
   }, [])
 
   const enable = async () => {

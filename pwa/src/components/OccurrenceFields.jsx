@@ -28,13 +28,24 @@ export function ItemEditor({ item, index, errors, onChange, onRemove }) {
       <legend>Item {index + 1}</legend>
       <label>
         Descrição *
-        <input name={`item-${index}-description`} value={item.description} onInput={set('description')} aria-invalid={Boolean(errors[`items.${index}.description`])} />
+        <input
+          name={`item-${index}-description`}
+          value={item.description}
+          onInput={set('description')}
+          aria-invalid={Boolean(errors[`items.${index}.description`])}
+        />
         {errors[`items.${index}.description`] && <span class="field-error">{errors[`items.${index}.description`]}</span>}
       </label>
       <div class="row">
         <label>
           Quantidade *
-          <input name={`item-${index}-quantity`} inputMode="decimal" value={item.quantity} onInput={set('quantity')} aria-invalid={Boolean(errors[`items.${index}.quantity`])} />
+          <input
+            name={`item-${index}-quantity`}
+            inputMode="decimal"
+            value={item.quantity}
+            onInput={set('quantity')}
+            aria-invalid={Boolean(errors[`items.${index}.quantity`])}
+          />
         </label>
         <label>
           Unidade

@@ -18,6 +18,7 @@ export function SignatureField({ value, onChange }) {
     signature.addEventListener('endStroke', () => onChange(signature.toDataURL('image/png')))
     pad.current = signature
     return () => signature.off()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the pad is made once per canvas; later values come from the pad itself
   }, [])
 
   const clear = () => {

@@ -1,73 +1,16 @@
 // "Relatório da visita": after the check-out has reached the server, the technician downloads the
 // report or has it e-mailed to the customer (the server's pre-filled message, editable here).
 import { useState } from 'preact/hooks'
-import { emailReport, parseRecipients, problemLines, reportBlocker, reportEmailDefaults, reportPdfUrl } from '../data/documents.js'
+import { emailReport, reportBlocker, reportEmailDefaults, reportPdfUrl } from '../data/documents.js'
+import { problemOf } from '../data/problem.js'
 import { api } from '../data/session.js'
+import { EmailForm } from './EmailForm.jsx'
+import { ProblemNotice } from './fields.jsx'
 import { useOnline } from './SyncBar.jsx'
 
 const WAITING = {
   unsent: 'O relatório fica disponível quando a visita e as ocorrências forem enviadas ao servidor.',
   offline: 'Sem conexão: o relatório pode ser baixado ou enviado quando houver sinal.',
-}
-
-function Problem({ lines }) {
-  return (
-    <div class="notice notice-error" role="alert">
-      <p>{lines[0]}</p>
-      {lines.length > 1 && (
-        <ul>
-          {lines.slice(1).map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </ul>
-      )}
-    </div>
-  )
-}
-
-function EmailForm({ visit, defaults, onDone, onCancel }) {
-  const [recipients, setRecipients] = useState(defaults.recipients.join(', '))
-  const [subject, setSubject] = useState(defaults.subject)
-  const [message, setMessage] = useState(defaults.message)
-  const [busy, setBusy] = useState(false)
-  const [problem, setProblem] = useState(null)
-  const submit = async (event) => {
-    event.preventDefault()
-    if (!parseRecipients(recipients).length) return setProblem(['Informe ao menos um e-mail.'])
-    setBusy(true)
-    setProblem(null)
-    try {
-      onDone(await emailReport(api, visit, { recipients, subject, message }))
-    } catch (error) {
-      setProblem(problemLines(error))
-      setBusy(false)
-    }
-  }
-  return (
-    <form class="form" onSubmit={submit}>
-      <label>
-        Para
-        <input type="text" inputmode="email" name="recipients" value={recipients} onInput={(e) => setRecipients(e.currentTarget.value)} />
-      </label>
-      <label>
-        Assunto
-        <input type="text" name="subject" maxlength="200" value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
-      </label>
-      <label>
-        Mensagem
-        <textarea name="message" rows="6" maxlength="5000" value={message} onInput={(e) => setMessage(e.currentTarget.value)} />
-      </label>
-      {problem && <Problem lines={problem} />}
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Enviando…' : 'Enviar'}
-        </button>
-      </div>
-    </form>
-  )
 }
 
 export function VisitReport({ visit, occurrences }) {
@@ -86,7 +29,7 @@ export function VisitReport({ visit, occurrences }) {
     try {
       setDefaults(await reportEmailDefaults(api, visit))
     } catch (error) {
-      setProblem(problemLines(error))
+      setProblem(problemOf(error))
     }
     setLoading(false)
   }
@@ -103,13 +46,15 @@ export function VisitReport({ visit, occurrences }) {
               {sent}
             </p>
           )}
-          {problem && <Problem lines={problem} />}
+          <ProblemNotice problem={problem} />
           {defaults ? (
             <EmailForm
-              visit={visit}
+              id="report-email"
+              label="Enviar o relatório por e-mail"
               defaults={defaults}
+              send={(email) => emailReport(api, visit, email)}
               onCancel={() => setDefaults(null)}
-              onDone={(text) => {
+              onSent={(text) => {
                 setSent(text)
                 setDefaults(null)
               }}

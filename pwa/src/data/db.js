@@ -20,31 +20,52 @@ export const RECORD_TABLES = [
   'attachments',
 ]
 
-export function openDatabase(name = 'assistec') {
+/**
+ * Every schema version, oldest first. A released version is never edited: a change is a new entry
+ * at the end — the tables it adds or re-indexes (`null` drops one) and, when rows must change, an
+ * `upgrade(tx)` that Dexie runs once on a phone coming from an older version (docs/pwa.md).
+ * @type {{ stores: Record<string, string | null>, upgrade?: (tx: import('dexie').Transaction) => void | PromiseLike<unknown> }[]}
+ */
+export const VERSIONS = [
+  {
+    stores: {
+      users: 'id, _dirty',
+      catalog_entries: 'id, kind, _dirty',
+      customers: 'id, _dirty',
+      contracts: 'id, _dirty',
+      cases: 'id, _dirty',
+      appointments: 'id, case_id, starts_at, _dirty',
+      occurrences: 'id, case_id, appointment_id, _dirty',
+      occurrence_items: 'id, occurrence_id, _dirty',
+      attachments: 'id, occurrence_id, appointment_id, _dirty',
+      // seq orders the outbox; mutation_id is given when the entry is first pushed (see sync.js).
+      outbox: '++seq, mutation_id',
+      // Mutations the server refused, kept with their arguments until the technician decides.
+      rejections: 'mutation_id',
+      // Photos and signatures as Blobs until the server has them.
+      blobs: 'id',
+      meta: 'key',
+    },
+  },
+  {
+    // Suppliers (read-only copies). The cursor goes: the next pull is a full snapshot, which brings
+    // the suppliers a delta never would (they changed before this phone had the table).
+    stores: { suppliers: 'id, _dirty' },
+    upgrade: (tx) => tx.table('meta').bulkDelete(['cursor', 'paging']),
+  },
+]
+
+/**
+ * The person's database at the latest version (`versions`: a test opens an older or a newer one).
+ * @param {string} [name]
+ * @param {{ versions?: typeof VERSIONS }} [options]
+ */
+export function openDatabase(name = 'assistec', { versions = VERSIONS } = {}) {
   const db = new Dexie(name)
-  db.version(1).stores({
-    users: 'id, _dirty',
-    catalog_entries: 'id, kind, _dirty',
-    customers: 'id, _dirty',
-    contracts: 'id, _dirty',
-    cases: 'id, _dirty',
-    appointments: 'id, case_id, starts_at, _dirty',
-    occurrences: 'id, case_id, appointment_id, _dirty',
-    occurrence_items: 'id, occurrence_id, _dirty',
-    attachments: 'id, occurrence_id, appointment_id, _dirty',
-    // seq orders the outbox; mutation_id is given when the entry is first pushed (see sync.js).
-    outbox: '++seq, mutation_id',
-    // Mutations the server refused, kept with their arguments until the technician decides.
-    rejections: 'mutation_id',
-    // Photos and signatures as Blobs until the server has them.
-    blobs: 'id',
-    meta: 'key',
+  versions.forEach(({ stores, upgrade }, index) => {
+    const version = db.version(index + 1).stores(stores)
+    if (upgrade) version.upgrade(upgrade)
   })
-  // Suppliers (read-only copies). The cursor goes: the next pull is a full snapshot, which brings
-  // the suppliers a delta never would (they changed before this phone had the table).
-  db.version(2)
-    .stores({ suppliers: 'id, _dirty' })
-    .upgrade((tx) => tx.table('meta').bulkDelete(['cursor', 'paging']))
   return db
 }
 

@@ -1,7 +1,5 @@
 // The visit report of the technician's own visit, from the server: its PDF, and an
 // e-mail to the customer queued by the server's background job. Both need the signal.
-import { ApiError, NetworkError } from './api.js'
-
 /**
  * Why the report cannot be had now, or null. It is built from the server's records, so it waits
  * for the check-out and everything typed at the visit to reach the server: a report sent to a
@@ -26,26 +24,12 @@ export async function reportEmailDefaults(api, visit) {
   return report?.email || { recipients: [], subject: '', message: '' }
 }
 
-/** "a@x.com; b@y.com\nc@z.com" → the addresses, once each. */
-export function parseRecipients(text) {
-  return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))]
-}
-
-/** Queue the e-mail; answers the confirmation to show. Empty fields take the server's defaults. */
+/** Queue the e-mail (`recipients` parsed); answers the confirmation to show. Empty fields take the server's defaults. */
 export async function emailReport(api, visit, { recipients, subject, message }) {
   const body = { appointment_id: visit.id }
-  const list = parseRecipients(recipients || '')
-  if (list.length) body.recipients = list
+  if (recipients?.length) body.recipients = recipients
   if (subject?.trim()) body.subject = subject.trim()
   if (message?.trim()) body.message = message.trim()
   const queued = await api.post(`/api/cases/${visit.case_id}/documents/visit_report/email`, body)
   return `Relatório enviado para a fila de e-mail: ${queued.recipients.join(', ')}.`
-}
-
-/** What to tell the technician about a failed request: the server's pt-BR words when it answered. */
-export function problemLines(error) {
-  if (error instanceof NetworkError) return ['Sem conexão com o servidor. Tente de novo quando houver sinal.']
-  if (!(error instanceof ApiError)) return ['Algo deu errado. Tente de novo.']
-  const fields = Object.values(error.problem.errors || {}).flat()
-  return [error.message, ...fields.filter((line) => line !== error.message)]
 }

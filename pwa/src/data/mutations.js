@@ -151,8 +151,7 @@ const EFFECTS = {
   },
 }
 
-export const QUOTA_MESSAGE =
-  'Sem espaço no aparelho: libere espaço (fotos, vídeos, apps) e toque em Salvar de novo. Nada foi perdido do formulário.'
+export const QUOTA_MESSAGE = 'Sem espaço no aparelho: libere espaço (fotos, vídeos, apps) e toque em Salvar de novo. Nada foi perdido do formulário.'
 
 /** Whether a failed IndexedDB write ran out of room (Dexie wraps the browser's error, sometimes twice). */
 export function isQuotaError(error) {

@@ -27,9 +27,18 @@ export function fromArgs(args, blobIds) {
   const text = (v) => (v == null ? '' : String(v))
   return {
     ...EMPTY,
-    ...Object.fromEntries(Object.keys(EMPTY).filter((k) => k in args).map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]])),
+    ...Object.fromEntries(
+      Object.keys(EMPTY)
+        .filter((k) => k in args)
+        .map((k) => [k, typeof EMPTY[k] === 'string' ? text(args[k]) : args[k]]),
+    ),
     resolved: args.resolved ? 'yes' : 'no',
-    items: (args.items || []).map((i) => ({ ...newItem(), ...i, unit_cost: text(i.unit_cost).replace('.', ','), quantity: text(i.quantity).replace('.', ',') })),
+    items: (args.items || []).map((i) => ({
+      ...newItem(),
+      ...i,
+      unit_cost: text(i.unit_cost).replace('.', ','),
+      quantity: text(i.quantity).replace('.', ','),
+    })),
     photo_ids: blobIds,
   }
 }
@@ -48,25 +57,33 @@ export const itemForApi = (i) => ({
   unit_cost: decimalForApi(i.unit_cost),
 })
 
-export function toArgs(form, base) {
-  const num = (v) => (v === '' || v == null ? null : Number(v))
-  const args = {
-    ...base,
+const num = (v) => (v === '' || v == null ? null : Number(v))
+const RESOLVED = { yes: true, no: false }
+
+/**
+ * The occurrence's own fields as the API takes them, from either app's form: the phone's mutation
+ * and the office's POST/PATCH. "Resolvido?" unanswered is null (filed undecided); no date, no key.
+ */
+export function occurrenceFields(form) {
+  const fields = {
     occurrence_type_id: num(form.occurrence_type_id),
-    payer: form.payer,
+    payer: form.payer || null,
     supplier_order_number: trimmed(form.supplier_order_number),
     room_id: num(form.room_id),
     product_line_id: num(form.product_line_id),
     status_id: num(form.status_id),
     report: trimmed(form.report),
-    resolved: form.resolved === 'yes',
-    unresolved_reason: form.resolved === 'yes' ? null : trimmed(form.unresolved_reason),
-    items: form.items.map(itemForApi),
-    attachment_ids: form.photo_ids,
+    resolved: RESOLVED[form.resolved] ?? null,
+    unresolved_reason: form.resolved === 'no' ? trimmed(form.unresolved_reason) : null,
   }
-  if (form.expected_fix_date) args.expected_fix_date = form.expected_fix_date
-  else delete args.expected_fix_date
-  return args
+  if (form.expected_fix_date) fields.expected_fix_date = form.expected_fix_date
+  return fields
+}
+
+/** The phone's occurrence mutation arguments: `base` (ids), the fields, its items and photos. */
+export function toArgs(form, base) {
+  const { expected_fix_date: _dropped, ...kept } = base
+  return { ...kept, ...occurrenceFields(form), items: form.items.map(itemForApi), attachment_ids: form.photo_ids }
 }
 
 export function validate(form, { withSignature }) {
@@ -86,7 +103,18 @@ export function validate(form, { withSignature }) {
 
 // --- correcting an occurrence the server already has ----------------------------------------
 
-const OCCURRENCE_FIELDS = ['occurrence_type_id', 'payer', 'supplier_order_number', 'room_id', 'product_line_id', 'status_id', 'expected_fix_date', 'report', 'resolved', 'unresolved_reason']
+const OCCURRENCE_FIELDS = [
+  'occurrence_type_id',
+  'payer',
+  'supplier_order_number',
+  'room_id',
+  'product_line_id',
+  'status_id',
+  'expected_fix_date',
+  'report',
+  'resolved',
+  'unresolved_reason',
+]
 const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
 
 /** "2.500" (the server's decimal) as the form shows it: "2,5"; "129.90" stays "129,90". */

@@ -34,8 +34,7 @@ export class OutboxError extends Error {}
 
 const ARRIVED = 'Já chegou ao escritório: não pode mais ser alterada daqui. Ela some desta lista na próxima sincronização.'
 const UNKNOWN =
-  'Sem conexão com o servidor: não dá para saber se esta alteração já chegou ao escritório. ' +
-  'Ela continua guardada; tente de novo quando houver sinal.'
+  'Sem conexão com o servidor: não dá para saber se esta alteração já chegou ao escritório. ' + 'Ela continua guardada; tente de novo quando houver sinal.'
 
 let server = null
 

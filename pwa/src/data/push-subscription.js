@@ -6,11 +6,12 @@
 // may have dropped it after a 410, or changed its key) and at start when the browser has rotated
 // it since the last send (the service worker's `pushsubscriptionchange` may have failed offline).
 import { ApiError, NetworkError } from './api.js'
+import { NO_CONNECTION } from './problem.js'
 import { getMeta, setMeta } from './db.js'
 import { base64UrlToBytes, sameKey, subscriptionBody } from '../lib/webpush.js'
 
 export function browserPush(win = globalThis) {
-  const nav = win.navigator || {}
+  const nav = /** @type {Navigator & { standalone?: boolean }} */ (win.navigator || {})
   const standalone = nav.standalone === true || Boolean(win.matchMedia?.('(display-mode: standalone)').matches)
   return {
     Notification: win.Notification,
@@ -33,7 +34,7 @@ export function pushState(env) {
 
 export function pushErrorMessage(error) {
   if (error instanceof ApiError) return error.message
-  if (error instanceof NetworkError) return 'Sem conexão com o servidor. Tente de novo quando houver sinal.'
+  if (error instanceof NetworkError) return NO_CONNECTION
   return 'O navegador não conseguiu se inscrever no serviço de notificações agora. Tente de novo mais tarde.'
 }
 
@@ -69,8 +70,7 @@ export async function isSubscribed(env) {
   return Boolean(registration && (await registration.pushManager.getSubscription()))
 }
 
-const SLOW =
-  'O serviço de notificações do navegador não respondeu. A inscrição termina sozinha se ele responder; se não, tente de novo mais tarde.'
+const SLOW = 'O serviço de notificações do navegador não respondeu. A inscrição termina sozinha se ele responder; se não, tente de novo mais tarde.'
 
 class Slow extends Error {}
 

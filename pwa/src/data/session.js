@@ -23,7 +23,9 @@ export { LoginError, PendingWorkError } from './accounts.js'
 
 // The current person's database (see accounts.js: one per person on this phone).
 export const db = openDatabase(currentDatabaseName(localStorage))
-export const api = createApi({ csrf: { get: () => getMeta(db, 'csrf'), set: (token) => setMeta(db, 'csrf', token) } })
+/** The session's CSRF token, kept with the user (both apps' clients read and renew it here). */
+export const csrfStore = { get: () => getMeta(db, 'csrf'), set: (token) => setMeta(db, 'csrf', token) }
+export const api = createApi({ csrf: csrfStore })
 export const sync = createSync({ db, api })
 
 // Another tab switched to another person's database: this one must not go on syncing the old

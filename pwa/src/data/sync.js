@@ -146,7 +146,10 @@ function processLocks() {
   return {
     request(name, fn) {
       const run = (tails.get(name) || Promise.resolve()).then(() => fn())
-      tails.set(name, run.catch(() => {}))
+      tails.set(
+        name,
+        run.catch(() => {}),
+      )
       return run
     },
   }

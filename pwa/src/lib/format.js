@@ -76,7 +76,10 @@ export function formatAddress(a) {
 
 /** "2,5" or "129,90" typed on a pt-BR keyboard → "2.5", "129.90" for the API. */
 export function decimalForApi(text) {
-  const cleaned = String(text ?? '').trim().replace(/\./g, '').replace(',', '.')
+  const cleaned = String(text ?? '')
+    .trim()
+    .replace(/\./g, '')
+    .replace(',', '.')
   return cleaned === '' ? null : cleaned
 }
 

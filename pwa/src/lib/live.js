@@ -8,6 +8,7 @@ export function useLive(query, deps = [], initial = undefined) {
   useEffect(() => {
     const subscription = liveQuery(query).subscribe({ next: setValue, error: (e) => console.error(e) })
     return () => subscription.unsubscribe()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the query depends on, as with useEffect
   }, deps)
   return value
 }

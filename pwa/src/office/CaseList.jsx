@@ -4,11 +4,11 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatDate } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { activeFilterCount, casesRequest, filtersToSearch, parseFilters, STATUSES } from './filters.js'
 import { daysLate, lateLabel } from './format.js'
 import { CustomerSearch } from './Lookup.jsx'
-import { setSearch } from './route.js'
+import { setSearch } from '../lib/router.js'
 
 function useTechnicians() {
   const [technicians, setTechnicians] = useState([])
@@ -23,7 +23,11 @@ function useCustomerName(id) {
   const [name, setName] = useState('')
   useEffect(() => {
     setName('')
-    if (id) officeApi.get(`/api/customers/${id}`).then((c) => setName(c.name), () => setName(`cliente nº ${id}`))
+    if (id)
+      officeApi.get(`/api/customers/${id}`).then(
+        (c) => setName(c.name),
+        () => setName(`cliente nº ${id}`),
+      )
   }, [id])
   return name
 }
@@ -32,6 +36,7 @@ function Filters({ filters, technicians }) {
   const [draft, setDraft] = useState(filters)
   const [picking, setPicking] = useState(false)
   const customerName = useCustomerName(draft.customer)
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the filters as a URL query: a new object with the same filters is no change
   useEffect(() => setDraft(filters), [filtersToSearch(filters)])
   const set = (name) => (e) => setDraft({ ...draft, [name]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value })
   const toggleStatus = (value) => (e) =>
@@ -104,8 +109,14 @@ function Filters({ filters, technicians }) {
             </button>
           </p>
         ) : picking ? (
-          <CustomerSearch id="filter-customer" label="Filtrar por cliente"
-            onChoose={(c) => { setDraft({ ...draft, customer: String(c.id) }); setPicking(false) }} />
+          <CustomerSearch
+            id="filter-customer"
+            label="Filtrar por cliente"
+            onChoose={(c) => {
+              setDraft({ ...draft, customer: String(c.id) })
+              setPicking(false)
+            }}
+          />
         ) : (
           <button type="button" class="btn btn-ghost" onClick={() => setPicking(true)}>
             Filtrar por cliente…
@@ -236,4 +247,3 @@ export function CaseList({ search, timeZone }) {
     </>
   )
 }
-

@@ -9,7 +9,7 @@ import { Occurrences } from './case/Occurrences.jsx'
 import { Orders } from './case/Orders.jsx'
 import { Visits } from './case/Visits.jsx'
 import './case/case.css'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { daysLate, lateLabel } from './format.js'
 import { Timeline } from './Timeline.jsx'
 
@@ -48,6 +48,7 @@ export function CasePage({ id, tab = '', timeZone, user }) {
     setKase(null)
     setError(null)
     reload()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new case id starts over; reload is remade every render
   }, [id])
   useEffect(() => {
     if (kase) document.title = `${kase.number} — Assistec`

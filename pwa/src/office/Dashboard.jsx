@@ -3,8 +3,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatMoney, formatTime } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
-import { PAYER_LABELS } from './labels.js'
+import { problemOf } from '../data/problem.js'
+import { PAYERS } from '../data/labels.js'
 import { WeeklyChart } from './WeeklyChart.jsx'
 
 const TILES = [
@@ -28,7 +28,12 @@ export function Dashboard({ timeZone }) {
     officeApi.get('/api/dashboard').then(setData, (e) => setError(problemOf(e).message))
   }, [])
 
-  if (error) return <p class="notice notice-error" role="alert">{error}</p>
+  if (error)
+    return (
+      <p class="notice notice-error" role="alert">
+        {error}
+      </p>
+    )
   if (!data) return <p role="status">Carregando o painel…</p>
   const { counts, visits_today: days, costs_month: costs } = data
   return (
@@ -80,7 +85,7 @@ export function Dashboard({ timeZone }) {
           <table class="table costs">
             <caption class="visually-hidden">Custos dos itens das ocorrências registradas no mês, por pagador</caption>
             <tbody>
-              {Object.entries(PAYER_LABELS).map(([payer, label]) => (
+              {Object.entries(PAYERS).map(([payer, label]) => (
                 <tr key={payer}>
                   <th scope="row">{label}</th>
                   <td class="num">{formatMoney(costs.by_payer[payer])}</td>

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { formatAddress, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { formatDocument } from './format.js'
 
 function useLookup(url) {
@@ -60,7 +60,11 @@ export function CustomerSearch({ id = 'customer-search', label = 'Buscar cliente
   return (
     <div class="lookup">
       <SearchBox id={id} label={label} hint="Nome, CPF/CNPJ ou telefone." onSearch={run} busy={busy} describedBy={describedBy} />
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
       {results && (
         <div role="status" class="lookup-results">
           {results.length ? (
@@ -69,10 +73,7 @@ export function CustomerSearch({ id = 'customer-search', label = 'Buscar cliente
                 <li key={c.id} class="lookup-result">
                   <span>
                     <strong>{c.name}</strong>
-                    <span class="muted small">
-                      {' '}
-                      {[formatDocument(c.document), (c.phones || []).map(formatPhone).join(', ')].filter(Boolean).join(' · ')}
-                    </span>
+                    <span class="muted small"> {[formatDocument(c.document), (c.phones || []).map(formatPhone).join(', ')].filter(Boolean).join(' · ')}</span>
                   </span>
                   <button type="button" class="btn btn-small" onClick={() => onChoose(c)} aria-label={`Escolher ${c.name}`}>
                     Escolher
@@ -101,7 +102,11 @@ export function ContractSearch({ onChoose, describedBy }) {
         busy={busy}
         describedBy={describedBy}
       />
-      {error && <p class="field-error" role="alert">{error}</p>}
+      {error && (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      )}
       {results && (
         <div role="status" class="lookup-results">
           {results.length ? (

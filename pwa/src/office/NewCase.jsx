@@ -4,11 +4,11 @@
 import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatPhone } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { fieldMessage, problemOf } from './errors.js'
+import { fieldMessage, problemOf } from '../data/problem.js'
 import { AddressFields, addressForApi, addressForForm, EMPTY_ADDRESS, Field, FieldError, ProblemNotice } from './fields.jsx'
 import { formatDocument } from './format.js'
 import { ContractSearch, CustomerSearch } from './Lookup.jsx'
-import { go } from './route.js'
+import { navigate } from '../lib/router.js'
 
 const EMPTY_CUSTOMER = { name: '', document: '', phones: '', email: '', address: EMPTY_ADDRESS }
 const ADDRESS_KEYS = Object.keys(EMPTY_ADDRESS)
@@ -102,7 +102,7 @@ export function NewCase() {
     setBusy(true)
     try {
       const created = await officeApi.post('/api/cases', body())
-      go(`/escritorio/assistencias/${created.id}`)
+      navigate(`/escritorio/assistencias/${created.id}`)
     } catch (error) {
       setProblem(problemOf(error))
       setBusy(false)
@@ -163,18 +163,52 @@ export function NewCase() {
             <div class="new-customer" data-testid="new-customer">
               <p class="muted small">Cadastro rápido, marcado como cliente só de assistência.</p>
               <div class="grid grid-customer">
-                <Field label="Nome" path="customer.name" errors={fields} value={draft.name} required class="span-4"
-                  onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })} autocomplete="off" />
-                <Field label="CPF ou CNPJ" path="customer.document" errors={fields} value={draft.document} class="span-2"
-                  inputMode="numeric" onInput={(e) => setDraft({ ...draft, document: e.currentTarget.value })} />
-                <Field label="Telefones" path="customer.phones" errors={fields} value={draft.phones} class="span-3"
-                  hint="Com DDD; separe vários por vírgula." inputMode="tel"
-                  onInput={(e) => setDraft({ ...draft, phones: e.currentTarget.value })} />
-                <Field label="E-mail" path="customer.email" errors={fields} value={draft.email} type="email" class="span-3"
-                  onInput={(e) => setDraft({ ...draft, email: e.currentTarget.value })} />
+                <Field
+                  label="Nome"
+                  path="customer.name"
+                  errors={fields}
+                  value={draft.name}
+                  required
+                  class="span-4"
+                  onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
+                  autocomplete="off"
+                />
+                <Field
+                  label="CPF ou CNPJ"
+                  path="customer.document"
+                  errors={fields}
+                  value={draft.document}
+                  class="span-2"
+                  inputMode="numeric"
+                  onInput={(e) => setDraft({ ...draft, document: e.currentTarget.value })}
+                />
+                <Field
+                  label="Telefones"
+                  path="customer.phones"
+                  errors={fields}
+                  value={draft.phones}
+                  class="span-3"
+                  hint="Com DDD; separe vários por vírgula."
+                  inputMode="tel"
+                  onInput={(e) => setDraft({ ...draft, phones: e.currentTarget.value })}
+                />
+                <Field
+                  label="E-mail"
+                  path="customer.email"
+                  errors={fields}
+                  value={draft.email}
+                  type="email"
+                  class="span-3"
+                  onInput={(e) => setDraft({ ...draft, email: e.currentTarget.value })}
+                />
               </div>
-              <AddressFields legend="Endereço do cliente" prefix="customer.address" errors={fields} value={draft.address}
-                onChange={(a) => setDraft({ ...draft, address: a })} />
+              <AddressFields
+                legend="Endereço do cliente"
+                prefix="customer.address"
+                errors={fields}
+                value={draft.address}
+                onChange={(a) => setDraft({ ...draft, address: a })}
+              />
               <button type="button" class="btn btn-ghost" onClick={() => setMode('search')}>
                 Buscar cliente cadastrado
               </button>
@@ -189,8 +223,17 @@ export function NewCase() {
 
         <fieldset class="card">
           <legend>Assistência</legend>
-          <Field label="Situação Alegada" path="reported_issue" errors={fields} as="textarea" rows={4} value={issue} required
-            hint="O que o cliente relata, com as palavras dele." onInput={(e) => setIssue(e.currentTarget.value)} />
+          <Field
+            label="Situação Alegada"
+            path="reported_issue"
+            errors={fields}
+            as="textarea"
+            rows={4}
+            value={issue}
+            required
+            hint="O que o cliente relata, com as palavras dele."
+            onInput={(e) => setIssue(e.currentTarget.value)}
+          />
           <AddressFields
             legend="Endereço do atendimento"
             prefix="service_address"

@@ -3,7 +3,7 @@
 // downloads this code, and the service worker does not precache it (vite.config.js).
 import { useEffect } from 'preact/hooks'
 import { logout, storeTimezone } from '../data/session.js'
-import { match } from '../lib/router.js'
+import { match, onLinkClick, useSearch } from '../lib/router.js'
 import { AdminApp } from './admin/AdminApp.jsx'
 import { AgendaRoute } from './calendar/AgendaRoute.jsx'
 import { CaseList } from './CaseList.jsx'
@@ -12,7 +12,6 @@ import { Dashboard } from './Dashboard.jsx'
 import { NewCase } from './NewCase.jsx'
 import { Suppliers } from './suppliers/Suppliers.jsx'
 import './office.css'
-import { officeLinkClick, useSearch } from './route.js'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
 
@@ -48,7 +47,7 @@ export function OfficeApp({ user, path }) {
   }, [section])
   const current = (name) => (section === name ? 'page' : undefined)
   return (
-    <div class="office" onClick={officeLinkClick}>
+    <div class="office" onClick={onLinkClick}>
       <a class="skip-link" href="#conteudo">
         Pular para o conteúdo
       </a>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatAddress, formatDateTime } from '../lib/format.js'
 import { officeApi } from './api.js'
-import { problemOf } from './errors.js'
+import { problemOf } from '../data/problem.js'
 import { STATUSES } from './filters.js'
 import { EVENT_LABELS, FIELD_LABELS } from './labels.js'
 
@@ -36,7 +36,12 @@ export function Timeline({ caseId, timeZone }) {
   useEffect(() => {
     officeApi.get(`/api/cases/${caseId}/timeline`).then(setEvents, (e) => setError(problemOf(e).message))
   }, [caseId])
-  if (error) return <p class="notice notice-error" role="alert">{error}</p>
+  if (error)
+    return (
+      <p class="notice notice-error" role="alert">
+        {error}
+      </p>
+    )
   if (!events) return <p role="status">Carregando o histórico…</p>
   if (!events.length) return <p class="card empty">Nada registrado ainda.</p>
   return (

@@ -1,14 +1,8 @@
 // The case list's filters live in the URL (pt-BR keys, so a shared or reloaded link shows the same
 // list) and become the API's query. Pure functions: the list screen and the tests share them.
+import { choicesOf } from '../data/labels.js'
 
-export const STATUSES = [
-  ['open', 'Aberta'],
-  ['scheduled', 'Agendada'],
-  ['in_service', 'Em atendimento'],
-  ['pending', 'Com pendências'],
-  ['closed', 'Finalizada'],
-  ['cancelled', 'Cancelada'],
-]
+export const STATUSES = choicesOf('case_status')
 const STATUS_VALUES = new Set(STATUSES.map(([value]) => value))
 export const DUE_SOON_DAYS = 7
 export const PAGE_SIZE = 25
@@ -67,7 +61,13 @@ export function parseFilters(search) {
 export function filtersToSearch(filters) {
   const f = { ...EMPTY_FILTERS, ...filters }
   const params = new URLSearchParams()
-  if (f.status.length) params.set(KEYS.status, STATUSES.map(([v]) => v).filter((v) => f.status.includes(v)).join(','))
+  if (f.status.length)
+    params.set(
+      KEYS.status,
+      STATUSES.map(([v]) => v)
+        .filter((v) => f.status.includes(v))
+        .join(','),
+    )
   if (f.overdue) params.set(KEYS.overdue, '1')
   if (f.dueSoon) params.set(KEYS.dueSoon, '1')
   for (const name of ['assignee', 'customer', 'contract', 'q', 'from', 'to']) {

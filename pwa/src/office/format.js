@@ -4,7 +4,9 @@ import { dayKey, DEFAULT_TZ } from '../lib/format.js'
 /** CPF 000.000.000-00 or CNPJ 00.000.000/0000-00 (alphanumeric too: 12.ABC.345/01DE-35) from its
  * characters; anything else as it came. */
 export function formatDocument(digits) {
-  const d = String(digits || '').replace(/[^0-9A-Za-z]/g, '').toUpperCase()
+  const d = String(digits || '')
+    .replace(/[^0-9A-Za-z]/g, '')
+    .toUpperCase()
   if (d.length === 11) return `${d.slice(0, 3)}.${d.slice(3, 6)}.${d.slice(6, 9)}-${d.slice(9)}`
   if (d.length === 14) return `${d.slice(0, 2)}.${d.slice(2, 5)}.${d.slice(5, 8)}/${d.slice(8, 12)}-${d.slice(12)}`
   return digits || ''
@@ -37,5 +39,7 @@ export function formatCep(digits) {
 
 /** An item's quantity as the API sends it ("2.500") with its unit: "2,5 un". */
 export function formatQuantity(item) {
-  return `${String(item.quantity).replace(/\.?0+$/, '').replace('.', ',')} ${item.unit}`
+  return `${String(item.quantity)
+    .replace(/\.?0+$/, '')
+    .replace('.', ',')} ${item.unit}`
 }

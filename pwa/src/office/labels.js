@@ -1,5 +1,6 @@
-// pt-BR names the office shows for the API's codes.
-export const PAYER_LABELS = { store: 'Loja', factory: 'Fábrica', customer: 'Cliente', carrier: 'Transportadora' }
+// pt-BR names the office shows for what the API's enums (data/labels.js) do not cover: timeline
+// events and fields, the UFs, and the free-form Tipo de Agenda.
+import { VISIT_STATUS } from '../data/labels.js'
 
 export const EVENT_LABELS = {
   created: 'Assistência aberta',
@@ -48,8 +49,6 @@ export const FIELD_LABELS = {
 
 export const UFS = 'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO'.split(' ')
 
-/** Fornecedores: the API's kinds (server/suppliers: SupplierKind). */
-export const SUPPLIER_KINDS = { factory: 'Fábrica', distributor: 'Distribuidor', carrier: 'Transportadora', service: 'Prestador de serviço' }
 /** Tipo de Agenda (`calendar_type`): the case's Agendas tab lists only technical assistance; the calendar, all. */
 export const CALENDAR_TYPES = [
   ['technical_assistance', 'Assistência Técnica'],
@@ -61,7 +60,4 @@ export const CALENDAR_TYPES = [
 export const calendarTypeLabel = (code) => (CALENDAR_TYPES.find(([c]) => c === code) || [code, code])[1]
 
 /** The Situação a new visit may be booked with. */
-export const BOOKING_STATUSES = [
-  ['scheduled', 'Agendado'],
-  ['confirmed', 'Confirmado'],
-]
+export const BOOKING_STATUSES = ['scheduled', 'confirmed'].map((code) => [code, VISIT_STATUS[code]])

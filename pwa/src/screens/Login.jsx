@@ -65,7 +65,15 @@ export function Login({ user }) {
         </label>
         <label>
           Senha
-          <input ref={passwordField} type="password" name="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            ref={passwordField}
+            type="password"
+            name="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </label>
         <label class="check">
           <input type="checkbox" name="remember" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
@@ -96,8 +104,8 @@ export function Login({ user }) {
       </p>
       {waitingElsewhere.length > 0 && (
         <p class="muted" data-testid="waiting-elsewhere">
-          Guardadas neste aparelho para enviar depois: alterações de {waitingElsewhere.map((entry) => entry.name).join(', ')}.
-          Serão enviadas quando {waitingElsewhere.length > 1 ? 'cada um' : 'a pessoa'} entrar de novo.
+          Guardadas neste aparelho para enviar depois: alterações de {waitingElsewhere.map((entry) => entry.name).join(', ')}. Serão enviadas quando{' '}
+          {waitingElsewhere.length > 1 ? 'cada um' : 'a pessoa'} entrar de novo.
         </p>
       )}
     </main>

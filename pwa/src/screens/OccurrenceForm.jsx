@@ -29,7 +29,11 @@ async function synced(occurrenceId) {
   if (!occurrence) return {}
   const items = (await db.occurrence_items.where('occurrence_id').equals(occurrenceId).toArray()).filter((i) => !i._deleted)
   items.sort((a, b) => String(a.created_at || '').localeCompare(String(b.created_at || '')))
-  const photos = await db.attachments.where('occurrence_id').equals(occurrenceId).filter((a) => a.kind === 'photo').count()
+  const photos = await db.attachments
+    .where('occurrence_id')
+    .equals(occurrenceId)
+    .filter((a) => a.kind === 'photo')
+    .count()
   return { occurrence, items, sentPhotos: photos }
 }
 
@@ -74,6 +78,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
       const original = fromOccurrence(source.occurrence, source.items)
       setForm({ ...original, original })
     } else if (!correcting) setForm({ ...EMPTY })
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the form is made once, when its source has loaded
   }, [source])
 
   useEffect(() => holdUpdates(), [])
@@ -81,6 +86,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
   // Save the draft as the technician types (IndexedDB writes are cheap; losing text is not).
   useEffect(() => {
     if (form && draftKey) setMeta(db, draftKey, form).catch((error) => setFailure(saveErrorMessage(error)))
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the draft is saved on every change of the form (the key is fixed per screen)
   }, [form])
 
   const options = useMemo(() => {
@@ -244,7 +250,9 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
     <main>
       <h1 class="screen-title">{editing || correcting ? 'Corrigir ocorrência' : 'Nova ocorrência'}</h1>
       {correcting && (
-        <p class="muted small">Altere o que for preciso. Se o escritório tiver mudado um campo enquanto isso, a mudança dele é mantida e os dois textos ficam registrados.</p>
+        <p class="muted small">
+          Altere o que for preciso. Se o escritório tiver mudado um campo enquanto isso, a mudança dele é mantida e os dois textos ficam registrados.
+        </p>
       )}
       {source.entry?.message && (
         <p class="notice notice-error" role="alert">
@@ -253,8 +261,24 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
       )}
       <form class="form" onSubmit={save} noValidate>
         <section class="card">
-          <Select label="Tipo de ocorrência" name="occurrence_type_id" required value={form.occurrence_type_id} options={options.types} onChange={set('occurrence_type_id')} error={errors.occurrence_type_id} />
-          <Select label="Modalidade (quem paga)" name="payer" required value={form.payer} options={options.payers} onChange={set('payer')} error={errors.payer} />
+          <Select
+            label="Tipo de ocorrência"
+            name="occurrence_type_id"
+            required
+            value={form.occurrence_type_id}
+            options={options.types}
+            onChange={set('occurrence_type_id')}
+            error={errors.occurrence_type_id}
+          />
+          <Select
+            label="Modalidade (quem paga)"
+            name="payer"
+            required
+            value={form.payer}
+            options={options.payers}
+            onChange={set('payer')}
+            error={errors.payer}
+          />
           <label>
             Pedido do fornecedor
             <input name="supplier_order_number" value={form.supplier_order_number} onInput={input('supplier_order_number')} />
@@ -286,7 +310,13 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
           {form.resolved === 'no' && (
             <label>
               Motivo de não ter resolvido *
-              <textarea name="unresolved_reason" rows="2" value={form.unresolved_reason} onInput={input('unresolved_reason')} aria-invalid={Boolean(errors.unresolved_reason)} />
+              <textarea
+                name="unresolved_reason"
+                rows="2"
+                value={form.unresolved_reason}
+                onInput={input('unresolved_reason')}
+                aria-invalid={Boolean(errors.unresolved_reason)}
+              />
               {error('unresolved_reason')}
             </label>
           )}
@@ -308,7 +338,9 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
         </button>
 
         <h2 class="section-title">Fotos</h2>
-        {correcting && source.sentPhotos > 0 && <p class="muted small">{source.sentPhotos === 1 ? '1 foto já enviada' : `${source.sentPhotos} fotos já enviadas`}; as novas são acrescentadas.</p>}
+        {correcting && source.sentPhotos > 0 && (
+          <p class="muted small">{source.sentPhotos === 1 ? '1 foto já enviada' : `${source.sentPhotos} fotos já enviadas`}; as novas são acrescentadas.</p>
+        )}
         <div class="thumbs">
           {photos.map((p, n) => (
             <PhotoThumb key={p.id} blob={p.data} alt={`Foto ${n + 1}`} onRemove={editing ? null : () => removePhoto(p.id)} />

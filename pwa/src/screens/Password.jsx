@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { setMeta } from '../data/db.js'
 import { api, db, logoutEverywhere } from '../data/session.js'
-import { fieldMessage, problemOf } from '../office/errors.js'
+import { fieldMessage, problemOf } from '../data/problem.js'
 import { Field, ProblemNotice } from '../office/fields.jsx'
 
 const MISMATCH = { message: 'Corrija os campos indicados.', fields: { confirm: ['As duas senhas não são iguais.'] } }
@@ -51,9 +51,37 @@ export function ChangePassword({ user, forced = false }) {
       )}
       <form onSubmit={submit} class="card form">
         <ProblemNotice problem={problem} shown={['current_password', 'new_password', 'confirm']} />
-        <Field label="Senha atual" path="current_password" errors={errors} type="password" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
-        <Field label="Nova senha" path="new_password" errors={errors} type="password" autocomplete="new-password" required hint="Pelo menos 8 caracteres; senhas muito comuns são recusadas." value={next} onInput={(e) => setNext(e.currentTarget.value)} />
-        <Field label="Repita a nova senha" path="confirm" errors={errors} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
+        <Field
+          label="Senha atual"
+          path="current_password"
+          errors={errors}
+          type="password"
+          autocomplete="current-password"
+          required
+          value={current}
+          onInput={(e) => setCurrent(e.currentTarget.value)}
+        />
+        <Field
+          label="Nova senha"
+          path="new_password"
+          errors={errors}
+          type="password"
+          autocomplete="new-password"
+          required
+          hint="Pelo menos 8 caracteres; senhas muito comuns são recusadas."
+          value={next}
+          onInput={(e) => setNext(e.currentTarget.value)}
+        />
+        <Field
+          label="Repita a nova senha"
+          path="confirm"
+          errors={errors}
+          type="password"
+          autocomplete="new-password"
+          required
+          value={confirm}
+          onInput={(e) => setConfirm(e.currentTarget.value)}
+        />
         <button class="btn btn-primary btn-block" type="submit" disabled={busy}>
           {busy ? 'Salvando…' : 'Salvar nova senha'}
         </button>
@@ -93,7 +121,16 @@ export function ForgotPassword() {
       ) : (
         <form onSubmit={submit} class="card form">
           <ProblemNotice problem={problem} shown={['email']} />
-          <Field label="E-mail" path="email" errors={problem?.fields} type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          <Field
+            label="E-mail"
+            path="email"
+            errors={problem?.fields}
+            type="email"
+            autocomplete="username"
+            required
+            value={email}
+            onInput={(e) => setEmail(e.currentTarget.value)}
+          />
           <button class="btn btn-primary btn-block" type="submit" disabled={busy}>
             {busy ? 'Enviando…' : 'Enviar link'}
           </button>
@@ -131,8 +168,27 @@ export function ResetPassword() {
               {fieldMessage(problem.fields, 'token')}
             </p>
           )}
-          <Field label="Nova senha" path="password" errors={problem?.fields} type="password" autocomplete="new-password" required hint="Pelo menos 8 caracteres; senhas muito comuns são recusadas." value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-          <Field label="Repita a nova senha" path="confirm" errors={problem?.fields} type="password" autocomplete="new-password" required value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
+          <Field
+            label="Nova senha"
+            path="password"
+            errors={problem?.fields}
+            type="password"
+            autocomplete="new-password"
+            required
+            hint="Pelo menos 8 caracteres; senhas muito comuns são recusadas."
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+          <Field
+            label="Repita a nova senha"
+            path="confirm"
+            errors={problem?.fields}
+            type="password"
+            autocomplete="new-password"
+            required
+            value={confirm}
+            onInput={(e) => setConfirm(e.currentTarget.value)}
+          />
           <button class="btn btn-primary btn-block" type="submit" disabled={busy}>
             {busy ? 'Salvando…' : 'Salvar nova senha'}
           </button>

@@ -22,8 +22,7 @@ const NAMES = {
   'attachment.link.v1': 'Foto',
 }
 
-const title = (entry) =>
-  entry.name === 'attachment.link.v1' && entry.args.signer_name ? 'Assinatura do cliente' : NAMES[entry.name] || entry.name
+const title = (entry) => (entry.name === 'attachment.link.v1' && entry.args.signer_name ? 'Assinatura do cliente' : NAMES[entry.name] || entry.name)
 
 async function describe(entry) {
   const args = entry.args

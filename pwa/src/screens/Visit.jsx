@@ -79,6 +79,7 @@ function Notes({ visit, summary }) {
   const [error, setError] = useState(null)
   useEffect(() => {
     if (base === null) setText(visit.technician_notes || '')
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follow another phone's note only while not editing
   }, [visit.technician_notes])
   const save = async () => {
     const args = { appointment_id: visit.id, notes: text.trim() || null, base: base || null }
@@ -166,12 +167,20 @@ export function Visit({ id, timeZone }) {
 
       <div class="actions actions-main">
         {CAN_CHECK_IN.has(visit.status) && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => attempt(() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}>
+          <button
+            type="button"
+            class="btn btn-primary btn-block"
+            onClick={() => attempt(() => act('appointment.check_in.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}
+          >
             Iniciar visita (check-in)
           </button>
         )}
         {visit.status === 'in_progress' && (
-          <button type="button" class="btn btn-primary btn-block" onClick={() => attempt(() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}>
+          <button
+            type="button"
+            class="btn btn-primary btn-block"
+            onClick={() => attempt(() => act('appointment.check_out.v1', { appointment_id: visit.id, at: nowIso() }, summary), setError)}
+          >
             Encerrar visita (check-out)
           </button>
         )}

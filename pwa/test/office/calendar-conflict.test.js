@@ -35,9 +35,13 @@ describe('double-booking', () => {
 
   it('saves at once when nothing clashes, without asking', async () => {
     const sent = []
-    const result = await sendAllowingOverlap(async (body) => (sent.push(body), { id: 9 }), { starts_at: 'x' }, () => {
-      throw new Error('must not ask')
-    })
+    const result = await sendAllowingOverlap(
+      async (body) => (sent.push(body), { id: 9 }),
+      { starts_at: 'x' },
+      () => {
+        throw new Error('must not ask')
+      },
+    )
     expect(result).toEqual({ saved: { id: 9 } })
     expect(sent).toEqual([{ starts_at: 'x' }])
   })
@@ -70,15 +74,33 @@ describe('double-booking', () => {
 
   it('any other error reaches the caller untouched', async () => {
     const refused = new ApiError(409, { type: 'https://assistec.com.br/problems/not-movable', detail: 'Não é possível reagendar um compromisso concluído.' })
-    await expect(sendAllowingOverlap(async () => Promise.reject(refused), {}, async () => true)).rejects.toBe(refused)
+    await expect(
+      sendAllowingOverlap(
+        async () => Promise.reject(refused),
+        {},
+        async () => true,
+      ),
+    ).rejects.toBe(refused)
   })
 })
 
 describe('whether the technician was notified', () => {
-  const notice = (over) => ({ id: 1, kind: 'assigned', recipient: { id: 12, name: 'José' }, status: 'sent', sent_at: '2026-11-28T09:31:00-03:00', created_at: '2026-11-28T09:30:00-03:00', ...over })
+  const notice = (over) => ({
+    id: 1,
+    kind: 'assigned',
+    recipient: { id: 12, name: 'José' },
+    status: 'sent',
+    sent_at: '2026-11-28T09:31:00-03:00',
+    created_at: '2026-11-28T09:30:00-03:00',
+    ...over,
+  })
 
   it("reads the newest notice to the visit's current technician", () => {
-    const notices = [notice({ id: 1 }), notice({ id: 2, kind: 'reassigned_away' }), notice({ id: 3, recipient: { id: 15 }, status: 'no_devices', sent_at: null })]
+    const notices = [
+      notice({ id: 1 }),
+      notice({ id: 2, kind: 'reassigned_away' }),
+      notice({ id: 3, recipient: { id: 15 }, status: 'no_devices', sent_at: null }),
+    ]
     expect(noticeSummary(notices, 12, TZ)).toEqual({ state: 'sent', text: 'Técnico notificado em 28/11/2026 às 09:31 (visita passada a outro técnico).' })
     expect(noticeSummary(notices, 15, TZ).state).toBe('no_devices')
     expect(noticeSummary(notices, 15, TZ).text).toMatch(/^Técnico sem notificações ativadas/)

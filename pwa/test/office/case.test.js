@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/data/api.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from '../../src/office/case/case-edit.js'
-import { emailBody, initialChoice, parseRecipients, pdfUrl, ready } from '../../src/office/case/documents.js'
-import { costRows, emptyOccurrence, formErrors, mine, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, photosOf, resolution } from '../../src/office/case/occurrences.js'
+import { emailBody, initialChoice, pdfUrl, ready } from '../../src/office/case/documents.js'
+import {
+  costRows,
+  emptyOccurrence,
+  formErrors,
+  mine,
+  newItem,
+  occurrenceBody,
+  occurrenceEdits,
+  occurrenceForForm,
+  photosOf,
+  resolution,
+} from '../../src/office/case/occurrences.js'
 import { cancellable, freeItems, notOrderable, ORDER_MOVES, orderGroups, sumMoney } from '../../src/office/case/orders.js'
 import { conflictsOf, sortVisits, visitBody, visitErrors } from '../../src/office/case/visits.js'
 
@@ -25,10 +36,21 @@ describe('occurrence form', () => {
       resolved: 'no',
       unresolved_reason: '  Aguardando peça ',
       expected_fix_date: '2026-12-20',
-      items: [item({ description: ' Corrediça ', quantity: '2,5', unit_cost: '1.234,90', supplier: 'Alpha' }), item({}), item({ description: 'Puxador', unit: '' })],
+      items: [
+        item({ description: ' Corrediça ', quantity: '2,5', unit_cost: '1.234,90', supplier: 'Alpha' }),
+        item({}),
+        item({ description: 'Puxador', unit: '' }),
+      ],
     }
     const body = occurrenceBody(form)
-    expect(body).toMatchObject({ occurrence_type_id: 4, payer: 'factory', room_id: null, resolved: false, unresolved_reason: 'Aguardando peça', expected_fix_date: '2026-12-20' })
+    expect(body).toMatchObject({
+      occurrence_type_id: 4,
+      payer: 'factory',
+      room_id: null,
+      resolved: false,
+      unresolved_reason: 'Aguardando peça',
+      expected_fix_date: '2026-12-20',
+    })
     expect(body.items).toHaveLength(2)
     expect(body.items[0]).toMatchObject({ description: 'Corrediça', quantity: '2.5', unit_cost: '1234.90', supplier: 'Alpha', unit: 'un', action: 'replace' })
     expect(body.items[1]).toMatchObject({ description: 'Puxador', unit_cost: null, code: null })
@@ -60,7 +82,13 @@ describe('occurrence form', () => {
   })
 
   it('shows photos apart from the signature', () => {
-    const o = { attachments: [{ id: 'p1', kind: 'photo' }, { id: 's', kind: 'signature' }, { id: 'p2', kind: 'photo' }] }
+    const o = {
+      attachments: [
+        { id: 'p1', kind: 'photo' },
+        { id: 's', kind: 'signature' },
+        { id: 'p2', kind: 'photo' },
+      ],
+    }
     expect(photosOf(o).map((a) => a.id)).toEqual(['p1', 'p2'])
   })
 })
@@ -81,7 +109,11 @@ describe('undecided occurrences and the responsible', () => {
     expect(resolution({ resolved: null })[0]).toBe('Em aberto')
     expect(resolution({ resolved: false })[0]).toBe('Não resolvida')
     expect(resolution({ resolved: true })[0]).toBe('Resolvida')
-    const list = [{ id: 'a', responsible: { id: 1 } }, { id: 'b', responsible: null }, { id: 'c', responsible: { id: 2 } }]
+    const list = [
+      { id: 'a', responsible: { id: 1 } },
+      { id: 'b', responsible: null },
+      { id: 'c', responsible: { id: 2 } },
+    ]
     expect(mine(list, 1).map((o) => o.id)).toEqual(['a'])
   })
 })
@@ -259,7 +291,15 @@ describe('visits', () => {
 })
 
 describe('documents', () => {
-  const serviceRequest = { kind: 'service_request', needs: null, targets: [], layouts: [{ id: 4, is_default: false }, { id: 9, is_default: true }] }
+  const serviceRequest = {
+    kind: 'service_request',
+    needs: null,
+    targets: [],
+    layouts: [
+      { id: 4, is_default: false },
+      { id: 9, is_default: true },
+    ],
+  }
   const visitReport = { kind: 'visit_report', needs: 'appointment_id', targets: [{ id: 31 }, { id: 30 }], layouts: [{ id: 5, is_default: true }] }
 
   it('starts with the default layout and the first visit or order', () => {
@@ -275,13 +315,8 @@ describe('documents', () => {
     expect(ready(serviceRequest, { layout: '9', target: '' })).toBe(true)
   })
 
-  it('splits recipients on commas, semicolons and spaces', () => {
-    expect(parseRecipients(' a@x.com; b@y.com,c@z.com \n d@w.com ')).toEqual(['a@x.com', 'b@y.com', 'c@z.com', 'd@w.com'])
-    expect(parseRecipients('')).toEqual([])
-  })
-
   it('sends the e-mail with the same layout and target as the PDF', () => {
-    expect(emailBody(visitReport, { layout: '5', target: '30' }, { recipients: 'a@x.com', subject: ' Relatório ', message: 'Olá' })).toEqual({
+    expect(emailBody(visitReport, { layout: '5', target: '30' }, { recipients: ['a@x.com'], subject: 'Relatório', message: 'Olá' })).toEqual({
       recipients: ['a@x.com'],
       subject: 'Relatório',
       message: 'Olá',
@@ -323,7 +358,11 @@ describe('editing the case (Dados)', () => {
 
   it('cancels through its own endpoint, other moves by PATCH with a reason (and force to close over open orders)', () => {
     expect(statusRequest(7, 'cancelled', ' Cliente desistiu ')).toEqual({ method: 'post', path: '/api/cases/7/cancel', body: { reason: 'Cliente desistiu' } })
-    expect(statusRequest(7, 'closed', 'ok', true)).toEqual({ method: 'patch', path: '/api/cases/7', body: { status: 'closed', status_reason: 'ok', force: true } })
+    expect(statusRequest(7, 'closed', 'ok', true)).toEqual({
+      method: 'patch',
+      path: '/api/cases/7',
+      body: { status: 'closed', status_reason: 'ok', force: true },
+    })
     expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/open-orders' }))).toBe(true)
     expect(needsForce(new ApiError(409, { type: 'https://assistec.com.br/problems/invalid-transition' }))).toBe(false)
   })

@@ -52,7 +52,9 @@ describe('case list filters ↔ URL query', () => {
 
 describe('case list filters → API request', () => {
   it('maps each filter to the API parameter', () => {
-    const url = casesRequest(parseFilters('?situacao=open,pending&atrasadas=1&vencendo=1&tecnico=3&cliente=12&contrato=C-1&busca=porta&de=2026-10-01&ate=2026-10-31'))
+    const url = casesRequest(
+      parseFilters('?situacao=open,pending&atrasadas=1&vencendo=1&tecnico=3&cliente=12&contrato=C-1&busca=porta&de=2026-10-01&ate=2026-10-31'),
+    )
     const params = new URL(url, 'http://x').searchParams
     expect(url.startsWith('/api/cases?')).toBe(true)
     expect(Object.fromEntries(params)).toEqual({

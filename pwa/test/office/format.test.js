@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, NetworkError } from '../../src/data/api.js'
 import { weeklyBars, niceMax } from '../../src/office/chart.js'
-import { fieldMessage, problemOf, unclaimedMessages } from '../../src/office/errors.js'
+import { fieldMessage, problemOf, unclaimedMessages } from '../../src/data/problem.js'
 import { daysLate, formatCep, formatDocument, lateLabel } from '../../src/office/format.js'
 
 const TZ = 'America/Sao_Paulo'

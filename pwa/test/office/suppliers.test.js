@@ -5,7 +5,14 @@ import { supplierBody, supplierErrors, supplierForm } from '../../src/office/sup
 describe('suppliers', () => {
   it('sends the typed e-mails as lists and blanks as null', () => {
     const form = { ...supplierForm(null), name: ' Fábrica Sul ', order_emails: 'a@x.com, b@x.com;c@x.com', cnpj: ' ', phone: '' }
-    expect(supplierBody(form)).toMatchObject({ kind: 'factory', name: 'Fábrica Sul', cnpj: null, phone: null, order_emails: ['a@x.com', 'b@x.com', 'c@x.com'], claim_emails: [] })
+    expect(supplierBody(form)).toMatchObject({
+      kind: 'factory',
+      name: 'Fábrica Sul',
+      cnpj: null,
+      phone: null,
+      order_emails: ['a@x.com', 'b@x.com', 'c@x.com'],
+      claim_emails: [],
+    })
   })
 
   it('fills the form from a supplier, an unclassified one without kind', () => {

@@ -3,7 +3,7 @@
 // keep their labels, and the phones stop offering them after their next sync.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { officeApi } from '../api.js'
-import { fieldMessage, problemOf } from '../errors.js'
+import { fieldMessage, problemOf } from '../../data/problem.js'
 import { CATALOGS, catalogBySlug, sortEntries } from './catalogs.js'
 
 function Entry({ entry, catalog, onSaved }) {
@@ -147,9 +147,7 @@ export function Catalogs({ slug, store }) {
   useEffect(() => {
     setEntries(null)
     setError(null)
-    officeApi
-      .get(`/api/catalogs/${catalog.kind}?include_inactive=true&store_id=${store.id}`)
-      .then(setEntries, (e) => setError(problemOf(e).message))
+    officeApi.get(`/api/catalogs/${catalog.kind}?include_inactive=true&store_id=${store.id}`).then(setEntries, (e) => setError(problemOf(e).message))
   }, [catalog.kind, store.id])
   const saved = (entry) => setEntries((list) => list.map((e) => (e.id === entry.id ? entry : e)))
   const added = (entry) => setEntries((list) => [...list, entry])

@@ -4,13 +4,12 @@
 // template the server refuses (422) is explained at the field, in the server's words.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatTime } from '../../lib/format.js'
-import { officeApi } from '../api.js'
-import { fieldMessage, problemOf } from '../errors.js'
+import { fieldMessage, problemOf } from '../../data/problem.js'
 import { Field, ProblemNotice } from '../fields.jsx'
-import { go } from '../route.js'
+import { navigate } from '../../lib/router.js'
 import { kindLabel, LAYOUT_KINDS, layoutPatch } from './layouts.js'
 import { createPreviewer } from './preview.js'
-import { fetchBlob } from './request.js'
+import { officeApi } from '../api.js'
 
 const SHOWN = ['name', 'html', 'css', 'kind', 'store_id', 'is_default']
 
@@ -37,7 +36,7 @@ function usePreview() {
   if (!previewer.current) {
     previewer.current = createPreviewer({
       render: (draft, signal) =>
-        fetchBlob('/api/layouts/preview.pdf', { store_id: draft.store_id, kind: draft.kind, html: draft.html, css: draft.css }, { signal }),
+        officeApi.postForBlob('/api/layouts/preview.pdf', { store_id: draft.store_id, kind: draft.kind, html: draft.html, css: draft.css }, { signal }),
       onChange: setState,
     })
   }
@@ -72,6 +71,7 @@ export function LayoutEditor({ store, id, kind }) {
       },
       (e) => setLoadError(problemOf(e).message),
     )
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only for another layout, kind or store; the previewer is stable
   }, [id, kind, store.id])
 
   // Unsaved work asks before the tab is closed or reloaded.
@@ -86,7 +86,12 @@ export function LayoutEditor({ store, id, kind }) {
     return () => window.removeEventListener('beforeunload', warn)
   }, [dirty])
 
-  if (loadError) return <p class="notice notice-error" role="alert">{loadError}</p>
+  if (loadError)
+    return (
+      <p class="notice notice-error" role="alert">
+        {loadError}
+      </p>
+    )
   if (!draft) return <p role="status">Carregando o layout…</p>
 
   const edit = (name) => (event) => {
@@ -114,7 +119,7 @@ export function LayoutEditor({ store, id, kind }) {
         setNotice('Layout salvo.')
       } else {
         const layout = await officeApi.post('/api/layouts', { ...draft, name: draft.name.trim() })
-        go(`/escritorio/admin/layouts/${layout.id}`, { replace: true })
+        navigate(`/escritorio/admin/layouts/${layout.id}`, { replace: true })
       }
     } catch (error) {
       setSaveProblem(problemOf(error))
@@ -168,7 +173,8 @@ export function LayoutEditor({ store, id, kind }) {
               )
             ) : (
               <label class="check">
-                <input type="checkbox" checked={draft.is_default} onChange={(e) => setDraft({ ...draft, is_default: e.currentTarget.checked })} /> Usar como padrão
+                <input type="checkbox" checked={draft.is_default} onChange={(e) => setDraft({ ...draft, is_default: e.currentTarget.checked })} /> Usar como
+                padrão
               </label>
             )}
           </div>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { groupLayouts } from './layouts.js'
 
 export function Layouts({ store }) {
@@ -13,6 +13,7 @@ export function Layouts({ store }) {
   const load = () => officeApi.get(`/api/layouts?store_id=${store.id}`).then(setLayouts, (e) => setError(problemOf(e).message))
   useEffect(() => {
     load()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- load again only when the store changes
   }, [store.id])
 
   const act = async (work) => {

@@ -2,7 +2,7 @@
 // server set), newest first, in one request.
 import { useEffect, useState } from 'preact/hooks'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { mailDate } from './outbox.js'
 
 export function Outbox({ timeZone }) {

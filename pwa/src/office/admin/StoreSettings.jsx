@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { setMeta } from '../../data/db.js'
 import { api, db } from '../../data/session.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { uploadStoreImage } from './request.js'
 import { storeBody, storeForm, timezoneOptions } from './store-settings.js'
@@ -97,7 +97,12 @@ export function StoreSettings({ storeId }) {
       (e) => setLoadError(problemOf(e).message),
     )
   }, [storeId])
-  if (loadError) return <p class="notice notice-error" role="alert">{loadError}</p>
+  if (loadError)
+    return (
+      <p class="notice notice-error" role="alert">
+        {loadError}
+      </p>
+    )
   if (!form) return <p role="status">Carregando a loja…</p>
 
   const set = (name) => (event) => {

@@ -5,9 +5,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { newUserBody, ROLE_LABELS, ROLES, storeNames, userForm, userPatch } from './users.js'
+import { FormActions } from '../../components/fields.jsx'
 
 function StoreChoice({ stores, value, onChange, errors }) {
   const toggle = (id) => (event) => onChange(event.currentTarget.checked ? [...value, id] : value.filter((v) => v !== id))
@@ -31,7 +32,17 @@ function UserFields({ form, setForm, errors, stores, withPassword }) {
   return (
     <div class="grid">
       <Field label="Nome" path="name" errors={errors} value={form.name} onInput={set('name')} required class="span-3" autocomplete="off" />
-      <Field label="E-mail (login)" path="email" errors={errors} type="email" value={form.email} onInput={set('email')} required class="span-3" autocomplete="off" />
+      <Field
+        label="E-mail (login)"
+        path="email"
+        errors={errors}
+        type="email"
+        value={form.email}
+        onInput={set('email')}
+        required
+        class="span-3"
+        autocomplete="off"
+      />
       <Field label="Perfil" path="role" errors={errors} as="select" value={form.role} onChange={set('role')} class="span-2">
         {ROLES.map((role) => (
           <option key={role} value={role}>
@@ -81,14 +92,9 @@ function NewUser({ stores, onCreated, onCancel }) {
       <h2 id="new-user-title">Novo usuário</h2>
       <ProblemNotice problem={problem} shown={FORM_FIELDS} />
       <UserFields form={form} setForm={setForm} errors={problem?.fields} stores={stores} withPassword />
-      <div class="form-actions">
-        <button type="button" class="btn" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Criando…' : 'Criar usuário'}
-        </button>
-      </div>
+      <FormActions busy={busy} busyText="Criando…" onCancel={onCancel}>
+        Criar usuário
+      </FormActions>
     </form>
   )
 }

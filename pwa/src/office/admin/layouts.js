@@ -1,21 +1,16 @@
-// Layouts de impressão: the document kinds (server/documents: KINDS) in the order the office
-// thinks of them, and the layouts grouped under them.
-export const LAYOUT_KINDS = [
-  ['service_request', 'Solicitação de Assistência'],
-  ['visit_report', 'Relatório de Visita'],
-  ['parts_order', 'Pedido de Peças'],
-]
+// Layouts de impressão: the document kinds (the server's, in its order) and the layouts grouped under them.
+import { choicesOf, labelOf } from '../../data/labels.js'
 
-export const kindLabel = (kind) => LAYOUT_KINDS.find(([k]) => k === kind)?.[1] || kind
+export const LAYOUT_KINDS = choicesOf('document_kind')
+
+export const kindLabel = (kind) => labelOf('document_kind', kind)
 
 /** [[kind, label, layouts (default first, then by name)]] for every kind, even one with none. */
 export function groupLayouts(layouts) {
   return LAYOUT_KINDS.map(([kind, label]) => [
     kind,
     label,
-    layouts
-      .filter((l) => l.kind === kind)
-      .sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name, 'pt-BR') || a.id - b.id),
+    layouts.filter((l) => l.kind === kind).sort((a, b) => Number(b.is_default) - Number(a.is_default) || a.name.localeCompare(b.name, 'pt-BR') || a.id - b.id),
   ])
 }
 

@@ -2,9 +2,10 @@
 // only the fields that changed (the API refuses account fields — e-mail, role, active, password —
 // for a user who also works for a store the admin does not belong to, so an unchanged role must
 // not be sent along with a new phone number).
+import { LABELS } from '../../data/labels.js'
 import { formatPhone } from '../../lib/format.js'
 
-export const ROLE_LABELS = { admin: 'Administrador', scheduler: 'Atendimento (escritório)', technician: 'Técnico' }
+export const ROLE_LABELS = LABELS.role
 export const ROLES = Object.keys(ROLE_LABELS)
 
 const digits = (text) => String(text ?? '').replace(/\D/g, '')
@@ -41,7 +42,13 @@ export function userPatch(user, form) {
   if (form.email.trim().toLowerCase() !== user.email.toLowerCase()) patch.email = form.email.trim()
   if (form.role !== user.role) patch.role = form.role
   if (digits(form.phone) !== digits(user.phone)) patch.phone = form.phone.trim() || null
-  if (!sameSet(form.store_ids, user.stores.map((s) => s.id))) patch.store_ids = [...form.store_ids]
+  if (
+    !sameSet(
+      form.store_ids,
+      user.stores.map((s) => s.id),
+    )
+  )
+    patch.store_ids = [...form.store_ids]
   return patch
 }
 

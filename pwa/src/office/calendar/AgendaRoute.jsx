@@ -17,7 +17,12 @@ export function AgendaRoute(props) {
       },
     )
   }, [])
-  if (!loaded) return <p role="status" class="muted">Carregando a agenda…</p>
+  if (!loaded)
+    return (
+      <p role="status" class="muted">
+        Carregando a agenda…
+      </p>
+    )
   if (loaded.failed) {
     return (
       <p class="notice notice-error" role="alert">

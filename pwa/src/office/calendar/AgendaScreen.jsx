@@ -10,8 +10,8 @@ import dayGridPlugin from '@fullcalendar/daygrid'
 import interactionPlugin from '@fullcalendar/interaction'
 import timeGridPlugin from '@fullcalendar/timegrid'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { problemOf } from '../errors.js'
-import { setSearch } from '../route.js'
+import { problemOf } from '../../data/problem.js'
+import { setSearch } from '../../lib/router.js'
 import { calendarApi } from './api.js'
 import './calendar.css'
 import { sendAllowingOverlap } from './conflict.js'
@@ -180,6 +180,7 @@ export function AgendaScreen({ search, timeZone }) {
       cal.destroy()
       calendar.current = null
     }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- FullCalendar is built once per technician list; date and view move it through its API
   }, [technicians])
 
   // The URL changed from outside (Back/Forward): follow it.

@@ -5,7 +5,15 @@ import { Modal } from './Modal.jsx'
 
 /** Text whose case numbers (AT-2026-00042) and times never break at their hyphens or spaces. */
 function Unbroken({ text }) {
-  return text.split(/([A-Z]{1,4}-\d{4}-\d+|\d\d\/\d\d\/\d{4} \d\d:\d\d)/).map((part, n) => (n % 2 ? <span key={n} class="nowrap">{part}</span> : part))
+  return text.split(/([A-Z]{1,4}-\d{4}-\d+|\d\d\/\d\d\/\d{4} \d\d:\d\d)/).map((part, n) =>
+    n % 2 ? (
+      <span key={n} class="nowrap">
+        {part}
+      </span>
+    ) : (
+      part
+    ),
+  )
 }
 
 export function ConflictDialog({ conflict, timeZone, onAnswer }) {

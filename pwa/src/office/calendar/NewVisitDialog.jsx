@@ -3,7 +3,7 @@
 // Agenda, the Situação, the technician, the visit type and Ambiente (catalogs) and the Observação →
 // POST /api/cases/<id>/appointments; a double-booking asks before booking the "encaixe".
 import { useState } from 'preact/hooks'
-import { problemOf, unclaimedMessages } from '../errors.js'
+import { problemOf, unclaimedMessages } from '../../data/problem.js'
 import { Field } from '../fields.jsx'
 import { BOOKING_STATUSES, CALENDAR_TYPES } from '../labels.js'
 import { calendarApi } from './api.js'
@@ -69,7 +69,11 @@ function CasePicker({ chosen, onChoose, errors }) {
           {message}
         </span>
       )}
-      {state.error && <p class="field-error" role="alert">{state.error}</p>}
+      {state.error && (
+        <p class="field-error" role="alert">
+          {state.error}
+        </p>
+      )}
       {state.results && (
         <div role="status" class="lookup-results">
           {state.results.length ? (
@@ -77,8 +81,7 @@ function CasePicker({ chosen, onChoose, errors }) {
               {state.results.map((c) => (
                 <li key={c.id} class="lookup-result">
                   <span>
-                    <strong>{c.number}</strong> — {c.customer.name}{' '}
-                    <span class="muted small">{c.status_label}</span>
+                    <strong>{c.number}</strong> — {c.customer.name} <span class="muted small">{c.status_label}</span>
                   </span>
                   <button type="button" class="btn btn-small" onClick={() => onChoose(c)} aria-label={`Escolher ${c.number}`}>
                     Escolher
@@ -178,7 +181,15 @@ export function NewVisitDialog({ start, end, technicians, types, rooms = [], tec
         )}
         <CasePicker chosen={kase} onChoose={choose} errors={errors} />
         <div class="grid">
-          <Field label="Tipo de Agenda" path="calendar_type" errors={errors} as="select" value={form.calendar_type} onChange={set('calendar_type')} class="span-3">
+          <Field
+            label="Tipo de Agenda"
+            path="calendar_type"
+            errors={errors}
+            as="select"
+            value={form.calendar_type}
+            onChange={set('calendar_type')}
+            class="span-3"
+          >
             <Choices pairs={CALENDAR_TYPES} />
           </Field>
           <Field label="Situação" path="status" errors={errors} as="select" value={form.status} onChange={set('status')} class="span-3">
@@ -192,7 +203,15 @@ export function NewVisitDialog({ start, end, technicians, types, rooms = [], tec
               </option>
             ))}
           </Field>
-          <Field label="Tipo de visita" path="appointment_type_id" errors={errors} as="select" value={form.appointment_type_id} onChange={set('appointment_type_id')} class="span-3">
+          <Field
+            label="Tipo de visita"
+            path="appointment_type_id"
+            errors={errors}
+            as="select"
+            value={form.appointment_type_id}
+            onChange={set('appointment_type_id')}
+            class="span-3"
+          >
             {types.map((t) => (
               <option key={t.id} value={String(t.id)}>
                 {t.name}
@@ -206,7 +225,17 @@ export function NewVisitDialog({ start, end, technicians, types, rooms = [], tec
             <Choices pairs={rooms.map((r) => [String(r.id), r.name])} />
           </Field>
           <Field label="Assunto (opcional)" path="subject" errors={errors} value={form.subject} onInput={set('subject')} class="span-3" maxLength={200} />
-          <Field label="Observação" path="notes" errors={errors} as="textarea" rows={2} value={form.notes} onInput={set('notes')} class="span-all" maxLength={4000} />
+          <Field
+            label="Observação"
+            path="notes"
+            errors={errors}
+            as="textarea"
+            rows={2}
+            value={form.notes}
+            onInput={set('notes')}
+            class="span-all"
+            maxLength={4000}
+          />
         </div>
         <div class="actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>

@@ -4,7 +4,7 @@
 // cancelling it with a reason.
 import { useEffect, useState } from 'preact/hooks'
 import { formatDateTime, formatPhone } from '../../lib/format.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { calendarTypeLabel } from '../labels.js'
 import { calendarApi } from './api.js'
 import { sendAllowingOverlap } from './conflict.js'
@@ -27,7 +27,12 @@ function Notices({ visit, timeZone }) {
     }
   }, [visit.id, visit.version])
   if (state.error) return <p class="field-error">{state.error}</p>
-  if (!state.notices) return <p class="muted" role="status">Consultando as notificações…</p>
+  if (!state.notices)
+    return (
+      <p class="muted" role="status">
+        Consultando as notificações…
+      </p>
+    )
   const summary = noticeSummary(state.notices, visit.assignee.id, timeZone)
   return (
     <>
@@ -40,8 +45,7 @@ function Notices({ visit, timeZone }) {
           <ul class="plain cal-notices">
             {state.notices.map((n) => (
               <li key={n.id}>
-                {formatDateTime(n.created_at, timeZone)} — {NOTICE_KINDS[n.kind] || n.kind} para {n.recipient?.name}:{' '}
-                {NOTICE_STATUS[n.status] || n.status}
+                {formatDateTime(n.created_at, timeZone)} — {NOTICE_KINDS[n.kind] || n.kind} para {n.recipient?.name}: {NOTICE_STATUS[n.status] || n.status}
                 {n.sent_at && n.status === 'sent' ? ` em ${formatDateTime(n.sent_at, timeZone)}` : ''}
               </li>
             ))}

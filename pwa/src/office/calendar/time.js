@@ -33,7 +33,11 @@ function partsFormatter(timeZone) {
 export function wallClock(instant, timeZone) {
   const date = instant instanceof Date ? instant : new Date(instant)
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not an instant: ${instant}`)
-  const get = Object.fromEntries(partsFormatter(timeZone).formatToParts(date).map((p) => [p.type, p.value]))
+  const get = Object.fromEntries(
+    partsFormatter(timeZone)
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  )
   return `${get.year}-${get.month}-${get.day}T${get.hour}:${get.minute}:${get.second}`
 }
 
@@ -88,4 +92,3 @@ const clock = new Intl.DateTimeFormat('pt-BR', { timeZone: 'UTC', hour: '2-digit
 export function spanLabel(start, end) {
   return `${label.format(start)}, ${clock.format(start)}–${clock.format(end)}`
 }
-

@@ -4,11 +4,12 @@
 import { useRef, useState } from 'preact/hooks'
 import { formatAddress, formatDate, formatDateTime, formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { AddressFields, Field, ProblemNotice } from '../fields.jsx'
 import { daysLate, formatDocument, lateLabel } from '../format.js'
 import { caseChanges, editForm, needsForce, statusChoices, statusRequest } from './case-edit.js'
 import { NO_PROBLEM, Options } from './common.jsx'
+import { FormActions } from '../../components/fields.jsx'
 
 function daysLeft(kase, timeZone) {
   if (kase.status === 'closed' || kase.status === 'cancelled') return ''
@@ -75,7 +76,18 @@ function CaseFacts({ kase, timeZone }) {
   )
 }
 
-const EDIT_SHOWN = ['reported_issue', 'assignee_id', 'service_address', 'service_address.cep', 'service_address.street', 'service_address.number', 'service_address.complement', 'service_address.district', 'service_address.city', 'service_address.state']
+const EDIT_SHOWN = [
+  'reported_issue',
+  'assignee_id',
+  'service_address',
+  'service_address.cep',
+  'service_address.street',
+  'service_address.number',
+  'service_address.complement',
+  'service_address.district',
+  'service_address.city',
+  'service_address.state',
+]
 
 function EditCase({ kase, technicians, onSaved, onCancel }) {
   const [form, setForm] = useState(() => editForm(kase))
@@ -100,19 +112,35 @@ function EditCase({ kase, technicians, onSaved, onCancel }) {
     <form class="form office-form card" onSubmit={submit} noValidate aria-labelledby="edit-title" data-testid="case-edit">
       <h2 id="edit-title">Editar assistência</h2>
       <ProblemNotice problem={problem} shown={EDIT_SHOWN} noticeRef={summary} />
-      <Field label="Técnico responsável" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}>
+      <Field
+        label="Técnico responsável"
+        path="assignee_id"
+        errors={problem.fields}
+        as="select"
+        value={form.assignee_id}
+        onChange={(e) => setForm({ ...form, assignee_id: e.currentTarget.value })}
+      >
         <Options entries={technicians} placeholder="— o da última visita —" />
       </Field>
-      <AddressFields legend="Endereço do atendimento" prefix="service_address" value={form.service_address} onChange={(service_address) => setForm({ ...form, service_address })} errors={problem.fields} />
-      <Field label="Situação Alegada" path="reported_issue" errors={problem.fields} as="textarea" rows={4} value={form.reported_issue} onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })} />
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : 'Salvar'}
-        </button>
-      </div>
+      <AddressFields
+        legend="Endereço do atendimento"
+        prefix="service_address"
+        value={form.service_address}
+        onChange={(service_address) => setForm({ ...form, service_address })}
+        errors={problem.fields}
+      />
+      <Field
+        label="Situação Alegada"
+        path="reported_issue"
+        errors={problem.fields}
+        as="textarea"
+        rows={4}
+        value={form.reported_issue}
+        onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })}
+      />
+      <FormActions busy={busy} onCancel={onCancel}>
+        Salvar
+      </FormActions>
     </form>
   )
 }
@@ -149,28 +177,39 @@ function ChangeStatus({ kase, onSaved, onCancel }) {
       <h2 id="status-title">Mudar situação</h2>
       <ProblemNotice problem={problem} shown={['status', 'status_reason', 'reason', 'force']} noticeRef={summary} />
       <div class="grid">
-        <Field label="Nova situação" path="status" errors={problem.fields} as="select" value={status} onChange={(e) => setStatus(e.currentTarget.value)} class="span-2">
+        <Field
+          label="Nova situação"
+          path="status"
+          errors={problem.fields}
+          as="select"
+          value={status}
+          onChange={(e) => setStatus(e.currentTarget.value)}
+          class="span-2"
+        >
           {choices.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </Field>
-        <Field label="Motivo" path="status_reason" errors={problem.fields} value={reason} onInput={(e) => setReason(e.currentTarget.value)} class="span-4" required />
+        <Field
+          label="Motivo"
+          path="status_reason"
+          errors={problem.fields}
+          value={reason}
+          onInput={(e) => setReason(e.currentTarget.value)}
+          class="span-4"
+          required
+        />
       </div>
       {offerForce && (
         <label class="check">
           <input type="checkbox" checked={force} onChange={(e) => setForce(e.currentTarget.checked)} /> Finalizar mesmo com pedidos em aberto
         </label>
       )}
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class={`btn ${status === 'cancelled' ? 'btn-danger' : 'btn-primary'}`} disabled={busy || !status}>
-          {busy ? 'Salvando…' : status === 'cancelled' ? 'Cancelar assistência' : 'Mudar situação'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel} submitClass={status === 'cancelled' ? 'btn-danger' : 'btn-primary'} disabled={!status}>
+        {status === 'cancelled' ? 'Cancelar assistência' : 'Mudar situação'}
+      </FormActions>
     </form>
   )
 }

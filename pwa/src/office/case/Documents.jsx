@@ -3,64 +3,21 @@
 // Imprimir" (the PDF in a new tab) and "Enviar por e-mail" (pre-filled by the server), and the
 // e-mails sent from the case with where each stands. Two requests: the options and the e-mails;
 // while an e-mail is queued, the e-mails are asked again every few seconds until it is sent or failed.
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
+import { EmailForm } from '../../components/EmailForm.jsx'
+import { LABELS } from '../../data/labels.js'
 import { formatDateTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
-import { Field, ProblemNotice } from '../fields.jsx'
-import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
-import { EMAIL_STATUS, emailBody, initialChoice, pdfUrl, POLL_MS, ready, stillQueued } from './documents.js'
+import { Loading, useLoad } from './common.jsx'
+import { emailBody, initialChoice, pdfUrl, POLL_MS, ready, stillQueued } from './documents.js'
 
-const KIND_NAMES = { service_request: 'Solicitação de Assistência', visit_report: 'Relatório de Visita', parts_order: 'Pedido de Peças' }
 const TARGET_LABEL = { appointment_id: 'Visita', order_id: 'Pedido' }
 
-/** Recipients' messages come as recipients.0, recipients.1…: show them at the one field. */
-function recipientErrors(fields) {
-  const messages = Object.entries(fields || {})
-    .filter(([path]) => path === 'recipients' || path.startsWith('recipients.'))
-    .flatMap(([, m]) => [].concat(m))
-  return messages.length ? { ...fields, recipients: messages } : fields
-}
-
-function EmailForm({ kase, kind, choice, onSent, onCancel }) {
+function DocumentEmail({ kase, kind, choice, onSent, onCancel }) {
   // A parts order's e-mail is its supplier's (each order has its own); the others, the kind's.
   const defaults = kind.targets.find((t) => String(t.id) === choice.target)?.email || kind.email
-  const [email, setEmail] = useState({ recipients: defaults.recipients.join(', '), subject: defaults.subject, message: defaults.message })
-  const [problem, setProblem] = useState(NO_PROBLEM)
-  const [busy, setBusy] = useState(false)
-  const summary = useRef(null)
-  const set = (name) => (event) => setEmail({ ...email, [name]: event.currentTarget.value })
-  const fields = recipientErrors(problem.fields)
-  const prefix = `email-${kind.kind}`
-
-  async function submit(event) {
-    event.preventDefault()
-    setBusy(true)
-    try {
-      onSent(await officeApi.post(`/api/cases/${kase.id}/documents/${kind.kind}/email`, emailBody(kind, choice, email)))
-    } catch (error) {
-      setProblem(problemOf(error))
-      setBusy(false)
-      requestAnimationFrame(() => summary.current?.focus())
-    }
-  }
-  const shown = ['recipients', 'subject', 'message', ...Object.keys(fields).filter((p) => p.startsWith('recipients.'))]
-  return (
-    <form class="form office-form email-form" onSubmit={submit} noValidate data-testid="email-form" aria-label={`Enviar ${kind.label} por e-mail`}>
-      <ProblemNotice problem={problem} shown={shown} noticeRef={summary} />
-      <Field label="Destinatários" path={`${prefix}.recipients`} errors={{ [`${prefix}.recipients`]: fields.recipients }} value={email.recipients} onInput={set('recipients')} hint="Separe os endereços por vírgula." />
-      <Field label="Assunto" path={`${prefix}.subject`} errors={{ [`${prefix}.subject`]: fields.subject }} value={email.subject} onInput={set('subject')} />
-      <Field label="Mensagem" path={`${prefix}.message`} errors={{ [`${prefix}.message`]: fields.message }} as="textarea" rows={5} value={email.message} onInput={set('message')} />
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Enviando…' : 'Enviar'}
-        </button>
-      </div>
-    </form>
-  )
+  const send = (email) => officeApi.post(`/api/cases/${kase.id}/documents/${kind.kind}/email`, emailBody(kind, choice, email))
+  return <EmailForm id={`email-${kind.kind}`} label={`Enviar ${kind.label} por e-mail`} defaults={defaults} send={send} onSent={onSent} onCancel={onCancel} />
 }
 
 function KindCard({ kase, kind, onSent }) {
@@ -71,7 +28,7 @@ function KindCard({ kase, kind, onSent }) {
   const id = `doc-${kind.kind}`
   return (
     <section class="card doc-kind" aria-labelledby={id} data-testid={`document-${kind.kind}`}>
-      <h2 id={id}>{kind.label || KIND_NAMES[kind.kind]}</h2>
+      <h2 id={id}>{kind.label || LABELS.document_kind[kind.kind]}</h2>
       <div class="grid form">
         <label class="span-3" for={`${id}-layout`}>
           Layout
@@ -113,7 +70,7 @@ function KindCard({ kase, kind, onSent }) {
         )}
       </div>
       {emailing && (
-        <EmailForm
+        <DocumentEmail
           key={choice.target}
           kase={kase}
           kind={kind}
@@ -157,11 +114,13 @@ function Emails({ emails, timeZone, onRefresh }) {
               {emails.map((e) => (
                 <tr key={e.id} data-testid="email-row">
                   <td class="nowrap">{formatDateTime(e.created_at, timeZone)}</td>
-                  <td>{KIND_NAMES[e.kind] || e.kind}</td>
+                  <td>{LABELS.document_kind[e.kind] || e.kind}</td>
                   <td>{e.recipients.join(', ')}</td>
                   <td>{e.subject}</td>
                   <td>
-                    <span class={`chip ${e.status === 'sent' ? 'chip-done' : e.status === 'failed' ? 'chip-cancelled' : 'chip-scheduled'}`}>{EMAIL_STATUS[e.status] || e.status}</span>
+                    <span class={`chip ${e.status === 'sent' ? 'chip-done' : e.status === 'failed' ? 'chip-cancelled' : 'chip-scheduled'}`}>
+                      {LABELS.email_status[e.status] || e.status}
+                    </span>
                     {e.status === 'failed' && e.last_error && <span class="muted"> {e.last_error}</span>}
                   </td>
                 </tr>
@@ -182,11 +141,12 @@ export function Documents({ kase, timeZone }) {
     if (!queued) return undefined
     const timer = setTimeout(reload, POLL_MS)
     return () => clearTimeout(timer)
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- each new answer decides whether to ask again
   }, [data])
   if (!data) return <Loading error={error} what="os documentos" />
   const [options, emails] = data
   const sent = async (email) => {
-    setNotice(`E-mail para ${email.recipients.join(', ')}: ${EMAIL_STATUS[email.status]?.toLowerCase() || email.status}.`)
+    setNotice(`E-mail para ${email.recipients.join(', ')}: ${LABELS.email_status[email.status]?.toLowerCase() || email.status}.`)
     await reload()
   }
   return (

@@ -4,13 +4,14 @@
 // occurrence's PATCH, then each added, changed or removed item; items on a parts order are shown
 // locked, with the reason.
 import { useRef, useState } from 'preact/hooks'
-import { ACTIONS } from '../../data/labels.js'
+import { ACTIONS, PAYERS } from '../../data/labels.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, FieldError, ProblemNotice } from '../fields.jsx'
 import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { NO_PROBLEM, Options } from './common.jsx'
-import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm, PAYER_OPTIONS } from './occurrences.js'
+import { emptyOccurrence, formErrors, newItem, occurrenceBody, occurrenceEdits, occurrenceForForm } from './occurrences.js'
+import { FormActions } from '../../components/fields.jsx'
 
 const SHOWN = [
   'occurrence_type_id',
@@ -65,11 +66,19 @@ function ItemRow({ item, index, errors, storeId, onChange, onRemove }) {
             </option>
           ))}
         </Field>
-        <SupplierPicker storeId={storeId} path={`items.${index}.supplier_id`} errors={errors} value={item.supplier_id || ''} onChange={set('supplier_id')} class="span-3" />
+        <SupplierPicker
+          storeId={storeId}
+          path={`items.${index}.supplier_id`}
+          errors={errors}
+          value={item.supplier_id || ''}
+          onChange={set('supplier_id')}
+          class="span-3"
+        />
         {field('unit_cost', 'Custo unitário (R$)', { class: 'span-2', inputMode: 'decimal', placeholder: '0,00' })}
         {item.action !== 'replace' && (
           <label class="span-2 check occ-item-part">
-            <input type="checkbox" checked={Boolean(item.needs_part)} onChange={(e) => onChange({ ...item, needs_part: e.currentTarget.checked })} /> Precisa de peça
+            <input type="checkbox" checked={Boolean(item.needs_part)} onChange={(e) => onChange({ ...item, needs_part: e.currentTarget.checked })} /> Precisa de
+            peça
           </label>
         )}
         <div class="span-1 occ-item-remove">
@@ -139,19 +148,37 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
       <h2 id="occ-form-title">{occurrence ? 'Editar ocorrência' : 'Nova ocorrência'}</h2>
       <ProblemNotice problem={{ ...problem, fields: errors }} shown={[...SHOWN, ...itemPaths]} noticeRef={summary} />
       <div class="grid">
-        <Field label="Tipo de ocorrência" path="occurrence_type_id" errors={errors} as="select" value={form.occurrence_type_id} onChange={set('occurrence_type_id')} class="span-2" required>
+        <Field
+          label="Tipo de ocorrência"
+          path="occurrence_type_id"
+          errors={errors}
+          as="select"
+          value={form.occurrence_type_id}
+          onChange={set('occurrence_type_id')}
+          class="span-2"
+          required
+        >
           <Options entries={catalogs.occurrence_types} />
         </Field>
         <Field label="Modalidade (quem paga)" path="payer" errors={errors} as="select" value={form.payer} onChange={set('payer')} class="span-2" required>
           <option value="">Selecione…</option>
-          {PAYER_OPTIONS.map(([value, label]) => (
+          {Object.entries(PAYERS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
           ))}
         </Field>
         {form.payer === 'carrier' && (
-          <SupplierPicker storeId={kase.store_id} kind="carrier" label="Transportadora" path="carrier_id" errors={errors} value={form.carrier_id} onChange={set('carrier_id')} class="span-2" />
+          <SupplierPicker
+            storeId={kase.store_id}
+            kind="carrier"
+            label="Transportadora"
+            path="carrier_id"
+            errors={errors}
+            value={form.carrier_id}
+            onChange={set('carrier_id')}
+            class="span-2"
+          />
         )}
         <Field label="Situação da ocorrência" path="status_id" errors={errors} as="select" value={form.status_id} onChange={set('status_id')} class="span-2">
           <Options entries={catalogs.occurrence_statuses} placeholder="—" />
@@ -159,10 +186,25 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
         <Field label="Ambiente" path="room_id" errors={errors} as="select" value={form.room_id} onChange={set('room_id')} class="span-2">
           <Options entries={catalogs.rooms} placeholder="—" />
         </Field>
-        <Field label="Linha de produto" path="product_line_id" errors={errors} as="select" value={form.product_line_id} onChange={set('product_line_id')} class="span-2">
+        <Field
+          label="Linha de produto"
+          path="product_line_id"
+          errors={errors}
+          as="select"
+          value={form.product_line_id}
+          onChange={set('product_line_id')}
+          class="span-2"
+        >
           <Options entries={catalogs.product_lines} placeholder="—" />
         </Field>
-        <Field label="Pedido do fornecedor" path="supplier_order_number" errors={errors} value={form.supplier_order_number} onInput={set('supplier_order_number')} class="span-1" />
+        <Field
+          label="Pedido do fornecedor"
+          path="supplier_order_number"
+          errors={errors}
+          value={form.supplier_order_number}
+          onInput={set('supplier_order_number')}
+          class="span-1"
+        />
         <Field
           label="Previsão de correção"
           path="expected_fix_date"
@@ -174,7 +216,15 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
           hint="Vazio: o prazo da assistência."
         />
         <Field label="Relato" path="report" errors={errors} as="textarea" rows={3} value={form.report} onInput={set('report')} class="span-all" />
-        <Field label="Responsável" path="responsible_id" errors={errors} as="select" value={form.responsible_id} onChange={set('responsible_id')} class="span-2">
+        <Field
+          label="Responsável"
+          path="responsible_id"
+          errors={errors}
+          as="select"
+          value={form.responsible_id}
+          onChange={set('responsible_id')}
+          class="span-2"
+        >
           <option value="">—</option>
           {catalogs.users.map((u) => (
             <option key={u.id} value={String(u.id)}>
@@ -188,7 +238,14 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
           <option value="yes">Sim</option>
         </Field>
         {form.resolved === 'no' && (
-          <Field label="Motivo de não ter sido resolvido" path="unresolved_reason" errors={errors} value={form.unresolved_reason} onInput={set('unresolved_reason')} class="span-3" />
+          <Field
+            label="Motivo de não ter sido resolvido"
+            path="unresolved_reason"
+            errors={errors}
+            value={form.unresolved_reason}
+            onInput={set('unresolved_reason')}
+            class="span-3"
+          />
         )}
       </div>
       <h3>Itens</h3>
@@ -199,14 +256,9 @@ export function OccurrenceForm({ kase, catalogs, occurrence = null, onSaved, onC
       <button type="button" class="btn" onClick={() => setForm({ ...form, items: [...form.items, newItem()] })}>
         + Adicionar item
       </button>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : occurrence ? 'Salvar alterações' : 'Registrar ocorrência'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        {occurrence ? 'Salvar alterações' : 'Registrar ocorrência'}
+      </FormActions>
     </form>
   )
 }

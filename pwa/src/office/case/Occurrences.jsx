@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks'
 import { formatDate, formatMoney } from '../../lib/format.js'
 import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
 import { OccurrenceForm } from './OccurrenceForm.jsx'
 import { costRows, mine, photosOf, resolution, signatureOf } from './occurrences.js'
@@ -24,11 +24,17 @@ function Items({ items }) {
           <tr>
             <th scope="col">Descrição</th>
             <th scope="col">Código</th>
-            <th scope="col" class="num">Qtd.</th>
+            <th scope="col" class="num">
+              Qtd.
+            </th>
             <th scope="col">Ação</th>
             <th scope="col">Fornecedor</th>
-            <th scope="col" class="num">Custo unit.</th>
-            <th scope="col" class="num">Total</th>
+            <th scope="col" class="num">
+              Custo unit.
+            </th>
+            <th scope="col" class="num">
+              Total
+            </th>
             <th scope="col">Pedido</th>
           </tr>
         </thead>
@@ -70,7 +76,11 @@ function Photos({ occurrence, title, onUploaded }) {
       )}
       {signature && (
         <figure class="occ-signature">
-          <img src={`/api/attachments/${signature.id}/thumbnail`} alt={`Assinatura${signature.signer_name ? ` de ${signature.signer_name}` : ''}`} height="64" />
+          <img
+            src={`/api/attachments/${signature.id}/thumbnail`}
+            alt={`Assinatura${signature.signer_name ? ` de ${signature.signer_name}` : ''}`}
+            height="64"
+          />
           <figcaption class="muted">Assinatura{signature.signer_name ? `: ${signature.signer_name}` : ''}</figcaption>
         </figure>
       )}
@@ -259,7 +269,15 @@ export function Occurrences({ kase, timeZone, onCaseChanged, user }) {
           editing === o.id ? (
             <OccurrenceForm key={o.id} kase={kase} catalogs={catalogs} occurrence={o} onSaved={saved} onCancel={() => setEditing(null)} />
           ) : (
-            <OccurrenceCard key={o.id} occurrence={o} n={all.indexOf(o) + 1} timeZone={timeZone} onUploaded={reload} onEdit={() => openForm(o.id)} onDeleted={deleted} />
+            <OccurrenceCard
+              key={o.id}
+              occurrence={o}
+              n={all.indexOf(o) + 1}
+              timeZone={timeZone}
+              onUploaded={reload}
+              onEdit={() => openForm(o.id)}
+              onDeleted={deleted}
+            />
           ),
         )}
       </div>

@@ -5,7 +5,7 @@ import { useRef, useState } from 'preact/hooks'
 import { formatDateTime, formatMoney } from '../../lib/format.js'
 import { formatQuantity } from '../format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { ProblemNotice } from '../fields.jsx'
 import { SupplierPicker } from '../suppliers/SupplierPicker.jsx'
 import { Loading, NO_PROBLEM, useLoad } from './common.jsx'
@@ -60,10 +60,14 @@ function FreeItems({ kase, items, onGenerated }) {
                 />
               </th>
               <th scope="col">Item</th>
-              <th scope="col" class="num">Qtd.</th>
+              <th scope="col" class="num">
+                Qtd.
+              </th>
               <th scope="col">Fornecedor</th>
               <th scope="col">Modalidade</th>
-              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">
+                Total
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -83,9 +87,7 @@ function FreeItems({ kase, items, onGenerated }) {
                   {item.description}
                   {item.code && <span class="muted"> · {item.code}</span>}
                 </td>
-                <td class="num nowrap">
-                  {formatQuantity(item)}
-                </td>
+                <td class="num nowrap">{formatQuantity(item)}</td>
                 <td>
                   {item.supplier || <span class="muted">a definir</span>}
                   {notOrderable(item) && (
@@ -109,7 +111,11 @@ function FreeItems({ kase, items, onGenerated }) {
           {busy ? 'Gerando…' : 'Gerar pedidos'}
         </button>
         <span class="muted" role="status">
-          {picked.length ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)` : orderable.length ? 'Selecione os itens.' : 'Nenhuma peça com fornecedor para pedir: mão de obra e itens sem fornecedor não entram em pedidos.'}
+          {picked.length
+            ? `${picked.length} item(ns) → ${groups.length === 1 ? '1 pedido' : `${groups.length} pedidos`} (um por fornecedor e modalidade)`
+            : orderable.length
+              ? 'Selecione os itens.'
+              : 'Nenhuma peça com fornecedor para pedir: mão de obra e itens sem fornecedor não entram em pedidos.'}
         </span>
       </div>
     </section>
@@ -165,7 +171,13 @@ function OrderCard({ order, storeId, timeZone, onChanged }) {
             class="span-3"
           />
           <label class="check span-3 order-draft-deliver">
-            <input type="checkbox" checked={order.deliver_to_customer} disabled={busy} onChange={(e) => change({ deliver_to_customer: e.currentTarget.checked })} /> Entregar no endereço do cliente
+            <input
+              type="checkbox"
+              checked={order.deliver_to_customer}
+              disabled={busy}
+              onChange={(e) => change({ deliver_to_customer: e.currentTarget.checked })}
+            />{' '}
+            Entregar no endereço do cliente
           </label>
         </div>
       ) : (
@@ -176,9 +188,15 @@ function OrderCard({ order, storeId, timeZone, onChanged }) {
           <thead>
             <tr>
               <th scope="col">Item</th>
-              <th scope="col" class="num">Qtd.</th>
-              <th scope="col" class="num">Custo unit.</th>
-              <th scope="col" class="num">Total</th>
+              <th scope="col" class="num">
+                Qtd.
+              </th>
+              <th scope="col" class="num">
+                Custo unit.
+              </th>
+              <th scope="col" class="num">
+                Total
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -188,9 +206,7 @@ function OrderCard({ order, storeId, timeZone, onChanged }) {
                   {item.description}
                   {item.code && <span class="muted"> · {item.code}</span>}
                 </td>
-                <td class="num nowrap">
-                  {formatQuantity(item)}
-                </td>
+                <td class="num nowrap">{formatQuantity(item)}</td>
                 <td class="num">{formatMoney(item.unit_cost) || '—'}</td>
                 <td class="num">{formatMoney(item.total) || '—'}</td>
               </tr>

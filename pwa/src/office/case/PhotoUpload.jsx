@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks'
 import { compressPhoto, sha256Hex } from '../../lib/photos.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 
 export function PhotoUpload({ occurrence, onUploaded }) {
   const [busy, setBusy] = useState('')

@@ -5,13 +5,19 @@
 import { useRef, useState } from 'preact/hooks'
 import { dayKey, formatDate, formatDateTime, formatTime } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, ProblemNotice } from '../fields.jsx'
 import { BOOKING_STATUSES, CALENDAR_TYPES, calendarTypeLabel } from '../labels.js'
 import { catalogPath, FactsRow, Loading, NO_PROBLEM, Options, useLoad } from './common.jsx'
 import { conflictsOf, emptyVisit, sortVisits, visitBody, visitErrors } from './visits.js'
+import { FormActions } from '../../components/fields.jsx'
 
-const NOTICE_KIND = { assigned: 'Nova visita', rescheduled: 'Visita reagendada', reassigned_away: 'Visita passada a outro técnico', cancelled: 'Visita cancelada' }
+const NOTICE_KIND = {
+  assigned: 'Nova visita',
+  rescheduled: 'Visita reagendada',
+  reassigned_away: 'Visita passada a outro técnico',
+  cancelled: 'Visita cancelada',
+}
 const NOTICE_STATUS = {
   sent: 'Entregue ao serviço de push',
   pending: 'Pendente',
@@ -47,7 +53,9 @@ function VisitRow({ visit, timeZone }) {
         <td class="nowrap">{formatDate(visit.starts_at, timeZone)}</td>
         <td class="nowrap">
           {formatTime(visit.starts_at, timeZone)}–
-          {dayKey(visit.ends_at, timeZone) === dayKey(visit.starts_at, timeZone) ? formatTime(visit.ends_at, timeZone) : formatDateTime(visit.ends_at, timeZone)}
+          {dayKey(visit.ends_at, timeZone) === dayKey(visit.starts_at, timeZone)
+            ? formatTime(visit.ends_at, timeZone)
+            : formatDateTime(visit.ends_at, timeZone)}
         </td>
         <td>{visit.assignee?.name}</td>
         <td>{visit.appointment_type?.name || '—'}</td>
@@ -139,7 +147,15 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
         </div>
       )}
       <div class="grid">
-        <Field label="Tipo de Agenda" path="calendar_type" errors={problem.fields} as="select" value={form.calendar_type} onChange={set('calendar_type')} class="span-2">
+        <Field
+          label="Tipo de Agenda"
+          path="calendar_type"
+          errors={problem.fields}
+          as="select"
+          value={form.calendar_type}
+          onChange={set('calendar_type')}
+          class="span-2"
+        >
           {CALENDAR_TYPES.map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -153,29 +169,51 @@ function VisitForm({ kase, choices, timeZone, onSaved, onCancel }) {
             </option>
           ))}
         </Field>
-        <Field label="Técnico" path="assignee_id" errors={problem.fields} as="select" value={form.assignee_id} onChange={set('assignee_id')} class="span-2" required>
+        <Field
+          label="Técnico"
+          path="assignee_id"
+          errors={problem.fields}
+          as="select"
+          value={form.assignee_id}
+          onChange={set('assignee_id')}
+          class="span-2"
+          required
+        >
           <Options entries={choices.technicians} />
         </Field>
-        <Field label="Tipo de compromisso" path="appointment_type_id" errors={problem.fields} as="select" value={form.appointment_type_id} onChange={set('appointment_type_id')} class="span-2" required>
+        <Field
+          label="Tipo de compromisso"
+          path="appointment_type_id"
+          errors={problem.fields}
+          as="select"
+          value={form.appointment_type_id}
+          onChange={set('appointment_type_id')}
+          class="span-2"
+          required
+        >
           <Options entries={choices.types} />
         </Field>
         <Field label="Ambiente" path="room_id" errors={problem.fields} as="select" value={form.room_id} onChange={set('room_id')} class="span-2">
           <Options entries={choices.rooms} placeholder="—" />
         </Field>
-        <Field label="Início" path="starts_at" errors={problem.fields} type="datetime-local" value={form.starts} onInput={set('starts')} class="span-2" required />
+        <Field
+          label="Início"
+          path="starts_at"
+          errors={problem.fields}
+          type="datetime-local"
+          value={form.starts}
+          onInput={set('starts')}
+          class="span-2"
+          required
+        />
         <Field label="Fim" path="ends_at" errors={problem.fields} type="datetime-local" value={form.ends} onInput={set('ends')} class="span-2" required />
         <Field label="Assunto" path="subject" errors={problem.fields} value={form.subject} onInput={set('subject')} class="span-2" />
         <Field label="Observação" path="notes" errors={problem.fields} as="textarea" rows={2} value={form.notes} onInput={set('notes')} class="span-all" />
       </div>
       <p class="field-hint">Horários no fuso da loja ({timeZone}).</p>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : 'Agendar visita'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        Agendar visita
+      </FormActions>
     </form>
   )
 }
@@ -207,7 +245,8 @@ export function Visits({ kase, timeZone, onCaseChanged }) {
 
   async function saved(visit) {
     setFormOpen(false)
-    const elsewhere = visit.calendar_type === 'technical_assistance' ? '' : ` Tipo de Agenda ${calendarTypeLabel(visit.calendar_type)}: aparece na Agenda, não nesta lista.`
+    const elsewhere =
+      visit.calendar_type === 'technical_assistance' ? '' : ` Tipo de Agenda ${calendarTypeLabel(visit.calendar_type)}: aparece na Agenda, não nesta lista.`
     setNotice(`Visita agendada para ${formatDateTime(visit.starts_at, timeZone)} com ${visit.assignee.name}.${elsewhere}`)
     await reload()
     onCaseChanged()

@@ -2,7 +2,7 @@
 // problem summary, ProblemNotice, is every office form's: ../fields.jsx.)
 import { useEffect, useState } from 'preact/hooks'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 
 export const NO_PROBLEM = Object.freeze({ message: '', fields: {} })
 
@@ -17,6 +17,7 @@ export function useLoad(paths, deps) {
   useEffect(() => {
     setState({ data: null, error: null })
     load()
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what the paths depend on, as with useEffect
   }, deps)
   return [state, load]
 }

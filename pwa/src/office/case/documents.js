@@ -1,5 +1,5 @@
 // The Documentos tab's data: the chosen layout and visit/order per kind, the PDF's URL, and the
-// e-mail's recipients as the API wants them.
+// e-mail's body as the API wants it.
 
 /** The first choices for a kind: its default layout and its first visit or order. */
 export function initialChoice(kind) {
@@ -22,22 +22,13 @@ export function pdfUrl(caseId, kind, choice) {
 /** Whether the kind can be printed or sent now (a visit report needs a visit, an order an order). */
 export const ready = (kind, choice) => !kind.needs || Boolean(choice.target)
 
-/** "a@x.com; b@y.com, c@z.com" → ["a@x.com", "b@y.com", "c@z.com"] */
-export function parseRecipients(text) {
-  return String(text || '')
-    .split(/[\s,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-}
-
+/** `email`: the form's {recipients (parsed), subject, message}. */
 export function emailBody(kind, choice, email) {
-  const body = { recipients: parseRecipients(email.recipients), subject: email.subject.trim(), message: email.message }
+  const body = { ...email }
   if (choice.layout) body.layout = Number(choice.layout)
   if (kind.needs && choice.target) body[kind.needs] = Number(choice.target)
   return body
 }
-
-export const EMAIL_STATUS = { queued: 'Na fila', sending: 'Enviando', sent: 'Enviado', failed: 'Falhou' }
 
 /** How often the e-mails are asked again while one waits in the queue. */
 export const POLL_MS = 3000

@@ -2,14 +2,8 @@
 // id is made once per form, so a retried "Registrar" after a lost answer is the same record on the
 // server), the cost summary's rows, and the photos of an occurrence. Unit-tested in
 // test/office/case.test.js.
-import { itemForApi, newItem as phoneItem } from '../../data/occurrence-form.js'
-
-export const PAYER_OPTIONS = [
-  ['store', 'Paga pela Loja'],
-  ['factory', 'Paga pela Fábrica'],
-  ['customer', 'Paga pelo Cliente'],
-  ['carrier', 'Paga pela Transportadora'],
-]
+import { PAYERS } from '../../data/labels.js'
+import { itemForApi, newItem as phoneItem, occurrenceFields } from '../../data/occurrence-form.js'
 
 export const newItem = phoneItem
 
@@ -33,7 +27,6 @@ export function emptyOccurrence() {
 }
 
 const num = (v) => (v === '' || v == null ? null : Number(v))
-const text = (v) => (v && String(v).trim() ? String(v).trim() : null)
 
 const typed = (i) => [i.description, i.code, i.supplier, i.supplier_id, i.unit_cost].some((v) => String(v ?? '').trim())
 
@@ -48,23 +41,13 @@ export const officeItem = (i) => ({
 
 /** POST /api/cases/<id>/occurrences body. Empty item rows (nothing typed) are left out. */
 export function occurrenceBody(form) {
-  const body = {
+  return {
     id: form.id,
-    occurrence_type_id: num(form.occurrence_type_id),
-    payer: form.payer || null,
-    room_id: num(form.room_id),
-    product_line_id: num(form.product_line_id),
-    status_id: num(form.status_id),
-    supplier_order_number: text(form.supplier_order_number),
+    ...occurrenceFields(form),
     carrier_id: form.payer === 'carrier' ? num(form.carrier_id) : null,
-    report: text(form.report),
-    resolved: { yes: true, no: false }[form.resolved] ?? null,
-    unresolved_reason: form.resolved === 'no' ? text(form.unresolved_reason) : null,
     responsible_id: num(form.responsible_id),
     items: form.items.filter(typed).map(officeItem),
   }
-  if (form.expected_fix_date) body.expected_fix_date = form.expected_fix_date
-  return body
 }
 
 /**
@@ -85,7 +68,7 @@ export function formErrors(form, errors) {
 /** The cost summary as table rows (every payer, even at zero) plus the total. */
 export function costRows(costs) {
   if (!costs) return []
-  return PAYER_OPTIONS.map(([payer, label]) => ({ payer, label, value: costs.by_payer?.[payer] ?? '0.00' }))
+  return Object.entries(PAYERS).map(([payer, label]) => ({ payer, label, value: costs.by_payer?.[payer] ?? '0.00' }))
 }
 
 export const photosOf = (occurrence) => (occurrence.attachments || []).filter((a) => a.kind === 'photo')

@@ -1,14 +1,14 @@
 // The Pedidos tab's data: which items can still go on an order, how the server will group them
 // (one order per supplier and payer — shown before generating, the server decides; labour and
 // items without a supplier never go on one), and the status moves an order allows.
-import { PAYER_OPTIONS } from './occurrences.js'
-
-const PAYER_NAMES = Object.fromEntries(PAYER_OPTIONS)
+import { PAYERS } from '../../data/labels.js'
 
 /** The case's items not on an order, each with its occurrence's payer and type. */
 export function freeItems(occurrences) {
   return occurrences.flatMap((o) =>
-    (o.items || []).filter((i) => i.order_id == null).map((i) => ({ ...i, payer: o.payer, payer_label: o.payer_label || PAYER_NAMES[o.payer], occurrence_type: o.occurrence_type?.name })),
+    (o.items || [])
+      .filter((i) => i.order_id == null)
+      .map((i) => ({ ...i, payer: o.payer, payer_label: o.payer_label || PAYERS[o.payer], occurrence_type: o.occurrence_type?.name })),
   )
 }
 

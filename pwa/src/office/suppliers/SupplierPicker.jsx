@@ -2,7 +2,7 @@
 // when given), bound to its path for the API's message. Its value is the supplier's id as text.
 import { useEffect, useState } from 'preact/hooks'
 import { Field } from '../fields.jsx'
-import { SUPPLIER_KINDS } from '../labels.js'
+import { LABELS } from '../../data/labels.js'
 import { storeSuppliers } from './list.js'
 
 export function SupplierPicker({ storeId, kind, label = 'Fornecedor', path, errors, value, onChange, class: className, current }) {
@@ -13,13 +13,22 @@ export function SupplierPicker({ storeId, kind, label = 'Fornecedor', path, erro
   const shown = (suppliers || []).filter((s) => !kind || s.kind === kind)
   const missing = value && current && !shown.some((s) => String(s.id) === String(value))
   return (
-    <Field label={label} path={path} errors={errors} as="select" value={value} onChange={onChange} class={className} hint={suppliers && !shown.length ? 'Cadastre em Fornecedores.' : undefined}>
+    <Field
+      label={label}
+      path={path}
+      errors={errors}
+      as="select"
+      value={value}
+      onChange={onChange}
+      class={className}
+      hint={suppliers && !shown.length ? 'Cadastre em Fornecedores.' : undefined}
+    >
       <option value="">{suppliers ? '— nenhum —' : 'Carregando…'}</option>
       {missing && <option value={String(value)}>{current}</option>}
       {shown.map((s) => (
         <option key={s.id} value={String(s.id)}>
           {s.name}
-          {!kind && s.kind ? ` (${SUPPLIER_KINDS[s.kind]})` : ''}
+          {!kind && s.kind ? ` (${LABELS.supplier_kind[s.kind]})` : ''}
         </option>
       ))}
     </Field>

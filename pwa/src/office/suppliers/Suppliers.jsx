@@ -4,13 +4,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { officeApi } from '../api.js'
-import { problemOf } from '../errors.js'
+import { problemOf } from '../../data/problem.js'
 import { Field, ProblemNotice } from '../fields.jsx'
 import { formatDocument } from '../format.js'
-import { SUPPLIER_KINDS } from '../labels.js'
+import { LABELS } from '../../data/labels.js'
 import './suppliers.css'
 import { forgetSuppliers } from './list.js'
 import { supplierBody, supplierErrors, supplierForm } from './suppliers.js'
+import { FormActions } from '../../components/fields.jsx'
 
 const SHOWN = ['kind', 'name', 'cnpj', 'order_emails', 'claim_emails', 'phone', 'whatsapp', 'notes', 'active']
 
@@ -31,7 +32,9 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
     setProblem(null)
     try {
       const body = supplierBody(form)
-      const saved = supplier ? await officeApi.patch(`/api/suppliers/${supplier.id}`, body) : await officeApi.post('/api/suppliers', { ...body, store_id: store.id })
+      const saved = supplier
+        ? await officeApi.patch(`/api/suppliers/${supplier.id}`, body)
+        : await officeApi.post('/api/suppliers', { ...body, store_id: store.id })
       forgetSuppliers()
       onSaved(saved)
     } catch (error) {
@@ -50,7 +53,7 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
       <div class="grid">
         <Field label="Tipo" path="kind" errors={errors} as="select" value={form.kind} onChange={set('kind')} class="span-2" required>
           {!form.kind && <option value="">A classificar</option>}
-          {Object.entries(SUPPLIER_KINDS).map(([value, label]) => (
+          {Object.entries(LABELS.supplier_kind).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
             </option>
@@ -58,7 +61,11 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
         </Field>
         {field('name', 'Nome', { class: 'span-4', required: true, maxLength: 120, autocomplete: 'off' })}
         {field('cnpj', 'CNPJ', { class: 'span-2', autocomplete: 'off', placeholder: '00.000.000/0000-00' })}
-        {field('order_emails', 'E-mails para pedidos', { class: 'span-4', autocomplete: 'off', hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.' })}
+        {field('order_emails', 'E-mails para pedidos', {
+          class: 'span-4',
+          autocomplete: 'off',
+          hint: 'Os pedidos de peças vão para estes endereços. Separe por vírgula.',
+        })}
         {field('claim_emails', 'E-mails para reclamações', { class: 'span-4', autocomplete: 'off', hint: 'Garantia, avarias. Separe por vírgula.' })}
         {field('phone', 'Telefone', { class: 'span-2', type: 'tel' })}
         {field('whatsapp', 'WhatsApp', { class: 'span-2', type: 'tel' })}
@@ -67,14 +74,9 @@ function SupplierForm({ supplier, store, onSaved, onCancel }) {
         </label>
         {field('notes', 'Observações', { as: 'textarea', rows: 2, class: 'span-all' })}
       </div>
-      <div class="form-actions">
-        <button type="button" class="btn btn-ghost" onClick={onCancel}>
-          Cancelar
-        </button>
-        <button type="submit" class="btn btn-primary" disabled={busy}>
-          {busy ? 'Salvando…' : supplier ? 'Salvar alterações' : 'Cadastrar fornecedor'}
-        </button>
-      </div>
+      <FormActions busy={busy} onCancel={onCancel}>
+        {supplier ? 'Salvar alterações' : 'Cadastrar fornecedor'}
+      </FormActions>
     </form>
   )
 }
@@ -130,7 +132,15 @@ export function Suppliers({ user }) {
           {notice}
         </p>
       )}
-      {editing && <SupplierForm key={editing === 'new' ? 'new' : editing.id} supplier={editing === 'new' ? null : editing} store={store} onSaved={saved} onCancel={() => setEditing(null)} />}
+      {editing && (
+        <SupplierForm
+          key={editing === 'new' ? 'new' : editing.id}
+          supplier={editing === 'new' ? null : editing}
+          store={store}
+          onSaved={saved}
+          onCancel={() => setEditing(null)}
+        />
+      )}
       {error && (
         <p class="notice notice-error" role="alert">
           {error}
