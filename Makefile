@@ -10,7 +10,7 @@ export FLASK_APP := server
 PWA := pwa
 NPM ?= npm
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa
+.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa bench-scale bench-load
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -76,3 +76,7 @@ bench: install bench-pwa
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Cost against the store's size: 1× and 100× stores on the local PostgreSQL (BENCH_POSTGRES_URL's server).
+bench-scale: install
+	$(BIN)/python -m bench.scale
