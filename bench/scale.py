@@ -240,7 +240,7 @@ def main() -> None:
             counts = [sizes[f].counts[name] for f in factors]
             print(f"statements {name}: {counts[0]} at 1x, {counts[1]} at {args.factor}x")
     finally:
-        for factor, size in sizes.items():
+        for size in sizes.values():
             with size.app.app_context():
                 db.session.remove()
                 db.engine.dispose()

@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -139,12 +140,15 @@ def agenda(user: User, args: dict[str, Any]) -> Page[Appointment]:
         stmt = stmt.where(Appointment.status.in_(args["status"]))
     if args.get("from_") is not None or args.get("to") is not None:
         stmt = stmt.where(_period(user, args.get("store_id"), args.get("from_"), args.get("to")))
+    # A bounded range (the office calendar's week) comes whole in one answer, not page after page.
+    bounded = args.get("from_") is not None and args.get("to") is not None
     return paginate(
         stmt.options(*LOAD),
         [Appointment.starts_at, Appointment.id],
         lambda a: (a.starts_at, a.id),
         cursor=args.get("cursor"),
         limit=args.get("limit"),
+        max_limit=current_app.config["AGENDA_RANGE_LIMIT_MAX"] if bounded else None,
     )
 
 

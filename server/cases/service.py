@@ -13,11 +13,12 @@ from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
 from server.cases.progress import open_order_numbers, record_event
+from server.cases.search import case_search
 from server.common.pagination import Page, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
 from server.customers.models import Customer
-from server.customers.service import build_customer, search_condition
+from server.customers.service import build_customer
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
@@ -82,8 +83,7 @@ def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
         limit = now + timedelta(days=args["due_within_days"])
         stmt = stmt.where(ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED))
     if args.get("q"):
-        customers = select(Customer.id).where(search_condition(Customer.search_text, args["q"]))
-        stmt = stmt.where(search_condition(ServiceCase.search_text, args["q"]) | ServiceCase.customer_id.in_(customers))
+        stmt = stmt.where(case_search(args["q"]))
     tz = ZoneInfo(user.stores[0].timezone) if user.stores else ZoneInfo("America/Sao_Paulo")
     if args.get("opened_from"):
         stmt = stmt.where(ServiceCase.opened_at >= _day_start(args["opened_from"], tz))

@@ -61,12 +61,13 @@ def paginate(
     cursor: str | None,
     limit: int | None,
     descending: bool = False,
+    max_limit: int | None = None,
 ) -> Page[Any]:
     """Order `stmt` by the `order` columns (the last must be unique) and cut one page.
 
     `key(row)` gives the row's values of the `order` columns, which become the next cursor.
     """
-    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], current_app.config["PAGE_LIMIT_MAX"])
+    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], max_limit or current_app.config["PAGE_LIMIT_MAX"])
     if cursor:
         values = decode_cursor(cursor, len(order))
         bound = tuple_(*(_bound(col, v) for col, v in zip(order, values, strict=True)))
