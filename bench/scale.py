@@ -102,7 +102,7 @@ class Size:
             answer = self.pull(cursor)
             cursor = answer["cursor"]
             if not answer["more"]:
-                return cursor
+                return str(cursor)
 
     # --- the measures (each returns when its answer is complete) ---
 

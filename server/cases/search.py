@@ -30,7 +30,10 @@ def case_search(term: str) -> ColumnElement[bool]:
         by_document = select(Customer.id).where(Customer.document == number, Customer.deleted_at.is_(None))
         customers = union(by_document, customers)
     if db.engine.dialect.name != "postgresql":
-        return search_condition(ServiceCase.search_text, term) | ServiceCase.customer_id.in_(customers)
+        either: ColumnElement[bool] = search_condition(ServiceCase.search_text, term) | ServiceCase.customer_id.in_(
+            customers
+        )
+        return either
     own = select(ServiceCase.id).where(search_condition(ServiceCase.search_text, term))
     of_customers = select(ServiceCase.id).where(ServiceCase.customer_id.in_(customers))
     return ServiceCase.id.in_(union(own, of_customers))
