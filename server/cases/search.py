@@ -20,6 +20,13 @@ from server.customers.service import search_condition
 from server.extensions import db
 
 DOCUMENT_LENGTHS = (11, 14)  # CPF, CNPJ
+RECENT_WINDOW = 1000  # the latest cases a broad term is first looked for in
+NARROW_DIGITS = 8  # a term with this many digits or more (a CPF, CNPJ or phone) names few cases
+
+
+def search_is_broad(term: str) -> bool:
+    """Whether the term may match many cases (words), rather than a few (a document, a phone)."""
+    return len(digits(term)) < NARROW_DIGITS
 
 
 def case_search(term: str) -> ColumnElement[bool]:
@@ -37,3 +44,12 @@ def case_search(term: str) -> ColumnElement[bool]:
     own = select(ServiceCase.id).where(search_condition(ServiceCase.search_text, term))
     of_customers = select(ServiceCase.id).where(ServiceCase.customer_id.in_(customers))
     return ServiceCase.id.in_(union(own, of_customers))
+
+
+def case_search_row(term: str) -> ColumnElement[bool]:
+    """The same match, checked on each case read (its customer by primary key)."""
+    # A scalar subquery, read per case by primary key: an EXISTS would be planned as the set of
+    # every matching customer, which grows with the history.
+    text = select(Customer.search_text).where(Customer.id == ServiceCase.customer_id).scalar_subquery()
+    either: ColumnElement[bool] = search_condition(ServiceCase.search_text, term) | search_condition(text, term)
+    return either
