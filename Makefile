@@ -80,3 +80,7 @@ clean:
 # Cost against the store's size: 1× and 100× stores on the local PostgreSQL (BENCH_POSTGRES_URL's server).
 bench-scale: install
 	$(BIN)/python -m bench.scale
+
+# Under load: the Procfile's web + worker on loopback, 100 phones and 10 schedulers (about 5 minutes).
+bench-load: install
+	$(BIN)/python -m bench.load
