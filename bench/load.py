@@ -129,7 +129,7 @@ class Tally:
 
 async def login(tally: Tally, base: str, email: str, password: str) -> tuple[aiohttp.ClientSession, dict[str, str]]:
     jar = aiohttp.CookieJar(unsafe=True)  # loopback: an IP address keeps its cookies
-    session = aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=60), cookie_jar=jar)
+    session = aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=180), cookie_jar=jar)
     answer = await tally.call(session, "POST", "/api/auth/login", json={"email": email, "password": password})
     return session, {"X-CSRF-Token": answer["csrf_token"]}
 
@@ -149,7 +149,8 @@ class Run:
 
 async def phone(run: Run, email: str) -> None:
     tally = run.tally
-    session, headers = await login(tally, run.base, email, run.password)
+    async with run.gate:
+        session, headers = await login(tally, run.base, email, run.password)
     client_id, cursor, visit, mutation = str(uuid.uuid4()), None, None, 0
 
     async def pull() -> None:
@@ -196,7 +197,8 @@ async def phone(run: Run, email: str) -> None:
 
 
 async def scheduler(run: Run, email: str) -> None:
-    session, _ = await login(run.tally, run.base, email, run.password)
+    async with run.gate:
+        session, _ = await login(run.tally, run.base, email, run.password)
     monday = date.today() - timedelta(days=date.today().weekday())
     reads = [
         f"/api/appointments?calendar_type=all&from={monday}&to={monday + timedelta(days=6)}&limit=1000",

@@ -57,13 +57,15 @@ Visits that age out of the window and cases closed long ago are not deleted: the
 date, and a reset clears them.
 
 Queries: when no store of the user has a new version, the answer comes from the versions alone
-(five statements in all, none on the synced tables). Otherwise a fixed number whatever the data
-size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
+(five statements in all, none on the synced tables). When a technician's stores changed but
+nothing written since the cursor touches their scope (`server.sync.relevance`: the rows written
+since, then their keys, at most two statements), the answer is empty and the cursor moves on.
+Otherwise a fixed number whatever the data size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
 actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
 its progress, and the first page, when visits are close, the days ahead's visit and case ids and
 one statement per table for them.
 
-Answers are gzipped when the phone accepts it (server.common.compress).
+Answers are compressed when the phone accepts it (server.common.compress).
 """
 
 from __future__ import annotations
