@@ -60,8 +60,8 @@ Queries: when no store of the user has a new version, the answer comes from the 
 (five statements in all, none on the synced tables). When a technician's stores changed but
 nothing written since the cursor touches their scope (`server.sync.relevance`: the rows written
 since, then their keys, at most two statements), the answer is empty and the cursor moves on.
-Otherwise a fixed number whatever the data size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
-actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
+Otherwise a fixed number whatever the data size: the scope's visit and case ids (read once), one
+per table (plus the loader queries of rows actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
 its progress, and the first page, when visits are close, the days ahead's visit and case ids and
 one statement per table for them.
 
