@@ -61,9 +61,9 @@ Queries: when no store of the user has a new version, the answer comes from the 
 nothing written since the cursor touches their scope (`server.sync.relevance`: the rows written
 since, then their keys, at most two statements), the answer is empty and the cursor moves on.
 Otherwise a fixed number whatever the data size: the scope's visit and case ids (read once), one
-per table (plus the loader queries of rows actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
-its progress, and the first page, when visits are close, the days ahead's visit and case ids and
-one statement per table for them.
+per table (plus the loader queries of rows actually sent), one for every delete, one for
+rejections. A snapshot page adds one statement for its progress, and the first page, when
+visits are close, the days ahead's visit and case ids and one statement per table for them.
 
 Answers are compressed when the phone accepts it (server.common.compress).
 """
