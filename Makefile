@@ -10,7 +10,8 @@ export FLASK_APP := server
 PWA := pwa
 NPM ?= npm
 
-.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa lock check-lock
+.PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa lock check-lock \
+	bench-scale bench-load
 
 # Exact versions with their hashes: requirements-dev.lock (what `make install` installs: the app and
 # its tools) and requirements.lock (the app alone, for production: `pip install -r requirements.lock`),
@@ -96,3 +97,11 @@ bench: install bench-pwa
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Cost against the store's size: 1× and 100× stores on the local PostgreSQL (BENCH_POSTGRES_URL's server).
+bench-scale: install
+	$(BIN)/python -m bench.scale
+
+# Under load: the Procfile's web + worker on loopback, 100 phones and 10 schedulers (about 5 minutes).
+bench-load: install
+	$(BIN)/python -m bench.load

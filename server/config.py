@@ -126,6 +126,7 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "PWA_DIST": os.environ.get("PWA_DIST") or str(Path(__file__).resolve().parent.parent / "pwa" / "dist"),
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,
+        "AGENDA_RANGE_LIMIT_MAX": 1000,  # the agenda between two dates: a busy week in one answer
         # OpenAPI (flask-smorest); Swagger UI is served from the installed bundle, not a CDN.
         "API_TITLE": "Assistec API",
         "API_VERSION": "1.0",

@@ -11,7 +11,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_sync_benchmark_runs_and_prints_every_figure() -> None:
-    args = ["--appointments", "40", "--factor", "3", "--scope", "80", "--push", "10", "--runs", "2"]
+    args = [
+        "--appointments",
+        "40",
+        "--factor",
+        "3",
+        "--scope",
+        "80",
+        "--push",
+        "10",
+        "--runs",
+        "2",
+        "--unchanged-runs",
+        "5",
+    ]
     done = subprocess.run(
         [sys.executable, "-m", "bench.sync", *args], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
     )

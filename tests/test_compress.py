@@ -1,12 +1,14 @@
-"""gzip for the API's JSON answers, and only for them (server.common.compress)."""
+"""br/gzip for the API's JSON answers and the PWA's shell, as the client accepts (server.common.compress)."""
 
 from __future__ import annotations
 
 import gzip
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
+import brotli
 from flask import Flask
 
 from tests.conftest import login, make_case, make_customer
@@ -15,24 +17,46 @@ from tests.test_attachments import jpeg, upload_ok, uploads  # noqa: F401  (the 
 PULL = {"protocol": 1, "schema_version": 1, "cursor": None}
 
 
-def test_a_pull_comes_back_gzipped_and_decodes_to_the_same_json(app: Flask, scheduler, technician, store):
-    """Accept-Encoding: gzip → Content-Encoding: gzip, smaller, and the same answer once decoded."""
+def test_a_pull_comes_back_compressed_and_decodes_to_the_same_json(app: Flask, scheduler, technician, store):
+    """Accept-Encoding names br or gzip → that encoding, smaller, and the same answer once decoded."""
     for n in range(5):
         make_case(scheduler, make_customer(store, name=f"Cliente {n}"), assignee_id=technician.id)
     phone = login(app, technician)
     body = {**PULL, "client_id": str(uuid.uuid4())}
     plain = phone.post("/api/sync/pull", json=body)
-    packed = phone.post("/api/sync/pull", json=body, headers={"Accept-Encoding": "gzip, deflate, br"})
-    assert plain.status_code == packed.status_code == 200
-    assert "Content-Encoding" not in plain.headers
-    assert packed.headers["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in packed.headers["Vary"]
-    assert int(packed.headers["Content-Length"]) < len(plain.data) / 3
-    decoded: dict[str, Any] = json.loads(gzip.decompress(packed.data))
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
     expected = plain.json
-    for answer in (decoded, expected):
-        answer.pop("cursor")  # holds the second it was issued at
-    assert decoded == expected and decoded["changes"]["cases"]["upsert"]
+    expected.pop("cursor")  # holds the second it was issued at
+    for accepted, encoding, decode in (
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+    ):
+        packed = phone.post("/api/sync/pull", json=body, headers={"Accept-Encoding": accepted})
+        assert packed.status_code == 200
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert int(packed.headers["Content-Length"]) < len(plain.data) / 3
+        decoded: dict[str, Any] = json.loads(decode(packed.data))
+        decoded.pop("cursor")
+        assert decoded == expected and decoded["changes"]["cases"]["upsert"]
+
+
+def test_the_shell_comes_compressed_and_its_etag_names_the_encoding(app: Flask, tmp_path: Path):
+    """The PWA's index.html: gzip when asked, an ETag of its own, and a 304 for that ETag."""
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    shell = "<!doctype html><title>Assistec</title>" + "<div class=app>Assistec</div>" * 200
+    (dist / "index.html").write_text(shell)
+    app.config["PWA_DIST"] = str(dist)
+    web = app.test_client()
+    plain = web.get("/")
+    packed = web.get("/", headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain.headers and plain.data.decode() == shell
+    assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.data).decode() == shell
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = web.get("/", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_small_answers_and_clients_that_refuse_gzip_get_plain_json(app: Flask, technician):

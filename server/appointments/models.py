@@ -46,7 +46,10 @@ class Appointment(StoreRecord, Base):
     """A compromisso on the agenda: for now, a technician's visit to a case."""
 
     __tablename__ = "appointments"
-    __table_args__ = (Index("ix_appointments_assignee_starts", "assignee_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointments_assignee_starts", "assignee_id", "starts_at"),
+        Index("ix_appointments_store_starts", "store_id", "starts_at"),  # the office calendar's range
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

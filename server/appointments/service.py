@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -127,6 +128,24 @@ def _period(user: User, store_id: int | None, start: Any, stop: Any) -> ColumnEl
 
 def agenda(user: User, args: dict[str, Any]) -> Page[Appointment]:
     """Visits by start time (then id), filtered; a technician's never include another's."""
+    return paginate(
+        agenda_filter(user, args).options(*LOAD),
+        [Appointment.starts_at, Appointment.id],
+        lambda a: (a.starts_at, a.id),
+        cursor=args.get("cursor"),
+        limit=args.get("limit"),
+        max_limit=agenda_limit(args),
+    )
+
+
+def agenda_limit(args: dict[str, Any]) -> int | None:
+    """A bounded range (the office calendar's week) comes whole in one answer, not page after page."""
+    bounded = args.get("from_") is not None and args.get("to") is not None
+    return current_app.config["AGENDA_RANGE_LIMIT_MAX"] if bounded else None
+
+
+def agenda_filter(user: User, args: dict[str, Any]) -> Select[Appointment]:
+    """The agenda's visits (unordered, unpaged)."""
     stmt = visible_appointments(user)
     if args["calendar_type"] != "all":  # the office's calendar shows every Tipo de Agenda
         stmt = stmt.where(Appointment.calendar_type == args["calendar_type"])
@@ -139,13 +158,7 @@ def agenda(user: User, args: dict[str, Any]) -> Page[Appointment]:
         stmt = stmt.where(Appointment.status.in_(args["status"]))
     if args.get("from_") is not None or args.get("to") is not None:
         stmt = stmt.where(_period(user, args.get("store_id"), args.get("from_"), args.get("to")))
-    return paginate(
-        stmt.options(*LOAD),
-        [Appointment.starts_at, Appointment.id],
-        lambda a: (a.starts_at, a.id),
-        cursor=args.get("cursor"),
-        limit=args.get("limit"),
-    )
+    return stmt
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from server.appointments import service
+from server.appointments.agenda import agenda_page
 from server.appointments.models import Appointment
 from server.appointments.schemas import (
     AgendaArgs,
@@ -16,7 +18,6 @@ from server.appointments.schemas import (
 )
 from server.auth.access import OFFICE, me, roles
 from server.cases.service import load_case
-from server.common.pagination import Page
 from server.common.schemas import patch
 
 blp = Blueprint("appointments", __name__, url_prefix="/api", description="Agenda: visitas dos técnicos")
@@ -43,10 +44,10 @@ def create_appointment(data: dict[str, Any], case_id: int) -> Appointment:
 @blp.get("/appointments")
 @blp.arguments(AgendaArgs, location="query")
 @blp.response(200, AppointmentPage)
-def agenda(args: dict[str, Any]) -> Page[Appointment]:
+def agenda(args: dict[str, Any]) -> Response:
     """The agenda by start time: `from`/`to` take a date (the store's local day) or a date and time.
     A technician sees only their own visits."""
-    return service.agenda(me(), args)
+    return jsonify(agenda_page(me(), args))  # already shaped as AppointmentPage (server.appointments.agenda)
 
 
 @blp.get("/appointments/<int:appointment_id>")

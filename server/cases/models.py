@@ -42,6 +42,19 @@ class ServiceCase(StoreRecord, Base):
     __table_args__ = (
         Index("uq_cases_store_number", "store_id", "number", unique=True),
         Index("ix_cases_store_status_due", "store_id", "status", "due_at"),
+        # The painel's weeks, and the phone's scope of a technician (live or recently changed cases).
+        Index("ix_cases_store_opened", "store_id", "opened_at"),
+        Index("ix_cases_store_closed", "store_id", "closed_at"),
+        Index("ix_cases_assignee_status", "assignee_id", "status"),
+        Index("ix_cases_assignee_updated", "assignee_id", "updated_at"),
+        Index("ix_cases_store_updated", "store_id", "updated_at"),
+        # Search anywhere in the text (LIKE '%…%') on PostgreSQL; a plain index elsewhere.
+        Index(
+            "ix_cases_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,11 +13,12 @@ from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
 from server.cases.progress import open_order_numbers, record_event
-from server.common.pagination import Page, paginate
+from server.cases.search import RECENT_WINDOW, case_search, case_search_row, search_is_broad
+from server.common.pagination import Page, decode_cursor, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
 from server.customers.models import Customer
-from server.customers.service import build_customer, search_condition
+from server.customers.service import build_customer
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
@@ -60,7 +61,9 @@ def _day_start(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tz)
 
 
-def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
+def filtered_cases(user: User, args: dict[str, Any], *, row_by_row: bool = False) -> Select[ServiceCase]:
+    """The cases the filters in `args` keep (`row_by_row`: the search checked on each case read,
+    for a scan of the latest cases, see `recent_matches`)."""
     stmt = visible(ServiceCase, user)
     now = utcnow()
     if args.get("store_id") is not None:
@@ -82,8 +85,7 @@ def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
         limit = now + timedelta(days=args["due_within_days"])
         stmt = stmt.where(ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED))
     if args.get("q"):
-        customers = select(Customer.id).where(search_condition(Customer.search_text, args["q"]))
-        stmt = stmt.where(search_condition(ServiceCase.search_text, args["q"]) | ServiceCase.customer_id.in_(customers))
+        stmt = stmt.where(case_search_row(args["q"]) if row_by_row else case_search(args["q"]))
     tz = ZoneInfo(user.stores[0].timezone) if user.stores else ZoneInfo("America/Sao_Paulo")
     if args.get("opened_from"):
         stmt = stmt.where(ServiceCase.opened_at >= _day_start(args["opened_from"], tz))
@@ -93,6 +95,10 @@ def filtered_cases(user: User, args: dict[str, Any]) -> Select[ServiceCase]:
 
 
 def list_cases(user: User, args: dict[str, Any]) -> Page[ServiceCase]:
+    if args.get("q") and args.get("sort") != "due_at":
+        page = recent_matches(user, args)
+        if page is not None:
+            return page
     stmt = filtered_cases(user, args).options(*LOAD)
     if args.get("sort") == "due_at":
         return paginate(
@@ -105,6 +111,29 @@ def list_cases(user: User, args: dict[str, Any]) -> Page[ServiceCase]:
     return paginate(
         stmt, [ServiceCase.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True
     )
+
+
+def recent_matches(user: User, args: dict[str, Any]) -> Page[ServiceCase] | None:
+    """The page, when the latest `RECENT_WINDOW` cases (after the cursor) fill it; else None.
+
+    A common word (a surname) matches a share of every year's cases: reading the latest cases
+    and checking each stops after a page, whatever the history holds, where gathering every
+    match first would grow with it. A rare term (a CPF, a phone) is left to the indexed search."""
+    if not search_is_broad(args["q"]):
+        return None
+    newest = visible(ServiceCase, user).with_only_columns(ServiceCase.id)
+    if args.get("store_id") is not None:
+        newest = newest.where(ServiceCase.store_id == args["store_id"])
+    if args.get("cursor"):
+        newest = newest.where(ServiceCase.id < int(decode_cursor(args["cursor"], 1)[0]))
+    floor = db.session.scalar(newest.order_by(ServiceCase.id.desc()).offset(RECENT_WINDOW).limit(1))
+    stmt = filtered_cases(user, args, row_by_row=True).options(*LOAD)
+    if floor is not None:
+        stmt = stmt.where(ServiceCase.id > floor)
+    page = paginate(
+        stmt, [ServiceCase.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True
+    )
+    return page if floor is None or page.next_cursor is not None else None
 
 
 def timeline(case: ServiceCase) -> list[CaseEvent]:

@@ -61,19 +61,23 @@ def paginate(
     cursor: str | None,
     limit: int | None,
     descending: bool = False,
+    max_limit: int | None = None,
+    rows_of: Callable[[Select[Any]], Sequence[Any]] | None = None,
 ) -> Page[Any]:
     """Order `stmt` by the `order` columns (the last must be unique) and cut one page.
 
     `key(row)` gives the row's values of the `order` columns, which become the next cursor.
+    `rows_of` reads the statement (default: its first column as objects, `scalars`).
     """
-    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], current_app.config["PAGE_LIMIT_MAX"])
+    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], max_limit or current_app.config["PAGE_LIMIT_MAX"])
     if cursor:
         values = decode_cursor(cursor, len(order))
         bound = tuple_(*(_bound(col, v) for col, v in zip(order, values, strict=True)))
         columns = tuple_(*order)
         stmt = stmt.where(columns < bound if descending else columns > bound)
     ordering = [col.desc() if descending else col.asc() for col in order]
-    rows = list(db.session.scalars(stmt.order_by(*ordering).limit(size + 1)))
+    page = stmt.order_by(*ordering).limit(size + 1)
+    rows = list(rows_of(page) if rows_of is not None else db.session.scalars(page))
     has_more = len(rows) > size
     rows = rows[:size]
     return Page(rows, encode_cursor(key(rows[-1])) if has_more else None)

@@ -17,6 +17,13 @@ class Customer(StoreRecord, Base):
             "uq_customers_store_document", "store_id", "document", where="deleted_at IS NULL AND document IS NOT NULL"
         ),
         Index("ix_customers_store_sort_name", "store_id", "sort_name", "id"),
+        # Search anywhere in the text (LIKE '%…%') on PostgreSQL; a plain index elsewhere.
+        Index(
+            "ix_customers_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

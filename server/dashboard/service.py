@@ -25,6 +25,7 @@ from server.orders.service import costs_by_payer
 from server.stores.models import Store
 
 DUE_SOON_DAYS = 7
+LIVE = tuple(status.value for status in CaseStatus if status.value not in FINISHED)
 WEEKS = 8
 
 
@@ -53,8 +54,10 @@ def _counts(store_ids: list[int], now: datetime) -> dict[str, int]:
     columns["due_soon"] = _count(
         live & (ServiceCase.due_at >= now) & (ServiceCase.due_at <= now + timedelta(days=DUE_SOON_DAYS))
     )
+    # Every figure counts live cases only: reading those alone through (store_id, status, due_at)
+    # keeps the cost at the live work, whatever the store's closed history holds.
     stmt = select(*(column.label(name) for name, column in columns.items())).where(
-        ServiceCase.store_id.in_(store_ids), ServiceCase.deleted_at.is_(None)
+        ServiceCase.store_id.in_(store_ids), ServiceCase.deleted_at.is_(None), ServiceCase.status.in_(LIVE)
     )
     row = db.session.execute(stmt).one()
     return {name: int(row._mapping[name] or 0) for name in columns}
@@ -65,20 +68,22 @@ def _weekly(store_ids: list[int], today: date, tz: ZoneInfo) -> list[dict[str, A
     first = today - timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     starts = [first + timedelta(weeks=n) for n in range(WEEKS + 1)]
     bounds = [_midnight(day, tz) for day in starts]
-    columns = []
-    for n in range(WEEKS):
-        low, high = bounds[n], bounds[n + 1]
-        columns.append(_count((ServiceCase.opened_at >= low) & (ServiceCase.opened_at < high)))
-        closed = ServiceCase.status == CaseStatus.CLOSED.value
-        columns.append(_count(closed & (ServiceCase.closed_at >= low) & (ServiceCase.closed_at < high)))
-    stmt = select(*columns).where(
-        ServiceCase.store_id.in_(store_ids),
-        ServiceCase.deleted_at.is_(None),
-        (ServiceCase.opened_at >= bounds[0]) | (ServiceCase.closed_at >= bounds[0]),
+    live = (ServiceCase.store_id.in_(store_ids), ServiceCase.deleted_at.is_(None))
+    # Two range reads, each on its own (store_id, date) index: an OR of both dates would scan every case.
+    opened = select(
+        *(_count((ServiceCase.opened_at >= bounds[n]) & (ServiceCase.opened_at < bounds[n + 1])) for n in range(WEEKS))
+    ).where(*live, ServiceCase.opened_at >= bounds[0], ServiceCase.opened_at < bounds[-1])
+    closed = select(
+        *(_count((ServiceCase.closed_at >= bounds[n]) & (ServiceCase.closed_at < bounds[n + 1])) for n in range(WEEKS))
+    ).where(
+        *live,
+        ServiceCase.status == CaseStatus.CLOSED.value,
+        ServiceCase.closed_at >= bounds[0],
+        ServiceCase.closed_at < bounds[-1],
     )
-    row = db.session.execute(stmt).one()
+    opened_row, closed_row = db.session.execute(opened).one(), db.session.execute(closed).one()
     return [
-        {"week_start": starts[n], "opened": int(row[2 * n] or 0), "closed": int(row[2 * n + 1] or 0)}
+        {"week_start": starts[n], "opened": int(opened_row[n] or 0), "closed": int(closed_row[n] or 0)}
         for n in range(WEEKS)
     ]
 

@@ -57,13 +57,15 @@ Visits that age out of the window and cases closed long ago are not deleted: the
 date, and a reset clears them.
 
 Queries: when no store of the user has a new version, the answer comes from the versions alone
-(five statements in all, none on the synced tables). Otherwise a fixed number whatever the data
-size: the scope's visit and case ids (read once), one per table (plus the loader queries of rows
-actually sent), one for every delete, one for rejections. A snapshot page adds one statement for
-its progress, and the first page, when visits are close, the days ahead's visit and case ids and
-one statement per table for them.
+(five statements in all, none on the synced tables). When a technician's stores changed but
+nothing written since the cursor touches their scope (`server.sync.relevance`: the rows written
+since, then their keys, at most two statements), the answer is empty and the cursor moves on.
+Otherwise a fixed number whatever the data size: the scope's visit and case ids (read once), one
+per table (plus the loader queries of rows actually sent), one for every delete, one for
+rejections. A snapshot page adds one statement for its progress, and the first page, when
+visits are close, the days ahead's visit and case ids and one statement per table for them.
 
-Answers are gzipped when the phone accepts it (server.common.compress).
+Answers are compressed when the phone accepts it (server.common.compress).
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    union,
     union_all,
     update,
 )
@@ -109,7 +112,7 @@ from server.attachments.models import Attachment
 from server.attachments.schemas import AttachmentOut
 from server.auth.models import Role, User
 from server.auth.schemas import UserOut
-from server.cases.models import FINISHED, ServiceCase
+from server.cases.models import FINISHED, CaseStatus, ServiceCase
 from server.cases.schemas import CaseOut
 from server.cases.service import LOAD as CASE_LOAD
 from server.catalogs.models import CatalogEntry
@@ -129,6 +132,7 @@ from server.suppliers.models import Supplier
 from server.suppliers.schemas import SupplierOut
 from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
+from server.sync.relevance import scope_touched
 
 SCHEMA_VERSION = 1
 PROTOCOL = 1
@@ -148,6 +152,7 @@ TABLES = (
     "attachments",
 )
 UUID_TABLES = {"occurrences", "occurrence_items", "attachments"}
+LIVE = tuple(status.value for status in CaseStatus if status.value not in FINISHED)
 MATERIALIZE_LIMIT = 5000  # scope id sets up to this size are read once and sent back as lists
 
 Ids = list[int] | Select[Any]  # a scope's ids: read once, or (when many) a subquery
@@ -292,13 +297,20 @@ class Scope:
         """Ids of the cases in scope now: those of the visits, plus assigned (technician) or recent
         ones (not for a `soon` scope: the day's work is its visits)."""
         visits = select(Appointment.case_id).where(Appointment.id.in_(self.appointments))
-        recent = or_(ServiceCase.status.not_in(FINISHED), ServiceCase.updated_at >= self.window_start())
-        own = and_(ServiceCase.assignee_id == self.user.id, recent) if self.technician else recent
+        if self.soon is None:
+            # Live or recently changed: two index reads ((assignee_id | store_id, status | updated_at))
+            # joined by UNION; an OR of them, or with the visits' cases, would scan the store's cases.
+            owner = (
+                ServiceCase.assignee_id == self.user.id if self.technician else ServiceCase.store_id.in_(self.store_ids)
+            )
+            live = select(ServiceCase.id).where(owner, ServiceCase.status.in_(LIVE))
+            recent = select(ServiceCase.id).where(owner, ServiceCase.updated_at >= self.window_start())
+            visits = union(visits, live, recent)  # type: ignore[assignment]
         return self._ids(
             select(ServiceCase.id).where(
+                ServiceCase.id.in_(visits),
                 ServiceCase.store_id.in_(self.store_ids),
                 ServiceCase.deleted_at.is_(None),
-                ServiceCase.id.in_(visits) if self.soon is not None else or_(ServiceCase.id.in_(visits), own),
             )
         )
 
@@ -576,6 +588,13 @@ def _delta(user: User, cursor: Cursor, versions: dict[int, int], stamp: str) -> 
         # Nothing was written in the user's stores since the cursor: no table can have changed.
         return PullResult(Cursor(versions, int(time.time()), stamp), reset=False, more=False)
     scope = Scope(user, list(versions), cursor.versions)
+    if (
+        stamp == cursor.user_stamp
+        and scope.technician
+        and not scope_touched(user, cursor.versions, scope.window_start())
+    ):
+        # Written since the cursor, but nothing this technician holds or would be sent.
+        return PullResult(Cursor(versions, int(time.time()), stamp), reset=False, more=False)
     # Rows embed catalog names and the user's own name: when those change, re-send the scope.
     scope.everything = stamp != cursor.user_stamp or bool(
         db.session.scalar(select(exists().where(CatalogEntry.store_id.in_(versions), scope.changed(CatalogEntry))))

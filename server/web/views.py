@@ -66,7 +66,11 @@ def _file(path: str, cache_control: str) -> Response:
 
 
 def _shell() -> Response:
-    return _file(SHELL, REVALIDATE)
+    response = _file(SHELL, REVALIDATE)
+    # Buffered (a few KB), so that it is compressed like the API's JSON; a streamed file is not.
+    response.direct_passthrough = False
+    response.make_sequence()
+    return response
 
 
 @blp.get("/")

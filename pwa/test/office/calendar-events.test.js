@@ -78,12 +78,12 @@ describe('visits as FullCalendar events', () => {
 describe('the agenda requests for the visible range', () => {
   const week = { start: toCalendar('2026-11-22'), end: toCalendar('2026-11-29') }
 
-  it('asks for the whole week, every Tipo de Agenda, live visits, at most 200 a page', () => {
+  it('asks for the whole week, every Tipo de Agenda, live visits, at most 1000 a page', () => {
     expect(agendaRequest(week)).toBe(
-      '/api/appointments?calendar_type=all&from=2026-11-22&to=2026-11-28&limit=200&status=scheduled,confirmed,rescheduled,in_progress,done',
+      '/api/appointments?calendar_type=all&from=2026-11-22&to=2026-11-28&limit=1000&status=scheduled,confirmed,rescheduled,in_progress,done',
     )
     expect(agendaRequest({ ...week, technician: '12', cancelled: true, cursor: 'abc' })).toBe(
-      '/api/appointments?calendar_type=all&from=2026-11-22&to=2026-11-28&limit=200&assignee=12&cursor=abc',
+      '/api/appointments?calendar_type=all&from=2026-11-22&to=2026-11-28&limit=1000&assignee=12&cursor=abc',
     )
   })
 
