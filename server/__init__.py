@@ -124,4 +124,3 @@ def _register_blueprints(app: Flask) -> None:
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_blp)
     app.register_blueprint(web_blp)  # the PWA, last: its catch-all never shadows /api
-

@@ -25,7 +25,8 @@ def spec(client: Any) -> dict[str, Any]:
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(path, method, item[method]) for path, item in spec["paths"].items() for method in METHODS if method in item]
+    paths = spec["paths"].items()
+    return [(path, method, item[method]) for path, item in paths for method in METHODS if method in item]
 
 
 def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def test_served_decimals_match_the_documented_pattern(as_admin: Any, spec: dict[
     [
         ("AddressSchema", "cep", ["04094-050", "04094050"], ["4094-050", "04094-0500", "ABCDE-FGH"]),
         ("SupplierIn", "cnpj", ["12.ABC.345/01DE-35", "12ABC34501DE35", "11.222.333/0001-81"], ["12.ABC.345/01DE-3X"]),
-        ("CustomerIn", "document", ["529.982.247-25", "52998224725", "12.ABC.345/01DE-35"], ["529.982.247", "5299822472A"]),
+        ("CustomerIn", "document", ["529.982.247-25", "52998224725", "12ABC34501DE35"], ["529.982.247", "5299822472A"]),
     ],
 )
 def test_brazilian_identifiers_have_patterns(
