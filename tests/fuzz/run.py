@@ -158,6 +158,7 @@ def main() -> int:
                 "120",
                 "--log-level",
                 "warning",
+                "--no-control-socket",  # another gunicorn (make run) may hold the default one
                 "server:create_app()",
             ],
             env=env,
