@@ -86,7 +86,7 @@ def login(base: str, email: str) -> tuple[str, str]:
     return cookie, response.json()["csrf_token"]
 
 
-def fuzz(base: str, role: str, email: str, seconds: int, reports: Path, env: dict[str, str]) -> int:
+def fuzz(base: str, role: str, email: str, seconds: int, seed: int, reports: Path, env: dict[str, str]) -> int:
     cookie, token = login(base, email)
     command = [
         str(BIN / "schemathesis"),
@@ -109,7 +109,7 @@ def fuzz(base: str, role: str, email: str, seconds: int, reports: Path, env: dic
         "--request-timeout",
         "60",
         "--seed",
-        "16",
+        str(seed),
         "--suppress-health-check",
         "all",
         "--report",
@@ -135,6 +135,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds-per-role", type=int, default=70)
     parser.add_argument("--report-dir", type=Path, default=None)
+    parser.add_argument("--seed", type=int, default=16, help="the same seed, the same requests (time permitting)")
     parser.add_argument("--roles", default=",".join(role for role, _ in ROLES))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="assistec-fuzz-") as tmp:
@@ -169,7 +170,7 @@ def main() -> int:
             wait_for(base, server)
             wanted = args.roles.split(",")
             for role, email in ROLES:
-                if role in wanted and fuzz(base, role, email, args.seconds_per_role, reports, env) != 0:
+                if role in wanted and fuzz(base, role, email, args.seconds_per_role, args.seed, reports, env) != 0:
                     failed.append(role)
         finally:
             server.send_signal(signal.SIGTERM)
