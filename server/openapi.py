@@ -10,6 +10,7 @@ from __future__ import annotations
 import http
 from typing import Any
 
+from apispec import APISpec, BasePlugin
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
@@ -72,6 +73,27 @@ def _field_pattern(self: Any, field: Any, ret: dict[str, Any], **kwargs: Any) ->
     return {"pattern": pattern}
 
 
+class OptionalBodyPlugin(BasePlugin):
+    """A JSON body whose schema requires no field may be left out: webargs then loads {} (a
+    check-in without a location, a PATCH that changes nothing). flask-smorest marks every body
+    required; this says what the server does."""
+
+    def init_spec(self, spec: APISpec) -> None:
+        self.spec = spec
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        for operation in (operations or {}).values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            schema = ((body or {}).get("content", {}).get("application/json") or {}).get("schema")
+            if not body or not body.get("required") or not isinstance(schema, dict) or "$ref" not in schema:
+                continue
+            resolved = self.spec.components.schemas.get(schema["$ref"].rsplit("/", 1)[-1])
+            if resolved is not None and resolved.get("type") == "object" and not resolved.get("required"):
+                body["required"] = False
+
+
 class IdConverter(IntegerConverter):
     """`<int:…>` in a URL: an id from 1 to ID_MAX, so a huge id never reaches the database
     (SQLite raises OverflowError beyond 64 bits). Any other number is a 404 for every method:
@@ -93,7 +115,12 @@ class AssistecApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def __init__(self) -> None:
-        super().__init__(spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+        super().__init__(
+            spec_kwargs={
+                "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+                "extra_plugins": [OptionalBodyPlugin()],
+            }
+        )
         self.register_converter(IdConverter, integerconverter2paramschema)
         self.register_field(Exact, "string", None)
 
