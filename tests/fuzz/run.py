@@ -59,6 +59,7 @@ def environment(folder: Path) -> dict[str, str]:
         VAPID_PRIVATE_KEY="",
         JOBS_IMMEDIATE="false",
         PYTHONPATH=str(ROOT),
+        FUZZ_FOLDER=str(folder),
     )
     return env
 
@@ -124,7 +125,8 @@ def fuzz(
     for path in EXCLUDED:
         command += ["--exclude-path", path]
     print(f"== schemathesis as {role}, at most {seconds} s ==", flush=True)
-    status = subprocess.run(command, env=env, cwd=ROOT, check=False).returncode
+    # In the temporary folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+    status = subprocess.run(command, env=env, cwd=env["FUZZ_FOLDER"], check=False).returncode
     # A run whose session ended midway would have tested little but 401s: it does not pass.
     me = requests.get(base + "/api/auth/me", headers={"Cookie": cookie}, timeout=30)
     if me.status_code != 200:
