@@ -11,7 +11,7 @@ PWA := pwa
 NPM ?= npm
 
 .PHONY: install run test lint typecheck test-sqlite test-postgres bench clean pwa test-pwa test-e2e bench-pwa lock check-lock \
-	bench-scale bench-load
+	bench-scale bench-load test-fuzz
 
 # Exact versions with their hashes: requirements-dev.lock (what `make install` installs: the app and
 # its tools) and requirements.lock (the app alone, for production: `pip install -r requirements.lock`),
@@ -65,7 +65,7 @@ run: install pwa
 	@echo "Web (gunicorn) e fila de tarefas (Huey: e-mails) juntos, pelo Procfile (honcho)."
 	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker push
 
-test: check-lock lint typecheck test-pwa test-sqlite test-postgres test-e2e
+test: check-lock lint typecheck test-pwa test-sqlite test-postgres test-e2e test-fuzz
 
 lint: install $(PWA)/node_modules/.installed
 	$(BIN)/ruff check server tests scripts bench migrations/env.py
@@ -88,6 +88,14 @@ test-postgres: install
 	  echo "WARNING: PostgreSQL unreachable — the PostgreSQL run was NOT done" >&2; exit 0; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest
+
+# Schemathesis over /api/openapi.json as technician, scheduler and admin (70 s each, ~4 min in all),
+# against gunicorn on a free loopback port with a fresh demo-seeded SQLite database (tests/fuzz/run.py).
+# Excluded, and only these: POST /api/auth/logout and /api/auth/logout-all, which would end the
+# fuzzing session (tests/test_auth_sessions.py covers both).
+test-fuzz: install
+	@echo "== schemathesis over /api/openapi.json (no 5xx, responses as documented) =="
+	$(BIN)/python -m tests.fuzz.run
 
 # Timing goals live here, not in the tests: prints measured figures and ratios from one run.
 bench: install bench-pwa

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle
-from flask import Flask, send_from_directory
+from flask import Flask
 from flask.typing import ResponseReturnValue
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -53,7 +52,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_compression(app)
     _register_blueprints(app)
     configure_jobs(app)
-    _register_docs_assets(app)
     register_ops(app)
 
     from server.cli import register_commands
@@ -104,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from server.stores.views import blp as stores_blp
     from server.suppliers.views import blp as suppliers_blp
     from server.sync.views import blp as sync_blp
+    from server.web.docs import blp as docs_blp
     from server.web.views import blp as web_blp
 
     for blueprint in (
@@ -127,15 +126,5 @@ def _register_blueprints(app: Flask) -> None:
         meta_blp,
     ):
         api.register_blueprint(blueprint)
+    app.register_blueprint(docs_blp)
     app.register_blueprint(web_blp)  # the PWA, last: its catch-all never shadows /api
-
-
-def _register_docs_assets(app: Flask) -> None:
-    """Swagger UI from the installed bundle, so /api/docs works without internet."""
-    assets = Path(swagger_ui_bundle.swagger_ui_path)
-
-    @app.get("/api/docs/assets/<path:filename>")
-    def docs_assets(filename: str) -> ResponseReturnValue:
-        return send_from_directory(assets, filename, max_age=86400)
-
-    docs_assets.public = True  # type: ignore[attr-defined]

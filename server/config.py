@@ -85,6 +85,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024))),
         # Photos and signatures: the upload view alone accepts this much (413 above it).
         "ATTACHMENT_MAX_BYTES": int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        # Pixels an uploaded image may declare, checked in its header before anything is decoded.
+        "IMAGE_MAX_MEGAPIXELS": float(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")),
         # Unset: <instance_path>/uploads, resolved when used (server.attachments.storage).
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         # Offline sync (server.sync): visits from this many days ago onward reach the phone;
@@ -127,14 +129,12 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "PAGE_LIMIT_DEFAULT": 50,
         "PAGE_LIMIT_MAX": 200,
         "AGENDA_RANGE_LIMIT_MAX": 1000,  # the agenda between two dates: a busy week in one answer
-        # OpenAPI (flask-smorest); Swagger UI is served from the installed bundle, not a CDN.
+        # OpenAPI (flask-smorest); its page /api/docs is server.web.docs.
         "API_TITLE": "Assistec API",
         "API_VERSION": "1.0",
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
     }
 
 

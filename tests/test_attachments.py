@@ -382,15 +382,44 @@ def test_the_size_limit_comes_from_the_settings(app: Flask, as_technician: ApiCl
     assert put(as_technician, data).status_code == 200
 
 
-@pytest.mark.parametrize("size", [(20000, 20000), (8000, 7000)], ids=["pillow-bomb-limit", "our-pixel-cap"])
+@pytest.mark.parametrize("size", [(20000, 20000), (8000, 6000)], ids=["pillow-bomb-limit", "48-megapixels"])
 def test_decompression_bombs_are_refused(as_technician: ApiClient, size: tuple[int, int]) -> None:
-    """A tiny file declaring hundreds of megapixels (or just over 50 MP) → 413 before decoding."""
+    """A tiny file declaring hundreds of megapixels (or 48 MP, above the 40 MP budget) → 422 from
+    its header: nothing is decoded (the header-only file would fail to decode with a 415)."""
     data = png_header_only(*size)
     assert len(data) < 200
     response = put(as_technician, data)
-    assert response.status_code == 413, response.json
+    assert response.status_code == 422, response.json
+    assert response.mimetype == "application/problem+json"
     assert "megapixels" in response.json["detail"]
+    assert response.json["type"].endswith("/image-too-large")
     assert row_count() == 0
+
+
+def test_the_pixel_budget_comes_from_the_settings(app: Flask, as_technician: ApiClient) -> None:
+    """IMAGE_MAX_MEGAPIXELS: a 4 MP image passes the default budget, and is refused under 3."""
+    data = jpeg((2000, 2000))
+    app.config["IMAGE_MAX_MEGAPIXELS"] = 3
+    response = put(as_technician, data)
+    assert response.status_code == 422, response.json
+    assert "o máximo é 3 megapixels" in response.json["detail"]
+    app.config["IMAGE_MAX_MEGAPIXELS"] = 40
+    assert put(as_technician, data).status_code == 200
+
+
+def test_a_bomb_is_never_decoded(monkeypatch: pytest.MonkeyPatch, as_technician: ApiClient) -> None:
+    """Refused before Pillow loads a pixel: a 48 MP PNG of a few KB never reaches Image.load."""
+    from PIL import ImageFile
+
+    loads: list[Any] = []
+    original = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: loads.append(self) or original(self))
+    full = io.BytesIO()
+    Image.new("L", (8000, 6000)).save(full, "PNG")
+    assert len(full.getvalue()) < 100_000
+    response = put(as_technician, full.getvalue())
+    assert response.status_code == 422
+    assert loads == []
 
 
 def test_big_photos_are_scaled_down_and_thumbnails_are_small(as_technician: ApiClient) -> None:

@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass
 from io import BytesIO
 
+from flask import current_app
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from server.attachments.models import AttachmentKind
@@ -19,7 +20,6 @@ from server.errors import Problem
 
 OPEN_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}  # MPO: a camera JPEG with extra frames (Pillow's name)
-MAX_PIXELS = 50_000_000  # 50 megapixels: a 48 MP phone photo passes, a decompression bomb does not
 MAX_SIDE = 2560  # the stored image's long side
 THUMBNAIL_SIDE = 320
 PHOTO_QUALITY = 85
@@ -50,16 +50,29 @@ def unsupported() -> Problem:
     )
 
 
-def too_many_pixels() -> Problem:
+def max_pixels() -> int:
+    """The pixel budget (IMAGE_MAX_MEGAPIXELS, 40 by default): a decompression bomb, or a photo
+    far beyond what a report needs, is refused from its header, before a pixel is decoded."""
+    return int(current_app.config["IMAGE_MAX_MEGAPIXELS"] * 1_000_000)
+
+
+def too_many_pixels(size: tuple[int, int] | None) -> Problem:
+    """422 naming the budget, and the image's size when known (Pillow's own bomb check, far
+    above the budget, raises before it tells the size)."""
+    budget = f"{current_app.config['IMAGE_MAX_MEGAPIXELS']:g}".replace(".", ",")
+    found = "A imagem tem resolução grande demais"
+    if size:
+        megapixels = f"{size[0] * size[1] / 1_000_000:.1f}".replace(".", ",")
+        found = f"A imagem tem {megapixels} megapixels ({size[0]} × {size[1]} pixels)"
     return Problem(
-        413,
-        f"A imagem tem resolução grande demais (máximo de {MAX_PIXELS // 1_000_000} megapixels).",
+        422,
+        f"{found}; o máximo é {budget} megapixels. Envie uma foto de resolução menor.",
         slug="image-too-large",
     )
 
 
 def reencode(data: bytes, kind: str) -> Encoded:
-    """Decode `data` (415 if it is not a whole JPEG/PNG/WebP, 413 above MAX_PIXELS) and re-encode it.
+    """Decode `data` (415 if it is not a whole JPEG/PNG/WebP, 422 above the pixel budget) and re-encode it.
 
     Photos become JPEG (quality 85, long side at most 2560 px, transparency flattened on white);
     signatures become PNG and keep their transparency. The thumbnail has the same format.
@@ -79,7 +92,8 @@ def reencode(data: bytes, kind: str) -> Encoded:
 
 
 def _decode(data: bytes) -> Image.Image:
-    """Open by content, check format and size, verify, then reopen and decode every pixel."""
+    """Open by content (the header only), check format and size, verify, then reopen and decode
+    every pixel."""
     try:
         with Image.open(BytesIO(data), formats=OPEN_FORMATS) as probe:
             _check(probe)
@@ -94,8 +108,8 @@ def _decode(data: bytes) -> Image.Image:
         # WeasyPrint turns it on when imported (for the documents), so uploads turn it off again.
         ImageFile.LOAD_TRUNCATED_IMAGES = False
         image.load()
-    except Image.DecompressionBombError:
-        raise too_many_pixels() from None
+    except Image.DecompressionBombError:  # Pillow's own limit, should ours be set higher
+        raise too_many_pixels(None) from None
     except _DECODE_ERRORS:
         raise unsupported() from None
     return image
@@ -104,8 +118,8 @@ def _decode(data: bytes) -> Image.Image:
 def _check(image: Image.Image) -> None:
     if image.format not in ACCEPTED_FORMATS:
         raise unsupported()
-    if image.width * image.height > MAX_PIXELS:
-        raise too_many_pixels()
+    if image.width * image.height > max_pixels():
+        raise too_many_pixels(image.size)
 
 
 def _normalize(image: Image.Image, kind: str) -> Image.Image:

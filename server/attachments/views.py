@@ -46,7 +46,7 @@ def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
 )
 @blp.response(200, AttachmentOut)
 @blp.alt_response(409, response="DEFAULT_ERROR")  # the id holds another file
-@blp.alt_response(413, response="DEFAULT_ERROR")  # over ATTACHMENT_MAX_BYTES, or too many pixels
+@blp.alt_response(413, response="DEFAULT_ERROR")  # over ATTACHMENT_MAX_BYTES (422: over the pixel budget)
 @blp.alt_response(415, response="DEFAULT_ERROR")  # not a whole JPEG, PNG or WebP image
 def upload_attachment(args: dict[str, Any], headers: dict[str, Any], attachment_id: uuid.UUID) -> Attachment:
     """Upload a photo or signature: the body is the file, `X-Content-SHA256` its hex SHA-256.

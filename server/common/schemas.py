@@ -75,12 +75,29 @@ class Text(fields.String):
             super()._validate(value)
 
 
-class Normalized(fields.String):
-    """A string validated and normalized by a function that raises ValueError (pt-BR)."""
+# What the OpenAPI document says these fields look like (in and out): the digits with the usual
+# punctuation optional. The check digits and the other rules stay in server.common.brazil.
+_ALNUM = "[0-9A-Za-z]"
+CNPJ_PATTERN = rf"^{_ALNUM}{{2}}\.?{_ALNUM}{{3}}\.?{_ALNUM}{{3}}/?{_ALNUM}{{4}}-?[0-9]{{2}}$"
+CPF_PATTERN = r"^[0-9]{3}\.?[0-9]{3}\.?[0-9]{3}-?[0-9]{2}$"
+DOCUMENT_PATTERN = f"({CPF_PATTERN})|({CNPJ_PATTERN})"
+CEP_PATTERN = r"^[0-9]{5}-?[0-9]{3}$"
+PHONE_PATTERN = r"^\+?[0-9 ().-]{10,24}$"
+_PATTERNS: dict[Callable[[str], str], str] = {
+    brazil.normalize_cep: CEP_PATTERN,
+    brazil.normalize_cnpj: CNPJ_PATTERN,
+    brazil.normalize_phone: PHONE_PATTERN,
+}
 
-    def __init__(self, normalize: Callable[[str], str], **kwargs: Any):
+
+class Normalized(fields.String):
+    """A string validated and normalized by a function that raises ValueError (pt-BR); `pattern`
+    (known for the Brazilian normalizers) is what the OpenAPI document shows."""
+
+    def __init__(self, normalize: Callable[[str], str], *, pattern: str | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.normalize = normalize
+        self.pattern = pattern or _PATTERNS.get(normalize)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -96,7 +113,7 @@ class Normalized(fields.String):
 
 def document_field(**kwargs: Any) -> fields.Field[Any]:
     """CPF or CNPJ: punctuation (. - / ( ) and blanks) in, its characters out; stray ones refused."""
-    return Normalized(lambda v: brazil.normalize_document(v)[1], **kwargs)
+    return Normalized(lambda v: brazil.normalize_document(v)[1], pattern=DOCUMENT_PATTERN, **kwargs)
 
 
 def cnpj_field(**kwargs: Any) -> fields.Field[Any]:
@@ -170,6 +187,9 @@ class Exact(fields.Decimal):
 
     def __init__(self, places: int, maximum: Decimal, too_precise: str, too_large: str, **kwargs: Any) -> None:
         super().__init__(places=places, as_string=True, **kwargs)
+        # In the OpenAPI document: a decimal string; the size limit is told in words (a sum served
+        # by the API may exceed what one input may hold).
+        self.pattern = rf"^-?[0-9]+(\.[0-9]{{1,{places}}})?$"
         self.maximum = maximum
         self.too_precise = too_precise
         self.too_large = too_large

@@ -32,7 +32,7 @@ class LayoutPreviewIn(Strict):
 
 
 class LayoutUpdate(Strict):
-    name = Text(120)
+    name = Text(120, required=True)  # the view loads it partial: may be left out, never blank
     html = fields.String(validate=[validate.Length(min=1, max=HTML_MAX), no_control_characters])
     css = fields.String(validate=[validate.Length(max=HTML_MAX), no_control_characters])
     is_default = fields.Boolean(metadata={"description": "true makes it the store's default for its kind"})

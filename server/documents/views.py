@@ -8,6 +8,7 @@ import server.documents.tasks  # noqa: F401  (its after-commit listener queues t
 from server.auth.access import OFFICE, me, roles
 from server.auth.models import Role
 from server.cases.service import load_case
+from server.common.schemas import patch
 from server.documents import mail, service
 from server.documents.models import KINDS, DocumentEmail, PrintLayout
 from server.documents.schemas import (
@@ -88,7 +89,7 @@ def get_layout(layout_id: int) -> PrintLayout:
 
 @blp.patch("/layouts/<int:layout_id>")
 @roles(Role.ADMIN)
-@blp.arguments(LayoutUpdate)
+@blp.arguments(patch(LayoutUpdate))
 @blp.response(200, LayoutOut)
 def update_layout(data: dict[str, Any], layout_id: int) -> PrintLayout:
     """Edit a layout, or make it the default of its kind (`is_default: true`)."""
