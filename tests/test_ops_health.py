@@ -36,7 +36,7 @@ def test_ready_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": unreachable})
     response = app.test_client().get("/api/ready")
     assert response.status_code == 503
-    assert response.json["status"] == "unavailable"
+    assert response.content_type == "application/problem+json"
     assert response.json["checks"]["database"].startswith("unreachable")
     assert "missing-folder" not in response.get_data(as_text=True)  # no connection details leak
     assert app.test_client().get("/api/health").status_code == 200  # liveness does no I/O

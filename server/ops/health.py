@@ -1,7 +1,7 @@
 """Probes for a load balancer or an orchestrator: liveness (no I/O) and readiness.
 
-`/api/ready` answers 503 with the failing checks when the database cannot be reached, its schema
-is not at the migrations' head (a deploy that skipped `flask db upgrade`), or the job queue is
+`/api/ready` answers 503 (problem+json, with `checks`) naming the failing checks when the database
+cannot be reached, its schema is not at the migrations' head (a deploy that skipped `flask db upgrade`), or the job queue is
 unreachable; a balancer then stops sending requests to this process without restarting it.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -20,6 +19,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from server.auth.access import public
+from server.errors import Problem
 from server.extensions import db
 from server.jobs import huey
 
@@ -52,7 +52,7 @@ def health() -> dict[str, str]:
 
 @blp.get("/ready")
 @blp.response(200, ReadyOut)
-@blp.alt_response(503, schema=ReadyOut)
+@blp.alt_response(503, response="DEFAULT_ERROR")  # problem+json with the same `checks`
 @public
 def ready() -> ResponseReturnValue:
     """Readiness: the database answers at the migrations' head and the job queue is reachable."""
@@ -76,9 +76,9 @@ def ready() -> ResponseReturnValue:
             huey.storage.queue_size()
     except Exception as error:
         checks["queue"] = _reason("queue", error)
-    healthy = all(value == "ok" for value in checks.values())
-    body: dict[str, Any] = {"status": "ok" if healthy else "unavailable", "checks": checks}
-    return body, 200 if healthy else 503, {"Cache-Control": "no-store"}
+    if any(value != "ok" for value in checks.values()):
+        raise Problem(503, "O serviço não está pronto.", slug="not-ready", extra={"checks": checks})
+    return {"status": "ok", "checks": checks}, 200, {"Cache-Control": "no-store"}
 
 
 @cache
