@@ -1,8 +1,9 @@
 """Probes for a load balancer or an orchestrator: liveness (no I/O) and readiness.
 
 `/api/ready` answers 503 (problem+json, with `checks`) naming the failing checks when the database
-cannot be reached, its schema is not at the migrations' head (a deploy that skipped `flask db upgrade`), or the job queue is
-unreachable; a balancer then stops sending requests to this process without restarting it.
+cannot be reached, its schema is not at the migrations' head (a deploy that skipped
+`flask db upgrade`), or the job queue is unreachable; a balancer then stops sending requests to
+this process without restarting it.
 """
 
 from __future__ import annotations
