@@ -12,7 +12,7 @@ from server.common.schemas import Id, StoreTime, Strict, Text
 from server.contracts import imports
 from server.contracts.import_tasks import enqueue_import
 from server.contracts.models import ContractImport, ImportStatus
-from server.errors import NotFound, Problem, problem_response
+from server.errors import NotFound, problem_response
 from server.extensions import db
 
 blp = Blueprint("imports", __name__, url_prefix="/api/imports", description="Importação de clientes e contratos")
@@ -77,8 +77,7 @@ def _upload_size_limit(endpoint: str | None, values: dict[str, Any] | None) -> N
 
 @blp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
-    limit = imports.max_bytes() // (1024 * 1024)
-    return problem_response(Problem(413, f"O arquivo passa de {limit} MB: divida-o em partes."))
+    return problem_response(imports.too_large())
 
 
 @blp.post("/preview")

@@ -121,6 +121,12 @@ def max_bytes() -> int:
     return int(current_app.config.get("IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 
 
+def too_large() -> Problem:
+    limit = max_bytes()
+    size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
+    return Problem(413, f"O arquivo passa de {size}: divida-o em partes.")
+
+
 def max_rows() -> int:
     return int(current_app.config.get("IMPORT_MAX_ROWS", 5000))
 
@@ -191,7 +197,7 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
 def read(content: bytes) -> tuple[dict[str, int], list[Line], list[str]]:
     """(field -> column index, the lines, ignored header names); 413/422 when out of bounds."""
     if len(content) > max_bytes():
-        raise Problem(413, f"O arquivo passa de {max_bytes() // (1024 * 1024)} MB: divida-o em partes.")
+        raise too_large()
     if not content.strip():
         raise ValidationFailed({"file": ["O arquivo está vazio."]})
     try:
