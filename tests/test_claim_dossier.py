@@ -70,7 +70,10 @@ def test_the_dossier_has_every_item_code_the_invoice_and_the_photos(
 
 
 def test_the_dossier_is_emailed_to_the_factory_claims_address(
-    as_scheduler: ApiClient, world: dict[str, Any], claim: dict[str, Any], smtp: Inbox  # noqa: F811
+    as_scheduler: ApiClient,
+    world: dict[str, Any],
+    claim: dict[str, Any],
+    smtp: Inbox,  # noqa: F811
 ) -> None:
     response = as_scheduler.post(f"/api/claims/{claim['id']}/dossier/email", json={})
     assert response.status_code == 202, response.json
@@ -89,9 +92,7 @@ def test_the_dossier_is_emailed_to_the_factory_claims_address(
     assert "document_email_queued" in kinds and "document_email_sent" in kinds
 
 
-def test_a_factory_without_claims_address_needs_recipients(
-    as_scheduler: ApiClient, world: dict[str, Any]
-) -> None:
+def test_a_factory_without_claims_address_needs_recipients(as_scheduler: ApiClient, world: dict[str, Any]) -> None:
     from server.suppliers.models import Supplier
 
     supplier = db.session.get_one(Supplier, world["serra"])

@@ -89,7 +89,9 @@ def test_board_figures(as_scheduler: ApiClient, store: Store, scheduler: User, t
     assert board["totals"] == {"claimed": "319.30", "accepted": "30.00", "received": "20.00", "outstanding": "10.00"}
 
 
-def test_a_shorter_answer_time_flags_sooner(as_scheduler: ApiClient, store: Store, scheduler: User, technician: User) -> None:
+def test_a_shorter_answer_time_flags_sooner(
+    as_scheduler: ApiClient, store: Store, scheduler: User, technician: User
+) -> None:
     world = claim_world(store, scheduler, technician, CPFS[0])
     sent = claim(as_scheduler, world["vale"], world["drawer_item"], ["sent"])
     backdate(sent, 3)
