@@ -113,7 +113,7 @@ def test_xlsx_is_read_like_csv(as_scheduler: ApiClient) -> None:
 
 
 def test_missing_columns_and_oversized_files_are_refused(as_scheduler: ApiClient, app: Flask) -> None:
-    response = post(as_scheduler, "/api/imports/preview", "Nome;Telefone\nMaria;11987654321\n".encode())
+    response = post(as_scheduler, "/api/imports/preview", b"Nome;Telefone\nMaria;11987654321\n")
     assert response.status_code == 422
     assert response.json["errors"]["file"] == ["Faltam as colunas: CPF/CNPJ, Contrato (veja o modelo)."]
     app.config["IMPORT_MAX_ROWS"] = 2
