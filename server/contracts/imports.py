@@ -220,7 +220,7 @@ def read(content: bytes) -> tuple[dict[str, int], list[Line], list[str]]:
     missing = [LABELS[name] for name in REQUIRED if name not in columns]
     if missing:
         raise ValidationFailed({"file": [f"Faltam as colunas: {', '.join(missing)} (veja o modelo)."]})
-    lines = []
+    lines: list[Line] = []
     try:
         for number, row in enumerate(rows, start=2):
             if not any(cell not in (None, "") and str(cell).strip() for cell in row):
@@ -325,7 +325,8 @@ def _catalog(store_id: int) -> tuple[dict[str, int], dict[str, int], dict[str, i
             CatalogEntry.kind.in_([CatalogKind.ROOMS.value, CatalogKind.PRODUCT_LINES.value]),
         )
     )
-    rooms, lines = {}, {}
+    rooms: dict[str, int] = {}
+    lines: dict[str, int] = {}
     for entry in entries:
         (rooms if entry.kind == CatalogKind.ROOMS.value else lines)[fold(entry.name)] = entry.id
     suppliers = {
@@ -424,9 +425,9 @@ def check(store_id: int, content: bytes) -> Plan:
             known = plan.contracts.setdefault(
                 number, {"document": customer["document"], "delivery_date": None, "notes": None}
             )
-            for key, value in contract_fields.items():
+            for name, value in contract_fields.items():
                 if value is not None:
-                    known[key] = value
+                    known[name] = value
             if has_item:
                 plan.items.setdefault(number, []).append((line, item))
     _check_existing_contracts(store_id, plan, contract_of)
