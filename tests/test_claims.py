@@ -275,3 +275,11 @@ def test_technician_sees_which_items_are_under_claim(
         (claim["number"], world["door_item"], "Rascunho")
     ]
     assert as_technician.get(f"/api/claims/{claim['id']}").status_code == 403
+
+
+def test_more_than_the_item_quantity_cannot_be_claimed(as_scheduler: ApiClient, world: dict[str, Any]) -> None:
+    body = open_claim_body(world)
+    body["items"][1]["quantity"] = "5"  # the occurrence item has 4
+    response = as_scheduler.post("/api/claims", json=body)
+    assert response.status_code == 422
+    assert response.json["errors"] == {"items.1.quantity": ["A quantidade reclamada passa da do item (4)."]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -33,10 +34,12 @@ from server.claims.models import (
     ItemAnswer,
 )
 from server.database import bump_store_version, soft_delete, utcnow
+from server.documents import data as docdata
 from server.documents.data import money
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.extensions import db
 from server.occurrences.models import OccurrenceItem, Payer
+from server.stores.models import Store
 from server.suppliers.models import Supplier
 
 LOAD = (
@@ -163,6 +166,10 @@ def _items(supplier: Supplier, entries: list[dict[str, Any]], claim_id: int | No
             errors[field] = [f"{_label(item)} é de outro fornecedor ({other}): esta reclamação é para {supplier.name}."]
         elif item.id in elsewhere:
             errors[field] = [f"{_label(item)} já está na reclamação {elsewhere[item.id]}."]
+        elif entry.get("quantity") is not None and entry["quantity"] > item.quantity:
+            errors[f"items.{index}.quantity"] = [
+                f"A quantidade reclamada passa da do item ({docdata.quantity(item.quantity)})."
+            ]
         else:
             seen.add(item.id)
             amount = entry.get("amount")
@@ -479,7 +486,7 @@ def ship(user: User, claim: Claim, data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()
-    tz_date = now.date().strftime("%d/%m/%Y")
+    tz_date = docdata.day(now, ZoneInfo(db.session.get_one(Store, claim.store_id).timezone))
     order_ids = {item.occurrence_item.order_id for item in shipped if item.occurrence_item.order_id is not None}
     orders = list(db.session.scalars(select(PartsOrder).where(PartsOrder.id.in_(order_ids)).order_by(PartsOrder.id)))
     marked = []
