@@ -124,3 +124,9 @@ def test_missing_columns_and_oversized_files_are_refused(as_scheduler: ApiClient
     assert too_big.status_code == 413
     assert too_big.json["detail"] == "O arquivo passa de 1 KB: divida-o em partes."
     assert counts() == (0, 0, 0)
+
+
+def test_another_stores_import_is_404(as_scheduler: ApiClient, as_outsider: ApiClient) -> None:
+    response = post(as_scheduler, "/api/imports", EXAMPLE.read_bytes())
+    assert as_outsider.get(f"/api/imports/{response.json['id']}").status_code == 404
+    assert as_scheduler.get(f"/api/imports/{response.json['id']}").status_code == 200
