@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from server.calendar.views import blp as calendar_blp
     from server.cases.views import blp as cases_blp
     from server.catalogs.views import blp as catalogs_blp
+    from server.claims.views import blp as claims_blp
+    from server.contracts.import_views import blp as imports_blp
     from server.contracts.views import blp as contracts_blp
     from server.customers.views import blp as customers_blp
     from server.dashboard.views import blp as dashboard_blp
@@ -124,6 +126,8 @@ def _register_blueprints(app: Flask) -> None:
         push_blp,
         dashboard_blp,
         meta_blp,
+        claims_blp,
+        imports_blp,
     ):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_blp)

@@ -26,6 +26,7 @@ from server.auth.service import create_user
 from server.cases.models import CaseStatus, ServiceCase
 from server.cases.service import cancel_case, load_case, open_case, update_case
 from server.catalogs.models import CatalogEntry, CatalogKind
+from server.claims.demo import seed_claims
 from server.common.text import clip, fold
 from server.contracts.models import Contract
 from server.contracts.service import create_contract
@@ -344,6 +345,7 @@ def seed() -> list[str]:
     visits = schedule_visits(store, cases, technicians, scheduler)
     suppliers = create_suppliers(store)
     findings = record_findings(store, cases, scheduler, rng, suppliers)
+    seed_claims(store, scheduler)
     heading = (
         f'"{STORE_NAME}" criada com {len(customers)} clientes, {len(contracts)} contratos, '
         f"{len(cases)} assistências, {findings} ocorrências e {visits} visitas agendadas. "

@@ -9,7 +9,8 @@ from server.attachments.models import Attachment
 from server.auth.models import User
 from server.cases.models import CaseEvent, ServiceCase
 from server.catalogs.models import CatalogEntry
-from server.contracts.models import Contract, ContractItem
+from server.claims.models import Claim, ClaimCredit, ClaimItem
+from server.contracts.models import Contract, ContractImport, ContractItem
 from server.customers.models import Customer
 from server.database import index_versions
 from server.documents.models import DocumentEmail, PrintLayout
@@ -29,7 +30,11 @@ __all__ = [
     "CalendarToken",
     "CaseEvent",
     "CatalogEntry",
+    "Claim",
+    "ClaimCredit",
+    "ClaimItem",
     "Contract",
+    "ContractImport",
     "ContractItem",
     "Customer",
     "DocumentEmail",

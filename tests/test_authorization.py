@@ -19,6 +19,7 @@ from flask import Flask
 from PIL import Image
 
 from server.auth.models import Role
+from tests.claims_authorization import claim_endpoints, claim_records
 from tests.conftest import CPFS, PASSWORD, login, make_case, make_contract, make_customer, make_user
 
 ADMIN, SCHEDULER, TECHNICIAN = Role.ADMIN.value, Role.SCHEDULER.value, Role.TECHNICIAN.value
@@ -193,6 +194,7 @@ ENDPOINTS = [
     Endpoint("DELETE", "/api/push/subscriptions", ALL, {"endpoint": "https://fcm.googleapis.com/fcm/send/x"}),
     Endpoint("GET", "/api/appointments/<int:appointment_id>/notifications", OFFICE),
     Endpoint("GET", "/api/dashboard", OFFICE),
+    *claim_endpoints(Endpoint),
 ]
 RECORD_ENDPOINTS = [e for e in ENDPOINTS if ("<int:" in e.rule or "/attachments/" in e.rule) and e.method != "PUT"]
 PUBLIC_RULES = {
@@ -273,6 +275,7 @@ def _records(store: Any, scheduler: Any, author: Any, user: Any, document: str) 
     Image.new("RGB", (64, 48), "red").save(photo, "JPEG")
     digest = hashlib.sha256(photo.getvalue()).hexdigest()
     attachment = upload_attachment(author, uuid.uuid4(), photo.getvalue(), digest, occurrence_id=ids["occurrence_id"])
+    ids.update(claim_records(store, scheduler, case.id))
     return {**ids, "attachment_id": attachment.id}
 
 

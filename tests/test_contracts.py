@@ -212,7 +212,7 @@ def test_number_is_trimmed(as_scheduler, customer):
         ),
         ({"items": [{"cor": "branco"}]}, {"items.0.cor": ["Campo desconhecido."]}),
         ({"items": [{"description": "d" * 301}]}, {"items.0.description": ["Use no máximo 300 caracteres."]}),
-        ({"items": [{}] * 51}, {"items": ["Informe no máximo 50 itens."]}),
+        ({"items": [{}] * 501}, {"items": ["Informe no máximo 500 itens."]}),
         ({"items": "Cozinha"}, {"items": ["Informe uma lista."]}),
     ],
 )

@@ -195,3 +195,18 @@ def test_pending_cases_show_what_they_wait_for_with_costs_and_orders(app: Flask,
     assert labour and all(item.order_id is None for item in labour)  # labour never goes on an order
     on_orders = db.session.scalars(select(PartsOrder)).all()
     assert all(order.supplier_id is not None for order in on_orders)
+
+
+def test_the_demo_board_has_two_factories_with_claims_in_several_states(app: Flask, runner: Any) -> None:
+    from server.claims.models import Claim
+
+    seed_demo(runner)
+    statuses = set(db.session.scalars(select(Claim.status)))
+    assert {"draft", "sent", "partially_accepted", "credited", "closed"} <= statuses
+    scheduler = db.session.scalars(select(User).where(User.role == "scheduler")).one()
+    client = app.test_client()
+    client.post("/api/auth/login", json={"email": scheduler.email, "password": PASSWORD})
+    board = client.get("/api/claims/board").json
+    assert len(board["factories"]) == 2
+    assert any(row["overdue"] for row in board["factories"])
+    assert Decimal(board["totals"]["received"]) > 0 and Decimal(board["totals"]["outstanding"]) > 0

@@ -288,6 +288,7 @@ def layout_body(store: Store, html: str, **data: Any) -> dict[str, Any]:
 def test_each_store_starts_with_a_default_layout_per_kind(as_admin: ApiClient, store: Store) -> None:
     layouts = as_admin.get("/api/layouts").json
     assert sorted((layout["kind"], layout["is_default"]) for layout in layouts) == [
+        ("factory_claim", True),
         ("parts_order", True),
         ("service_request", True),
         ("visit_report", True),
@@ -419,7 +420,7 @@ def test_new_store_gets_default_layouts(as_admin: ApiClient) -> None:
     response = as_admin.post("/api/stores", json={"name": "Loja Nova"})
     assert response.status_code == 201, response.json
     layouts = as_admin.get(f"/api/layouts?store_id={response.json['id']}").json
-    assert len(layouts) == 3
+    assert len(layouts) == 4  # one per kind
 
 
 # --- who may print what --------------------------------------------------------------------

@@ -9,10 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.access import get_visible, visible
 from server.auth.models import User
-from server.catalogs.models import CatalogKind
-from server.catalogs.service import check_entries
 from server.common.pagination import Page, paginate
 from server.common.text import like_pattern
+from server.contracts.items import check_items, replace_items
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
 from server.customers.service import search_condition
@@ -24,6 +23,7 @@ LOAD = (
     selectinload(Contract.customer),
     selectinload(Contract.items).selectinload(ContractItem.room),
     selectinload(Contract.items).selectinload(ContractItem.product_line),
+    selectinload(Contract.items).selectinload(ContractItem.supplier),
 )
 
 
@@ -67,11 +67,9 @@ def _check_number_free(store_id: int, number: str, exclude_id: int | None = None
 
 
 def _items(store_id: int, items: list[dict[str, Any]]) -> list[ContractItem]:
-    refs = {}
-    for index, item in enumerate(items):
-        refs[f"items.{index}.room_id"] = (CatalogKind.ROOMS, item.get("room_id"))
-        refs[f"items.{index}.product_line_id"] = (CatalogKind.PRODUCT_LINES, item.get("product_line_id"))
-    check_entries(store_id, refs)
+    check_items(store_id, items)
+    if any(item.get("id") is not None for item in items):
+        raise ValidationFailed({"items": ["Um contrato novo não tem itens existentes: envie os itens sem id."]})
     return [ContractItem(position=i, **item) for i, item in enumerate(items)]
 
 
@@ -99,8 +97,7 @@ def update_contract(user: User, contract: Contract, data: dict[str, Any]) -> Con
     if "number" in data and data["number"] != contract.number:
         _check_number_free(contract.store_id, data["number"], exclude_id=contract.id)
     if "items" in data:
-        new_items = _items(contract.store_id, data.pop("items"))
-        contract.items = new_items
+        replace_items(contract, data.pop("items"))
         contract.updated_at = utcnow()  # the items live in the contract's version
     for key, value in data.items():
         setattr(contract, key, value)

@@ -442,6 +442,7 @@ def sample_data(title: str) -> Data:
             "items_without_cost": 0,
             "delivery": {"to": "Cliente", "name": "Cliente de Exemplo", "address": place},
         },
+        **claim_sample(place),
         "supplier": {
             "name": "Ferragens Sul",
             "kind": "Distribuidor",
@@ -450,4 +451,75 @@ def sample_data(title: str) -> Data:
             "phone": "(51) 3222-1100",
             "whatsapp": "(51) 99876-5432",
         },
+    }
+
+
+def claim_sample(place: Data) -> Data:
+    """What a factory claim's dossier adds (server.claims.dossier)."""
+    contract_item = {
+        "number": "C-1001",
+        "room": "Cozinha",
+        "product_line": "Cozinhas",
+        "code": "MOD-AER-80",
+        "description": "Aéreo 80 cm 2 portas",
+        "finish": "Branco TX",
+        "dimensions": "800 x 700 x 350 mm",
+        "factory_order_number": "F-55120",
+        "invoice_number": "123456",
+        "invoice_on": "01/10/2026",
+        "delivery_on": "10/10/2026",
+        "installation_on": "15/10/2026",
+    }
+    return {
+        "claim": {
+            "number": "RF-2026-00001",
+            "status": "Rascunho",
+            "factory_reference": "",
+            "created_on": "02/12/2026",
+            "sent_on": "",
+            "claimed": money(Decimal("189.00")),
+            "notes": "",
+        },
+        "factory": {
+            "name": "Móveis Exemplo Indústria",
+            "cnpj": "11.444.777/0001-61",
+            "emails": ["sac@moveisexemplo.com.br"],
+            "phone": "(54) 3222-1100",
+        },
+        "claim_cases": [
+            {
+                "number": "AT-2026-00001",
+                "customer": "Cliente de Exemplo",
+                "contract": "C-1001",
+                "opened_on": "28/11/2026",
+                "due_on": "28/12/2026",
+                "address": place,
+            }
+        ],
+        "claim_items": [
+            {
+                "case_number": "AT-2026-00001",
+                "code": "MOD-AER-80",
+                "description": "Porta do aéreo 80 cm",
+                "quantity": "1",
+                "unit": "un",
+                "outcome": "Peça de reposição",
+                "amount": money(Decimal("189.00")),
+                "contract": contract_item,
+            }
+        ],
+        "findings": [
+            {
+                "case_number": "AT-2026-00001",
+                "type": "Defeito de fabricação",
+                "room": "Cozinha",
+                "product_line": "Cozinhas",
+                "filed_at": "02/12/2026 09:40",
+                "author": "Técnico de Exemplo",
+                "report": "Porta com laminado descolando na borda inferior.",
+                "unresolved_reason": "Aguardando peça da fábrica.",
+                "photos": [],
+            }
+        ],
+        "customer_signatures": [],
     }

@@ -230,10 +230,91 @@ PARTS_ORDER = (
 """
 )
 
+FACTORY_CLAIM = """
+<style>.claim-photo { margin: 4pt 0 8pt 0; page-break-inside: avoid; } .claim-photo img { max-width: 100%; max-height: 150mm; display: block; }</style>
+<header class="doc">
+  <div class="store">
+    {% if store.logo %}<img src="{{ store.logo }}" style="height: 14mm">{% endif %}
+    <strong>{{ store.name }}</strong>
+    {% if store.cnpj %}CNPJ {{ store.cnpj }}<br>{% endif %}
+    {{ store.address.line }}{% if store.address.cep %} — CEP&nbsp;{{ store.address.cep }}{% endif %}<br>
+    {{ store.phone }}{% if store.phone and store.email %} · {% endif %}{{ store.email }}
+  </div>
+  <div class="title">
+    <h1>{{ title }}</h1>
+    <div class="number">{{ claim.number }}</div>
+    <div class="muted">Emitido em {{ generated_at }}</div>
+  </div>
+</header>
+<section>
+  <h2>Fábrica</h2>
+  <table class="fields">
+    <tr><td class="label">Fábrica</td><td>{{ factory.name }}</td></tr>
+    {% if factory.cnpj %}<tr><td class="label">CNPJ</td><td>{{ factory.cnpj }}</td></tr>{% endif %}
+    {% if factory.emails %}<tr><td class="label">E-mail de reclamações</td><td>{{ factory.emails | join(", ") }}</td></tr>{% endif %}
+    {% if claim.factory_reference %}<tr><td class="label">Referência da fábrica</td><td>{{ claim.factory_reference }}</td></tr>{% endif %}
+    <tr><td class="label">Situação</td><td>{{ claim.status }}</td></tr>
+    <tr><td class="label">Valor reclamado</td><td>{{ claim.claimed }}</td></tr>
+  </table>
+</section>
+<section>
+  <h2>Assistências</h2>
+  <table class="items">
+    <tr><th>Assistência</th><th>Cliente</th><th>Contrato</th><th>Reclamação do cliente</th><th>Prazo (CDC art. 18)</th></tr>
+    {% for c in claim_cases %}
+    <tr><td>{{ c.number }}</td><td>{{ c.customer }}</td><td>{{ c.contract }}</td><td>{{ c.opened_on }}</td><td>{{ c.due_on }}</td></tr>
+    {% endfor %}
+  </table>
+</section>
+<section>
+  <h2>Itens reclamados</h2>
+  <table class="items">
+    <tr><th>Item</th><th>Código</th><th class="num">Qtd.</th><th>Pedido</th><th class="num">Valor</th></tr>
+    {% for item in claim_items %}
+    <tr><td>{{ item.description }}<br><span class="muted">{{ item.case_number }}</span></td><td>{{ item.code }}</td>
+        <td class="num">{{ item.quantity }} {{ item.unit }}</td><td>{{ item.outcome }}</td><td class="num">{{ item.amount }}</td></tr>
+    {% if item.contract %}
+    <tr><td colspan="5" class="muted">Contrato {{ item.contract.number }} — {{ item.contract.room }}{% if item.contract.product_line %} / {{ item.contract.product_line }}{% endif %}
+      {% if item.contract.finish %} · Acabamento: {{ item.contract.finish }}{% endif %}{% if item.contract.dimensions %} · Medidas: {{ item.contract.dimensions }}{% endif %}
+      {% if item.contract.factory_order_number %} · Pedido de fábrica: {{ item.contract.factory_order_number }}{% endif %}
+      {% if item.contract.invoice_number %} · NF-e {{ item.contract.invoice_number }}{% if item.contract.invoice_on %} de {{ item.contract.invoice_on }}{% endif %}{% endif %}
+      {% if item.contract.delivery_on %} · Entrega: {{ item.contract.delivery_on }}{% endif %}{% if item.contract.installation_on %} · Montagem: {{ item.contract.installation_on }}{% endif %}</td></tr>
+    {% endif %}
+    {% endfor %}
+    <tr class="total"><td colspan="4">Total reclamado</td><td class="num">{{ claim.claimed }}</td></tr>
+  </table>
+</section>
+{% for finding in findings %}
+<section>
+  <h2>Constatação técnica — {{ finding.case_number }}: {{ finding.type }}</h2>
+  <table class="fields">
+    <tr><td class="label">Ambiente / Linha</td><td>{{ finding.room }}{% if finding.product_line %} / {{ finding.product_line }}{% endif %}</td></tr>
+    <tr><td class="label">Registrada em</td><td>{{ finding.filed_at }}{% if finding.author %} por {{ finding.author }}{% endif %}</td></tr>
+    {% if finding.report %}<tr><td class="label">Relato do técnico</td><td>{{ finding.report }}</td></tr>{% endif %}
+    {% if finding.unresolved_reason %}<tr><td class="label">Pendência</td><td>{{ finding.unresolved_reason }}</td></tr>{% endif %}
+  </table>
+  {% for photo in finding.photos %}
+  <div class="claim-photo"><img src="{{ photo.src }}" alt="{{ photo.caption }}"><div class="muted">Foto recebida em {{ photo.taken_at }}{% if photo.caption %} — {{ photo.caption }}{% endif %}</div></div>
+  {% endfor %}
+</section>
+{% endfor %}
+{% if customer_signatures %}
+<section>
+  <h2>Assinatura do cliente</h2>
+  {% for signer in customer_signatures %}
+  <div><img class="signature-image" src="{{ signer.src }}" alt="Assinatura: {{ signer.name }}">
+  <div class="muted" style="text-align: center">{{ signer.name }} — {{ signer.case_number }}, assinado em {{ signer.signed_at }}</div></div>
+  {% endfor %}
+</section>
+{% endif %}
+<p class="muted">A loja respondeu ao consumidor dentro do prazo do Código de Defesa do Consumidor (Lei 8.078/1990, art. 18) e solicita o ressarcimento dos itens acima, de responsabilidade da fábrica.</p>
+"""
+
 DEFAULTS: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.SERVICE_REQUEST: ("Solicitação de Assistência (padrão)", SERVICE_REQUEST),
     DocumentKind.VISIT_REPORT: ("Relatório de Visita (padrão)", VISIT_REPORT),
     DocumentKind.PARTS_ORDER: ("Pedido de Peças (padrão)", PARTS_ORDER),
+    DocumentKind.FACTORY_CLAIM: ("Reclamação à Fábrica (padrão)", FACTORY_CLAIM),
 }
 
 

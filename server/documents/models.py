@@ -15,12 +15,14 @@ class DocumentKind(StrEnum):
     SERVICE_REQUEST = "service_request"
     VISIT_REPORT = "visit_report"
     PARTS_ORDER = "parts_order"
+    FACTORY_CLAIM = "factory_claim"
 
 
 KIND_LABELS = {
     DocumentKind.SERVICE_REQUEST: "Solicitação de Assistência",
     DocumentKind.VISIT_REPORT: "Relatório de Visita",
     DocumentKind.PARTS_ORDER: "Pedido de Peças",
+    DocumentKind.FACTORY_CLAIM: "Reclamação à Fábrica",
 }
 KINDS = [kind.value for kind in DocumentKind]
 

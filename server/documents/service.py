@@ -246,6 +246,10 @@ def build_document(
     if kind == DocumentKind.PARTS_ORDER.value:
         order = _order(case, args.get("order_id"))
         return docdata.parts_order(case, order, title), f"pedido-{order.number}.pdf"
+    if kind == DocumentKind.FACTORY_CLAIM.value:
+        from server.claims.dossier import claim_document
+
+        return claim_document(case, args.get("claim_id"), title)
     return docdata.service_request(case, title), f"solicitacao-{case.number}.pdf"
 
 
@@ -317,6 +321,8 @@ def document_options(user: User, case: ServiceCase) -> dict[str, Any]:
     kinds = []
     for kind in DocumentKind:
         if user.role == Role.TECHNICIAN and kind != DocumentKind.VISIT_REPORT:
+            continue
+        if kind == DocumentKind.FACTORY_CLAIM:  # printed and e-mailed from its claim
             continue
         kinds.append(
             {

@@ -144,6 +144,7 @@ class OccurrenceItem(StoreRecord, Base):
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id"), index=True)
     needs_part: Mapped[bool] = mapped_column(default=False)  # a repair or adjustment that still needs a part
     unit_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    contract_item_id: Mapped[int | None] = mapped_column(ForeignKey("contract_items.id"), index=True)
 
     occurrence: Mapped[Occurrence] = relationship(lazy="raise")
     order: Mapped[PartsOrder | None] = relationship(lazy="raise")

@@ -20,6 +20,7 @@ from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import follow_work, record_event
 from server.catalogs.models import CatalogEntry, CatalogKind
 from server.catalogs.service import check_entries
+from server.contracts.items import fill_from_contract_item
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
@@ -224,7 +225,7 @@ def _check_carrier(store_id: int, data: dict[str, Any]) -> None:
 
 
 def _new_item(occurrence: Occurrence, data: dict[str, Any], field: str = "supplier_id") -> OccurrenceItem:
-    data = _name_supplier(occurrence.store_id, data, field)
+    data = _name_supplier(occurrence.store_id, fill_from_contract_item(occurrence.case_id, data), field)
     fields = {**data, "unit": data.get("unit") or "un"}
     item = OccurrenceItem(store_id=occurrence.store_id, occurrence_id=occurrence.id, **fields)
     item.id = data.get("id") or uuid.uuid4()
@@ -244,6 +245,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
         return load_occurrence(actor, existing.id)
     _check_open(case)
     items, attachment_ids = data.pop("items", []), data.pop("attachment_ids", [])
+    items = [fill_from_contract_item(case.id, item) for item in items]
     _validate(case.store_id, data, data.get("resolved"), data.get("unresolved_reason"))
     _check_carrier(case.store_id, data)
     _check_visit(case, data.get("appointment_id"), actor)
@@ -346,7 +348,7 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
     _check_author(occurrence, actor)
     _check_open(occurrence.case)
     _lock(occurrence, item)
-    data = _name_supplier(occurrence.store_id, data)
+    data = _name_supplier(occurrence.store_id, fill_from_contract_item(occurrence.case_id, data))
     frozen = [field for field in ("quantity", "supplier_id") if field in data and data[field] != getattr(item, field)]
     if item.order_id is not None and frozen:
         raise Conflict(

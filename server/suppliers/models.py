@@ -44,6 +44,8 @@ class Supplier(StoreRecord, Base):
     whatsapp: Mapped[str | None] = mapped_column(String(13))
     notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
+    # Days the factory takes to answer a claim; a claim waiting longer is flagged on the board.
+    claim_answer_days: Mapped[int] = mapped_column(default=15, server_default="15")
     sort_name: Mapped[str] = mapped_column(String(120))  # folded: one supplier however it is typed
 
     def set_name(self, name: str) -> None:

@@ -28,6 +28,10 @@ class SupplierIn(Strict):
     whatsapp = Normalized(brazil.normalize_phone, allow_none=True)
     notes = Text(2000, allow_none=True)
     active = fields.Boolean()
+    claim_answer_days = fields.Integer(
+        validate=validate.Range(min=1, max=365, error="Informe de 1 a 365 dias."),
+        metadata={"description": "Days the factory takes to answer a claim (default 15)"},
+    )
     store_id = Id(load_only=True, metadata={"description": "Needed when the user has several stores"})
 
 
@@ -44,6 +48,7 @@ class SupplierOut(Strict):
     whatsapp = fields.String(allow_none=True)
     notes = fields.String(allow_none=True)
     active = fields.Boolean()
+    claim_answer_days = fields.Integer()
     version = fields.Integer()
 
 

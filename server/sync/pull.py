@@ -117,6 +117,8 @@ from server.cases.schemas import CaseOut
 from server.cases.service import LOAD as CASE_LOAD
 from server.catalogs.models import CatalogEntry
 from server.catalogs.schemas import CatalogEntryOut
+from server.claims.models import ClaimItem
+from server.claims.sync import claim_items_rows
 from server.contracts.models import Contract
 from server.contracts.schemas import ContractOut
 from server.contracts.service import LOAD as CONTRACT_LOAD
@@ -150,6 +152,7 @@ TABLES = (
     "occurrences",
     "occurrence_items",
     "attachments",
+    "claim_items",
 )
 UUID_TABLES = {"occurrences", "occurrence_items", "attachments"}
 LIVE = tuple(status.value for status in CaseStatus if status.value not in FINISHED)
@@ -427,6 +430,7 @@ class Scope:
                 ),
                 AttachmentOut(),
             ),
+            "claim_items": claim_items_rows(self.changed(ClaimItem), in_scope_occurrences, sent_occurrences),
         }
 
     def deletes(self) -> CompoundSelect[Any]:
@@ -462,6 +466,7 @@ class Scope:
             tombstones("occurrences", Occurrence),
             tombstones("occurrence_items", OccurrenceItem),
             tombstones("attachments", Attachment),
+            tombstones("claim_items", ClaimItem),
         ]
         exits = (
             select(AppointmentExit.appointment_id)
