@@ -1,7 +1,7 @@
 """contract items with factory, codes, invoice and dates; contract imports; factory claims, their items and credits; the supplier's claim answer time
 
 Revision ID: 7e336a4d6693
-Revises: 8b3f2d6c4e19
+Revises: 7d2e9a4c1b53
 Create Date: 2026-12-05 03:38:25.687581
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7e336a4d6693'
-down_revision = '8b3f2d6c4e19'
+down_revision = '7d2e9a4c1b53'
 branch_labels = None
 depends_on = None
 

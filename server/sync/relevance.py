@@ -28,6 +28,7 @@ from server.attachments.models import Attachment
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogEntry
+from server.claims.models import ClaimItem
 from server.contracts.models import Contract
 from server.customers.models import Customer
 from server.database import StoreRecord
@@ -71,6 +72,7 @@ RELEVANT: dict[type[StoreRecord], Rule] = {
     Contract: (lambda: (Contract.id, null()), lambda keys, a, b: _add(keys.contracts, int(a))),
     Occurrence: (lambda: (Occurrence.case_id, null()), lambda keys, a, b: _add(keys.cases, int(a))),
     OccurrenceItem: (lambda: (OccurrenceItem.occurrence_id, null()), lambda keys, a, b: _add(keys.occurrences, a)),
+    ClaimItem: (lambda: (ClaimItem.case_id, null()), lambda keys, a, b: _add(keys.cases, int(a))),
     Attachment: (
         lambda: (Attachment.occurrence_id, Attachment.appointment_id),
         lambda keys, a, b: _add(keys.occurrences, a) or _add(keys.visits, None if b is None else int(b)),
