@@ -71,7 +71,6 @@ def set_technician_notes(actor: User, appointment_id: int, notes: str | None, ba
     current = clean(appointment.technician_notes)
     text = merge(current, notes, base, signatures)
     if text == current:
-        db.session.rollback()  # nothing new: give the store version back
         return
     merged = text != clean(notes)
     appointment.technician_notes, appointment.technician_notes_at = text, now
@@ -80,4 +79,4 @@ def set_technician_notes(actor: User, appointment_id: int, notes: str | None, ba
     if merged:
         changes["merged"] = True
     record_event(appointment.case, actor, "appointment_updated", changes)
-    db.session.commit()
+    db.session.flush()

@@ -324,7 +324,7 @@ def create_appointment(case: ServiceCase, data: dict[str, Any], actor: User) -> 
         _follow_case(case, actor, CaseStatus.SCHEDULED, "Situação atualizada pelo agendamento da visita.")
     notify_visit(appointment, assignee.id, NotificationKind.ASSIGNED, actor)
     follow_visits(case)
-    db.session.commit()
+    db.session.flush()
     return load_appointment(actor, appointment.id)
 
 
@@ -422,9 +422,7 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
     if moved or reassigned or status is not None:
         follow_visits(case)
     if wrote or db.session.is_modified(appointment):
-        db.session.commit()
-    else:
-        db.session.rollback()  # nothing to write: give the store version back
+        db.session.flush()
     return load_appointment(actor, appointment.id)
 
 
@@ -493,7 +491,7 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
         )
         if db.session.scalar(others.limit(1)) is None:
             _follow_case(case, actor, CaseStatus.OPEN, "Situação atualizada: nenhuma visita agendada.")
-    db.session.commit()
+    db.session.flush()
     return load_appointment(actor, appointment.id)
 
 
@@ -530,11 +528,8 @@ def _when(data: dict[str, Any], tz: ZoneInfo) -> datetime:
 
 def _again(appointment: Appointment, target: AppointmentStatus, actor: User) -> bool:
     """The assignee's check-in of a visit already in progress (or check-out of one done), e.g. from
-    a second phone: already so, and nothing to change; the first time stays. Releases the lock."""
-    if appointment.status != target.value or appointment.assignee_id != actor.id:
-        return False
-    db.session.rollback()
-    return True
+    a second phone: already so, and nothing to change; the first time stays."""
+    return appointment.status == target.value and appointment.assignee_id == actor.id
 
 
 def check_in(appointment: Appointment, data: dict[str, Any], actor: User) -> Appointment:
@@ -562,7 +557,7 @@ def check_in(appointment: Appointment, data: dict[str, Any], actor: User) -> App
     record_event(case, actor, "appointment_checked_in", changes, f"Visita iniciada em {_shown(at, tz)}.")
     if case.status in (CaseStatus.OPEN.value, CaseStatus.SCHEDULED.value):
         _follow_case(case, actor, CaseStatus.IN_SERVICE, "Situação atualizada pelo início da visita.")
-    db.session.commit()
+    db.session.flush()
     return load_appointment(actor, appointment.id)
 
 
@@ -585,5 +580,5 @@ def check_out(appointment: Appointment, data: dict[str, Any], actor: User) -> Ap
     if data.get("location"):
         changes["location"] = data["location"]
     record_event(appointment.case, actor, "appointment_checked_out", changes, f"Visita concluída em {_shown(at, tz)}.")
-    db.session.commit()
+    db.session.flush()
     return load_appointment(actor, appointment.id)

@@ -181,7 +181,7 @@ def upload_attachment(
     try:
         storage.write_atomic(paths[0], encoded.data)
         storage.write_atomic(paths[1], encoded.thumbnail)
-        db.session.commit()
+        db.session.flush()
     except BaseException:
         db.session.rollback()
         storage.remove(paths)
@@ -221,7 +221,7 @@ def _repeated(
         raise Conflict("Este arquivo já foi enviado com outro tipo de anexo.", slug="attachment-conflict")
     if occurrence_id is not None and existing.occurrence_id != occurrence_id:
         link_attachment(existing.id, occurrence_id, actor, signer_name)
-        db.session.commit()
+        db.session.flush()
     return existing
 
 
@@ -298,7 +298,7 @@ def link(actor: User, attachment_id: uuid.UUID, data: dict[str, Any]) -> Attachm
         attachment = link_signature_to_visit(attachment_id, data["appointment_id"], actor, data["signer_name"])
     else:
         attachment = link_attachment(attachment_id, data["occurrence_id"], actor, data.get("signer_name"))
-    db.session.commit()
+    db.session.flush()
     return attachment
 
 
@@ -327,5 +327,5 @@ def delete_attachment(attachment: Attachment, actor: User) -> None:
         storage.file_path(attachment.store_id, attachment.id, thumbnail=True),
     ]
     soft_delete(attachment)
-    db.session.commit()
+    db.session.flush()
     storage.remove(paths)

@@ -219,7 +219,7 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
     db.session.add(case)
     db.session.flush()
     record_event(case, actor, "created", {"number": case.number, "due_at": case.due_at.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return load_case(actor, case.id)
 
 
@@ -303,7 +303,7 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
         from server.appointments.service import cancel_coming_visits  # appointments import cases
 
         cancel_coming_visits(case, actor)
-    db.session.commit()
+    db.session.flush()
     return load_case(actor, case.id)
 
 

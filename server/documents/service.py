@@ -30,6 +30,7 @@ from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
 from server.orders.models import PartsOrder
 from server.stores.models import Store
+from server.transaction import after_commit
 from server.suppliers.models import Supplier
 
 # --- layouts ------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ def ensure_defaults(store_id: int) -> None:
     bump_store_version(db.session, store_id)
     if db.session.scalar(has_any) is None:
         default_layouts(db.session.get_one(Store, store_id))
-    db.session.commit()
+    db.session.flush()
 
 
 def list_layouts(user: User, store_id: int | None, kind: str | None) -> list[PrintLayout]:
@@ -110,7 +111,7 @@ def create_layout(user: User, data: dict[str, Any]) -> PrintLayout:
     db.session.flush()
     if layout.is_default:
         _unset_other_defaults(layout)
-    db.session.commit()
+    db.session.flush()
     return layout
 
 
@@ -124,7 +125,7 @@ def update_layout(layout: PrintLayout, data: dict[str, Any]) -> PrintLayout:
         setattr(layout, key, value)
     if layout.is_default:
         _unset_other_defaults(layout)
-    db.session.commit()
+    db.session.flush()
     return layout
 
 
@@ -133,7 +134,7 @@ def delete_layout(layout: PrintLayout) -> None:
     if layout.is_default:
         raise Conflict("O layout padrão não pode ser excluído: escolha outro como padrão antes.")
     soft_delete(layout)
-    db.session.commit()
+    db.session.flush()
 
 
 def _sample(store: Store, kind: str) -> tuple[dict[str, Any], DocumentFetcher]:
@@ -416,10 +417,10 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         {"email_id": str(email_id), "kind": kind, "recipients": email.recipients},
         f"{KIND_LABELS[DocumentKind(kind)]} na fila de envio para {', '.join(email.recipients)}.",
     )
-    db.session.commit()
+    db.session.flush()
     from server.documents.tasks import enqueue_email
 
-    enqueue_email(email_id)
+    after_commit(lambda: enqueue_email(email_id))
     return email
 
 

@@ -267,7 +267,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
         note[:500],
     )
     follow_work(case, actor)
-    db.session.commit()
+    db.session.flush()
     return load_occurrence(actor, occurrence.id)
 
 
@@ -299,7 +299,7 @@ def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User)
     if changes:
         _log(occurrence, actor, "occurrence_updated", changes)
     follow_work(occurrence.case, actor)
-    db.session.commit()
+    db.session.flush()
     return load_occurrence(actor, occurrence.id)
 
 
@@ -312,7 +312,7 @@ def delete_occurrence(occurrence: Occurrence, actor: User) -> None:
     soft_delete(occurrence)
     _log(occurrence, actor, "occurrence_deleted")
     follow_work(occurrence.case, actor)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- items --------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def add_item(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occur
     item = _new_item(occurrence, data)
     db.session.add(item)
     _log(occurrence, actor, "item_added", {"item": item.description, "quantity": _plain(item.quantity)})
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -355,7 +355,7 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
     changes = _apply(item, data)
     if changes:
         _log(occurrence, actor, "item_updated", {"item": item.description, **changes})
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -367,4 +367,4 @@ def remove_item(occurrence: Occurrence, item: OccurrenceItem, actor: User) -> No
         raise Conflict("O item já está em um pedido de peças e não pode ser removido.", slug="in-order")
     soft_delete(item)
     _log(occurrence, actor, "item_removed", {"item": item.description})
-    db.session.commit()
+    db.session.flush()

@@ -26,7 +26,7 @@ def create_store(data: dict[str, Any], creator: User | None = None) -> Store:
     default_layouts(store, creator)
     if creator is not None:
         creator.stores.append(store)
-    db.session.commit()
+    db.session.flush()
     return store
 
 
@@ -35,7 +35,7 @@ def update_store(store: Store, data: dict[str, Any]) -> Store:
         _check_logo(store, data["logo_id"])
     for key, value in data.items():
         setattr(store, key, value)
-    db.session.commit()
+    db.session.flush()
     return store
 
 
