@@ -37,6 +37,7 @@ from server.appointments.models import (
 )
 from server.auth.access import visible
 from server.auth.models import Role, User
+from server.cases import events as case_events
 from server.cases.models import FINISHED, CaseStatus, ServiceCase
 from server.cases.progress import record_event
 from server.catalogs.models import CatalogKind
@@ -426,6 +427,7 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], actor: Us
     return load_appointment(actor, appointment.id)
 
 
+@case_events.assignee_released.connect
 def follow_visits(case: ServiceCase) -> None:
     """Unless the office chose the case's technician, it is the one of the case's latest visit that
     was not cancelled (none left: none). The caller commits."""
@@ -495,6 +497,7 @@ def cancel_appointment(appointment: Appointment, reason: str, actor: User) -> Ap
     return load_appointment(actor, appointment.id)
 
 
+@case_events.case_finished.connect
 def cancel_coming_visits(case: ServiceCase, actor: User) -> None:
     """A case cancelled or closed takes its coming visits with it (a check-in would be refused
     anyway). Visits whose time has passed without a check-in stay as they were. The caller holds

@@ -36,8 +36,8 @@ from server.auth.models import User
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from server.extensions import db
+from server.occurrences.access import visible_occurrences
 from server.occurrences.models import Occurrence
-from server.occurrences.service import visible_occurrences
 
 HASH_HEADER = "X-Content-SHA256"
 NOT_FOUND = "Anexo não encontrado."

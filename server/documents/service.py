@@ -30,8 +30,8 @@ from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
 from server.orders.models import PartsOrder
 from server.stores.models import Store
-from server.transaction import after_commit
 from server.suppliers.models import Supplier
+from server.transaction import after_commit
 
 # --- layouts ------------------------------------------------------------------------------
 

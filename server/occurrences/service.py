@@ -11,9 +11,11 @@ import json
 import uuid
 from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from server.appointments.models import Appointment
+from server.attachments.service import link_attachment
 from server.auth.access import visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, ServiceCase
@@ -23,7 +25,9 @@ from server.catalogs.service import check_entries
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
+from server.occurrences.access import visible_occurrences
 from server.occurrences.models import Occurrence, OccurrenceItem
+from server.suppliers.service import supplier_named, supplier_of
 
 LOAD = (
     selectinload(Occurrence.case),
@@ -37,13 +41,6 @@ LOAD = (
     selectinload(Occurrence.items),
     selectinload(Occurrence.attachments),
 )
-
-
-def visible_occurrences(user: User) -> Select[Occurrence]:
-    """Occurrences of the cases the user may see (a technician: the cases of their visits)."""
-    return visible(Occurrence, user).where(
-        Occurrence.case_id.in_(visible(ServiceCase, user).with_only_columns(ServiceCase.id))
-    )
 
 
 def load_occurrence(user: User, occurrence_id: uuid.UUID) -> Occurrence:
@@ -177,8 +174,6 @@ def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any]
 
 
 def _link_photos(occurrence: Occurrence, attachment_ids: list[uuid.UUID], actor: User) -> None:
-    from server.attachments.service import link_attachment
-
     for index, attachment_id in enumerate(attachment_ids):
         try:
             link_attachment(attachment_id, occurrence.id, actor)
@@ -191,8 +186,6 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
     """The visit an occurrence came from must be one of the case's, and the technician's own."""
     if appointment_id is None:
         return
-    from server.appointments.models import Appointment
-
     visit = db.session.scalar(
         visible(Appointment, actor).where(Appointment.id == appointment_id, Appointment.case_id == case.id)
     )
@@ -203,8 +196,6 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
 def _name_supplier(store_id: int, data: dict[str, Any], field: str = "supplier_id") -> dict[str, Any]:
     """The item's supplier as a row of the store: the one given by id, or the one its typed
     name folds to (made if new); `supplier` keeps its name as shown on documents."""
-    from server.suppliers.service import supplier_named, supplier_of
-
     if data.get("supplier_id") is not None:
         supplier = supplier_of(store_id, data["supplier_id"], field)
     elif data.get("supplier"):
@@ -217,8 +208,6 @@ def _name_supplier(store_id: int, data: dict[str, Any], field: str = "supplier_i
 
 
 def _check_carrier(store_id: int, data: dict[str, Any]) -> None:
-    from server.suppliers.service import supplier_of
-
     if data.get("carrier_id") is not None:
         supplier_of(store_id, data["carrier_id"], "carrier_id")
 

@@ -14,7 +14,6 @@ from server.appointments.models import Appointment
 from server.auth.sessions import end_all as end_all_sessions
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
-from server.occurrences import service as occurrence_service
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.sync import handlers
 from server.sync import push as sync_push
