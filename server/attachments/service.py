@@ -38,6 +38,7 @@ from server.errors import Conflict, Forbidden, NotFound, Problem, ValidationFail
 from server.extensions import db
 from server.occurrences.access import visible_occurrences
 from server.occurrences.models import Occurrence
+from server.transaction import wrote
 
 HASH_HEADER = "X-Content-SHA256"
 NOT_FOUND = "Anexo não encontrado."
@@ -138,7 +139,9 @@ def upload_attachment(
         return _repeated(existing, actor, digest, kind, occurrence_id, signer_name)
     target_store = _target_store(actor, occurrence_id, store_id)
     uploader_id = actor.id
-    db.session.rollback()  # nothing written yet: release the transaction while Pillow works
+    db.session.flush()
+    if not wrote():  # nothing written yet: release the transaction (and SQLite's lock) while Pillow works
+        db.session.rollback()
 
     encoded = images.reencode(data, kind)
 

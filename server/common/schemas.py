@@ -11,10 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
-from sqlalchemy import column, select, table
 from sqlalchemy.orm import object_session
 
 from server.common import brazil
+from server.database import Base
 
 
 def _validators(given: Any) -> list[Any]:
@@ -290,16 +290,18 @@ class StoreTime(fields.DateTime):
 
 
 def _timezone_of(obj: Any) -> str:
-    """The record's store's timezone. Schemas sit below the models, so an object without a
-    `store` relationship is looked up in its own session by the stores' columns."""
+    """The record's store's timezone. Schemas sit below the models, so a record without a `store`
+    relationship finds its store in its own session by the table's mapped class (from the
+    identity map when loaded: no query per row)."""
     if "store" in type(obj).__dict__ or hasattr(type(obj), "store"):
         return str(obj.store.timezone)
     session = object_session(obj)
     assert session is not None, "a store time of a record outside any session"
-    return str(session.scalar(select(_stores.c.timezone).where(_stores.c.id == obj.store_id)))
+    return str(session.get_one(_mapped("stores"), obj.store_id).timezone)
 
 
-_stores = table("stores", column("id"), column("timezone"))
+def _mapped(table_name: str) -> type[Any]:
+    return next(mapper.class_ for mapper in Base.registry.mappers if mapper.local_table.name == table_name)
 
 
 def patch(schema: type[Schema], **kwargs: Any) -> Schema:
