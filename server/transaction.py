@@ -15,11 +15,22 @@ with `after_commit()`: it runs once the transaction commits, never if it rolls b
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from flask import Flask, Response
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import MANYTOONE, ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.orm import (
+    MANYTOONE,
+    ONETOMANY,
+    Mapper,
+    ORMExecuteState,
+    RelationshipProperty,
+    Session,
+    SessionTransaction,
+    UOWTransaction,
+)
+from sqlalchemy.orm.util import identity_key
 
 from server.extensions import db
 
@@ -74,20 +85,48 @@ def _mark_written(session: Session, flush_context: UOWTransaction) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _expire_stale_references(session: Session, flush_context: UOWTransaction) -> None:
-    """A service that sets a foreign key (`visit.assignee_id = 7`) leaves the loaded
-    relationship (`visit.assignee`) pointing at the old row; a commit used to expire it. Expire
-    just those, so the read after the write (with its eager loads) fetches the new one."""
-    for obj in session.dirty:
+    """A service that sets a foreign key (`visit.assignee_id = 7`, `item.order_id = None`) leaves
+    what was loaded through it stale: the row's own reference (`visit.assignee`) and the parents'
+    collections (`order.items`). A commit used to expire everything; expire just these, so the
+    read after the write (with its eager loads) fetches them again."""
+    for obj in [*session.new, *session.dirty]:
         state = inspect(obj)
         for relationship in state.mapper.relationships:
-            if relationship.direction is not MANYTOONE or relationship.key in state.unloaded:
-                continue
-            loaded = state.attrs[relationship.key].loaded_value
-            keys = [state.mapper.get_property_by_column(column).key for column in relationship.local_columns]
-            new = tuple(getattr(obj, key) for key in keys)
-            old = tuple(inspect(loaded).identity or ()) if loaded is not None else (None,) * len(keys)
-            if new != old:
+            loaded = relationship.direction is MANYTOONE and relationship.key not in state.unloaded
+            if loaded and _stale(state, relationship):
                 session.expire(obj, [relationship.key])
+        for relationship in _collections_of(state.mapper):
+            [(_, remote)] = relationship.local_remote_pairs
+            for key in [state.mapper.get_property_by_column(remote).key]:
+                history = state.attrs[key].history
+                for parent_id in [*history.added, *history.deleted]:
+                    if parent_id is None:
+                        continue
+                    parent = session.identity_map.get(identity_key(relationship.parent.class_, parent_id))
+                    if parent is not None and relationship.key not in inspect(parent).unloaded:
+                        session.expire(parent, [relationship.key])
+
+
+def _stale(state: Any, relationship: RelationshipProperty[Any]) -> bool:
+    loaded = state.attrs[relationship.key].loaded_value
+    keys = [state.mapper.get_property_by_column(column).key for column in relationship.local_columns]
+    new = tuple(getattr(state.obj(), key) for key in keys)
+    old = tuple(inspect(loaded).identity or ()) if loaded is not None else (None,) * len(keys)
+    return new != old
+
+
+@cache
+def _collections_of(mapper: Mapper[Any]) -> list[RelationshipProperty[Any]]:
+    """The one-to-many relationships (of any class) whose rows are `mapper`'s, keyed by one column."""
+    return [
+        relationship
+        for other in mapper.registry.mappers
+        for relationship in other.relationships
+        if relationship.direction is ONETOMANY
+        and relationship.mapper is mapper
+        and len(relationship.local_remote_pairs) == 1
+        and relationship.local_remote_pairs[0][1].table is mapper.local_table
+    ]
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -301,7 +301,9 @@ def _timezone_of(obj: Any) -> str:
 
 
 def _mapped(table_name: str) -> type[Any]:
-    return next(mapper.class_ for mapper in Base.registry.mappers if mapper.local_table.name == table_name)
+    return next(
+        mapper.class_ for mapper in Base.registry.mappers if mapper.persist_selectable.description == table_name
+    )
 
 
 def patch(schema: type[Schema], **kwargs: Any) -> Schema:
