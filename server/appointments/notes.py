@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from server.appointments.lookup import load_appointment
 from server.appointments.models import AppointmentStatus
-from server.appointments.service import _check_actor, _lock, _tz, load_appointment
+from server.appointments.rules import _check_actor, _lock, _tz
 from server.auth.models import User
 from server.cases.progress import record_event
 from server.database import utcnow
