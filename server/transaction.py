@@ -93,6 +93,7 @@ def _expire_stale_references(session: Session, flush_context: UOWTransaction) ->
         state = inspect(obj)
         for relationship in state.mapper.relationships:
             loaded = relationship.direction is MANYTOONE and relationship.key not in state.unloaded
+            loaded = loaded and len(relationship.local_columns) == 1
             if loaded and _stale(state, relationship):
                 session.expire(obj, [relationship.key])
         for relationship in _collections_of(state.mapper):
@@ -109,10 +110,10 @@ def _expire_stale_references(session: Session, flush_context: UOWTransaction) ->
 
 def _stale(state: Any, relationship: RelationshipProperty[Any]) -> bool:
     loaded = state.attrs[relationship.key].loaded_value
-    keys = [state.mapper.get_property_by_column(column).key for column in relationship.local_columns]
-    new = tuple(getattr(state.obj(), key) for key in keys)
-    old = tuple(inspect(loaded).identity or ()) if loaded is not None else (None,) * len(keys)
-    return new != old
+    [column] = relationship.local_columns
+    new = getattr(state.obj(), state.mapper.get_property_by_column(column).key)
+    old = inspect(loaded).identity[0] if loaded is not None else None
+    return bool(new != old)
 
 
 @cache
