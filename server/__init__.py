@@ -22,6 +22,7 @@ from server.extensions import api, csrf, db, login_manager, migrate  # noqa: E40
 from server.jobs import configure_jobs  # noqa: E402
 from server.ops import register_ops  # noqa: E402
 from server.security import register_security_headers  # noqa: E402
+from server.transaction import register_unit_of_work  # noqa: E402
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_compression(app)
+    register_unit_of_work(app)  # after the other after-request hooks: see its docstring
     _register_blueprints(app)
     configure_jobs(app)
     register_ops(app)

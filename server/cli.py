@@ -31,14 +31,18 @@ def register_commands(app: Flask) -> None:
             user = create({"name": name, "email": email, "role": role, "password": password}, stores=stores)
         except Problem as error:
             raise click.ClickException(str(error.data.get("errors") or error.description)) from None
+        db.session.commit()  # a command is one unit of work: the services only flush
         click.echo(f"created {user.role} {user.email} (id {user.id})")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Create the demo store "Loja Demo" with users, customers, contracts and cases (idempotent)."""
         from server.demo import seed
+        from server.extensions import db
 
-        for line in seed():
+        lines = seed()
+        db.session.commit()  # a command is one unit of work: the services only flush
+        for line in lines:
             click.echo(line)
 
     @app.cli.group("sync")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from flask import Flask, has_app_context
@@ -179,13 +179,22 @@ def store_version(store_id: int) -> int:
     return db.session.get_one(Store, store_id, populate_existing=True).version
 
 
+T = TypeVar("T")
+
+
+def committed(record: T) -> T:
+    """A factory is a unit of work of its own, as a request is: what it made is committed."""
+    db.session.commit()
+    return record
+
+
 def make_store(name: str = "Loja Centro", **data: Any) -> Store:
-    return create_store({"name": name, "cnpj": CNPJ, "address": ADDRESS, **data})
+    return committed(create_store({"name": name, "cnpj": CNPJ, "address": ADDRESS, **data}))
 
 
 def make_user(role: Role, stores: list[Store], email: str | None = None, **data: Any) -> User:
     email = email or f"{role.value}.{len(stores)}.{os.urandom(3).hex()}@assistec.test"
-    return create_user(
+    user = create_user(
         {
             "name": data.pop("name", f"{role.value.title()} Teste"),
             "email": email,
@@ -195,18 +204,23 @@ def make_user(role: Role, stores: list[Store], email: str | None = None, **data:
         },
         stores=stores,
     )
+    return committed(user)
 
 
 def make_customer(store: Store, **data: Any) -> Customer:
-    return create_customer(store, {"name": "Maria da Silva", "phones": ["11987654321"], "address": ADDRESS, **data})
+    return committed(
+        create_customer(store, {"name": "Maria da Silva", "phones": ["11987654321"], "address": ADDRESS, **data})
+    )
 
 
 def make_contract(user: User, customer: Customer, number: str = "C-1001", **data: Any) -> Contract:
-    return create_contract(user, {"number": number, "customer_id": customer.id, **data})
+    return committed(create_contract(user, {"number": number, "customer_id": customer.id, **data}))
 
 
 def make_case(user: User, customer: Customer, **data: Any) -> ServiceCase:
-    return open_case({"customer_id": customer.id, "reported_issue": "Porta do armário desalinhada.", **data}, user)
+    return committed(
+        open_case({"customer_id": customer.id, "reported_issue": "Porta do armário desalinhada.", **data}, user)
+    )
 
 
 @pytest.fixture

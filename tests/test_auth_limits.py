@@ -8,7 +8,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -28,35 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _post(base: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
     request = urllib.request.Request(
         base + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=90) as response:  # the first waits for gunicorn to start
             return response.status, json.loads(response.read() or b"{}"), dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}"), dict(error.headers)
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode() if process.stderr else ''}")
-        try:
-            with urllib.request.urlopen(base + "/api/openapi.json", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)  # polling a condition: the server is not listening yet
-    raise TimeoutError(f"{base} did not start")
 
 
 @pytest.fixture
@@ -71,28 +50,31 @@ def two_servers(app: Flask, database_url: str, tmp_path: Path) -> Iterator[list[
         MAIL_FOLDER=str(tmp_path / "mail"),
         RATELIMIT_ENABLED="true",
     )
-    processes, bases = [], []
+    processes, bases, sockets = [], [], []
     try:
         for _ in range(2):
-            port = _free_port()
+            # The test listens first and hands the socket to gunicorn: a request made before the
+            # server is ready waits in the socket's backlog instead of being refused.
+            listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+            sockets.append(listener)
             process = subprocess.Popen(
-                [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "server:create_app()"],
+                [str(GUNICORN), "--workers", "1", "--bind", f"fd://{listener.fileno()}", "server:create_app()"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
+                pass_fds=(listener.fileno(),),
             )
             processes.append(process)
-            bases.append(f"http://127.0.0.1:{port}")
-        deadline = time.monotonic() + 60
-        for base, process in zip(bases, processes, strict=True):
-            _wait_ready(base, process, deadline)
+            bases.append(f"http://127.0.0.1:{listener.getsockname()[1]}")
         yield bases
     finally:
         for process in processes:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
+        for listener in sockets:
+            listener.close()
 
 
 def test_failures_on_one_account_add_up_across_processes(two_servers: list[str], admin: User, store: Store) -> None:

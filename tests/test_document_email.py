@@ -13,7 +13,7 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
+import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -57,21 +57,48 @@ def world(store: Store, scheduler: User, technician: User) -> dict[str, Any]:
 
 
 class Inbox:
-    """Collects what a real SMTP server (aiosmtpd on 127.0.0.1) receives; `delay` holds the answer
-    to the message's final dot that long."""
+    """Collects what a real SMTP server (aiosmtpd on 127.0.0.1) receives. While `holding`, its
+    answer to the message's final dot waits until `release()`; `received` is set once a message
+    has arrived, `answered` once the server has answered it."""
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], EmailMessage]] = []
-        self.delay = 0.0
         self.tls: list[bool] = []
+        self.holding = False
+        self.received = threading.Event()
+        self.answered = threading.Event()
+        self._released = threading.Event()
+
+    def release(self) -> None:
+        self.holding = False
+        self._released.set()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         self.tls.append(session.ssl is not None)
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        self.received.set()
+        if self.holding:
+            await asyncio.get_running_loop().run_in_executor(None, self._released.wait)
+        self.answered.set()
         return "250 OK"
+
+
+def until_logged(consumer: subprocess.Popen[bytes], *texts: str) -> None:
+    """Read the consumer's log as it writes it until a line holds all of `texts`. A watchdog ends a
+    consumer that hangs, which closes the pipe and fails the wait."""
+    assert consumer.stderr is not None
+    watchdog = threading.Timer(120, consumer.kill)
+    watchdog.start()
+    lines: list[str] = []
+    try:
+        for raw in consumer.stderr:
+            lines.append(raw.decode(errors="replace"))
+            if all(text in lines[-1] for text in texts):
+                return
+    finally:
+        watchdog.cancel()
+    raise AssertionError("".join(lines)[-2000:])
 
 
 def free_port() -> int:
@@ -87,6 +114,7 @@ def smtp(app: Flask) -> Iterator[Inbox]:
     controller.start()
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_TIMEOUT=2)
     yield inbox
+    inbox.release()  # an answer still held would keep the server from stopping
     controller.stop()
 
 
@@ -141,7 +169,8 @@ def test_without_smtp_the_message_is_an_eml_file_listed_for_admins(
     body = response.json
     assert body["recipients"] == ["maria@example.com"]
     assert body["subject"] == f"Solicitação de Assistência {world['number']} — Loja Centro"
-    assert body["status"] == "sent"  # immediate mode (tests): the job ran in the request
+    assert body["status"] == "queued"  # the answer is made before the commit, which starts the job
+    assert email_row(body["id"]).status == "sent"  # immediate mode (tests): the job ran after the commit
     [file] = list((tmp_path / "mail").glob("*.eml"))
     message = email.message_from_bytes(file.read_bytes(), policy=default_policy)
     assert message["To"] == "maria@example.com"
@@ -193,7 +222,7 @@ def test_technician_emails_the_report_of_own_visit_only(as_technician: ApiClient
     assert post_email(as_technician, world).status_code == 403
     response = post_email(as_technician, world, "visit_report", appointment_id=world["visit"])
     assert response.status_code == 202, response.json
-    assert response.json["status"] == "sent"
+    assert email_row(response.json["id"]).status == "sent"
 
 
 # --- SMTP: a real server on 127.0.0.1 -----------------------------------------------------
@@ -295,10 +324,7 @@ def test_a_real_consumer_sends_the_queued_message(
     assert smtp.messages == []
     consumer = start_consumer(app, database_url)
     try:
-        deadline = time.monotonic() + 60
-        while email_row(response.json["id"]).status in ("queued", "sending") and time.monotonic() < deadline:
-            assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
-            time.sleep(0.2)
+        until_logged(consumer, "send_document_email", "executed in")  # the job finished: its commit is done
     finally:
         consumer.terminate()
         consumer.wait(10)
@@ -381,10 +407,11 @@ def test_nothing_is_sent_twice(
     run_queue()
     assert len(smtp.messages) == 1
 
-    smtp.delay = 3  # the server accepts, but answers after our SMTP_TIMEOUT (2 s)
+    smtp.holding = True  # the server accepts, but answers only after our SMTP_TIMEOUT (2 s) ran out
     second = post_email(as_scheduler, world, recipients=["outro@example.com"])
     assert run_queue() == 1  # no retry of a message that left whole
-    time.sleep(1.5)
+    smtp.release()
+    assert smtp.answered.wait(timeout=30)
     assert [recipients for recipients, _ in smtp.messages] == [["maria@example.com"], ["outro@example.com"]]
     row = email_row(second.json["id"])
     assert row.status == "sent" and row.attempts == 1
@@ -563,19 +590,16 @@ def test_a_worker_killed_while_sending_leaves_one_message_after_the_sweep(
     """A real consumer is killed (SIGKILL) after the server took the message and before it answered:
     the row stays `sending`; the sweep queues it again and the retry sends nothing more."""
     queued_mode(app, tmp_path, retries=3)
-    smtp.delay = 40  # the server holds its answer to the final dot: the worker waits in `sending`
+    smtp.holding = True  # the server holds its answer to the final dot: the worker waits in `sending`
     response = post_email(as_scheduler, world)
     consumer = start_consumer(app, database_url, SMTP_TIMEOUT="120")
     try:
-        deadline, status = time.monotonic() + 90, None
-        while not smtp.messages or (status := email_row(response.json["id"]).status) != "sending":
-            assert time.monotonic() < deadline, f"the consumer never reached the send: {smtp.messages}, {status}"
-            assert consumer.poll() is None, consumer.stderr.read().decode()[-2000:]  # type: ignore[union-attr]
-            time.sleep(0.1)
+        assert smtp.received.wait(timeout=90), consumer.poll()  # the worker marked the row, then sent
+        assert email_row(response.json["id"]).status == "sending"
     finally:
         consumer.kill()
         consumer.wait(10)
-    smtp.delay = 0
+    smtp.release()
     huey.flush()  # what the dead consumer's scheduler may have queued (its periodic sweeps, at :00, :05…)
     age(response.json["id"], tasks.stale_after() + timedelta(minutes=1))
     tasks.sweep_stale_emails.call_local()

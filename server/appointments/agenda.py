@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import aliased
 
+from server.appointments.lookup import agenda_filter, agenda_limit
 from server.appointments.models import APPOINTMENT_STATUS_LABELS, Appointment, AppointmentStatus
-from server.appointments.service import agenda_filter, agenda_limit
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogEntry

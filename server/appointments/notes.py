@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from server.appointments.lookup import load_appointment
 from server.appointments.models import AppointmentStatus
-from server.appointments.service import _check_actor, _lock, _tz, load_appointment
+from server.appointments.rules import _check_actor, _lock, _tz
 from server.auth.models import User
 from server.cases.progress import record_event
 from server.database import utcnow
@@ -71,7 +72,6 @@ def set_technician_notes(actor: User, appointment_id: int, notes: str | None, ba
     current = clean(appointment.technician_notes)
     text = merge(current, notes, base, signatures)
     if text == current:
-        db.session.rollback()  # nothing new: give the store version back
         return
     merged = text != clean(notes)
     appointment.technician_notes, appointment.technician_notes_at = text, now
@@ -80,4 +80,4 @@ def set_technician_notes(actor: User, appointment_id: int, notes: str | None, ba
     if merged:
         changes["merged"] = True
     record_event(appointment.case, actor, "appointment_updated", changes)
-    db.session.commit()
+    db.session.flush()

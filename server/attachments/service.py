@@ -35,8 +35,9 @@ from server.auth.models import User
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from server.extensions import db
+from server.occurrences.access import visible_occurrences
 from server.occurrences.models import Occurrence
-from server.occurrences.service import visible_occurrences
+from server.transaction import after_commit, wrote
 
 HASH_HEADER = "X-Content-SHA256"
 NOT_FOUND = "Anexo não encontrado."
@@ -145,7 +146,9 @@ def upload_attachment(
         return _repeated(existing, actor, digest, kind, occurrence_id, signer_name)
     target_store = _target_store(actor, occurrence_id, store_id)
     uploader_id = actor.id
-    db.session.rollback()  # nothing written yet: release the transaction while Pillow works
+    db.session.flush()
+    if not wrote():  # nothing written yet: release the transaction (and SQLite's lock) while Pillow works
+        db.session.rollback()
 
     encoded = images.reencode(data, kind)
 
@@ -189,7 +192,7 @@ def upload_attachment(
     try:
         store.put(keys[0], encoded.data, encoded.content_type)
         store.put(keys[1], encoded.thumbnail, encoded.content_type)
-        db.session.commit()
+        db.session.flush()
     except BaseException as error:
         db.session.rollback()
         for key in keys:
@@ -232,7 +235,7 @@ def _repeated(
         raise Conflict("Este arquivo já foi enviado com outro tipo de anexo.", slug="attachment-conflict")
     if occurrence_id is not None and existing.occurrence_id != occurrence_id:
         link_attachment(existing.id, occurrence_id, actor, signer_name)
-        db.session.commit()
+        db.session.flush()
     return existing
 
 
@@ -309,7 +312,7 @@ def link(actor: User, attachment_id: uuid.UUID, data: dict[str, Any]) -> Attachm
         attachment = link_signature_to_visit(attachment_id, data["appointment_id"], actor, data["signer_name"])
     else:
         attachment = link_attachment(attachment_id, data["occurrence_id"], actor, data.get("signer_name"))
-    db.session.commit()
+    db.session.flush()
     return attachment
 
 
@@ -338,7 +341,11 @@ def delete_attachment(attachment: Attachment, actor: User) -> None:
         storage.attachment_key(attachment.store_id, attachment.id, thumbnail=True),
     ]
     soft_delete(attachment)
-    db.session.commit()
+    db.session.flush()
     store = storage.get_storage()
-    for key in keys:
-        store.delete(key)
+
+    def remove_files() -> None:  # once the tombstone is committed: a rolled-back delete keeps them
+        for key in keys:
+            store.delete(key)
+
+    after_commit(remove_files)

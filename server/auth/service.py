@@ -66,7 +66,7 @@ def create_user(data: dict[str, Any], actor: User | None = None, stores: list[St
     user.set_password(password)
     user.stores = stores if stores is not None else _stores_for(actor, store_ids) if actor else []
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -103,7 +103,7 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
         db.session.execute(delete(CalendarToken).where(CalendarToken.user_id == user.id))
     for key, value in data.items():
         setattr(user, key, value)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -119,7 +119,7 @@ def change_own_password(user: User, current: str, new: str, address: str) -> Non
     user.set_password(new)
     user.must_change_password = False
     sessions.end_all(user, keep_current=True)
-    db.session.commit()
+    db.session.flush()
 
 
 def reset_password(token: str, new: str) -> User:
@@ -131,7 +131,7 @@ def reset_password(token: str, new: str) -> User:
     user.set_password(new)
     user.must_change_password = False
     sessions.end_all(user)
-    db.session.commit()
+    db.session.flush()
     return user
 
 

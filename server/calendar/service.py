@@ -78,7 +78,7 @@ def issue_token(user: User) -> tuple[str, CalendarToken]:
         db.session.add(row)
     row.token_hash = hash_token(token)
     row.created_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return token, row
 
 
@@ -87,7 +87,7 @@ def revoke_token(user: User) -> None:
     row = db.session.get(CalendarToken, user.id)
     if row is not None:
         db.session.delete(row)
-        db.session.commit()
+        db.session.flush()
 
 
 def feed_user(token: str) -> User:

@@ -16,6 +16,8 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from server.auth.models import User
 from server.cases.models import FINISHED, CaseEvent, CaseStatus, ServiceCase
 from server.extensions import db
+from server.occurrences.models import Occurrence
+from server.orders.models import OPEN_ORDER, PartsOrder
 
 
 def record_event(
@@ -36,8 +38,6 @@ def record_event(
 
 def _open_orders(case: ServiceCase) -> ColumnElement[bool]:
     """The case's parts orders still in draft or sent."""
-    from server.orders.models import OPEN_ORDER, PartsOrder
-
     return (PartsOrder.case_id == case.id) & PartsOrder.deleted_at.is_(None) & PartsOrder.status.in_(OPEN_ORDER)
 
 
@@ -47,8 +47,6 @@ def _open_order(case: ServiceCase) -> ColumnElement[bool]:
 
 def has_open_work(case: ServiceCase) -> tuple[bool, bool]:
     """(any occurrence at all, any unresolved occurrence or open order)."""
-    from server.occurrences.models import Occurrence
-
     live = (Occurrence.case_id == case.id) & Occurrence.deleted_at.is_(None)
     any_occurrence = exists().where(live)
     unresolved = exists().where(live, or_(Occurrence.resolved.is_(False), Occurrence.resolved.is_(None)))
@@ -63,8 +61,6 @@ def has_open_orders(case: ServiceCase) -> bool:
 
 def open_order_numbers(case: ServiceCase) -> list[str]:
     """The numbers of the case's parts orders still in draft or sent, oldest first."""
-    from server.orders.models import PartsOrder
-
     return list(db.session.scalars(select(PartsOrder.number).where(_open_orders(case)).order_by(PartsOrder.id)))
 
 

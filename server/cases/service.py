@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from server.auth.access import get_visible, pick_store, visible
 from server.auth.models import Role, User
+from server.cases import events
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
 from server.cases.progress import open_order_numbers, record_event
 from server.cases.search import RECENT_WINDOW, case_search, case_search_row, search_is_broad
@@ -248,7 +249,7 @@ def open_case(data: dict[str, Any], actor: User) -> ServiceCase:
     db.session.add(case)
     db.session.flush()
     record_event(case, actor, "created", {"number": case.number, "due_at": case.due_at.isoformat()})
-    db.session.commit()
+    db.session.flush()
     return load_case(actor, case.id)
 
 
@@ -313,9 +314,7 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
         case.assignee_id = data.pop("assignee_id")
         case.assignee_chosen = case.assignee_id is not None
         if not case.assignee_chosen:  # "—" chosen: back to the visits' technician
-            from server.appointments.service import follow_visits  # appointments import cases
-
-            follow_visits(case)
+            events.assignee_released.send(case)
     status, reason = data.pop("status", None), data.pop("status_reason", None)
     note = _check_open_orders(case, status, data.pop("force", False))
     if status is not None:
@@ -329,10 +328,8 @@ def update_case(case: ServiceCase, data: dict[str, Any], actor: User) -> Service
     if changes:
         record_event(case, actor, "status_changed" if "status" in changes else "updated", changes, note)
     if "status" in changes and case.status in FINISHED:
-        from server.appointments.service import cancel_coming_visits  # appointments import cases
-
-        cancel_coming_visits(case, actor)
-    db.session.commit()
+        events.case_finished.send(case, actor=actor)
+    db.session.flush()
     return load_case(actor, case.id)
 
 

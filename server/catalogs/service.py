@@ -98,7 +98,7 @@ def create_entry(kind: CatalogKind, store: Store, data: dict[str, Any]) -> Catal
         data = {**data, "position": (last or 0) + 1}
     entry = CatalogEntry(store_id=store.id, kind=kind.value, **data)
     db.session.add(entry)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -107,7 +107,7 @@ def update_entry(entry: CatalogEntry, data: dict[str, Any]) -> CatalogEntry:
         _check_unique_name(entry.store_id, entry.kind, data["name"], exclude_id=entry.id)
     for key, value in data.items():
         setattr(entry, key, value)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -117,4 +117,4 @@ def remove_entry(entry: CatalogEntry) -> None:
         entry.active = False
     else:
         soft_delete(entry)
-    db.session.commit()
+    db.session.flush()

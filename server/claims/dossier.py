@@ -22,6 +22,14 @@ from server.contracts.models import Contract, ContractItem
 from server.documents import data as docdata
 from server.documents.defaults import CSS, DEFAULTS, wrap
 from server.documents.models import KIND_LABELS, DocumentEmail, DocumentKind, PrintLayout
+from server.documents.outbox import email_after_commit
+from server.documents.service import (
+    _layout_for,
+    build_document,
+    case_for_document,
+    register_builder,
+    render_with_layout,
+)
 from server.errors import ValidationFailed
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
@@ -230,14 +238,10 @@ def _signatures(document: docdata.Document, cases: list[ServiceCase], occurrence
 
 
 def _first_case(claim: Claim) -> ServiceCase:
-    from server.documents.service import case_for_document
-
     return case_for_document(min(item.case_id for item in claim.items))
 
 
 def render(user: User, claim: Claim) -> tuple[bytes, str]:
-    from server.documents.service import build_document, render_with_layout
-
     ensure_layout(claim.store_id)
     case = _first_case(claim)
     document, filename = build_document(user, case, KIND.value, {"claim_id": claim.id})
@@ -247,9 +251,6 @@ def render(user: User, claim: Claim) -> tuple[bytes, str]:
 def queue(user: User, claim: Claim, data: dict[str, Any]) -> DocumentEmail:
     """Record the e-mail to the factory's claim addresses on the claim and the case, commit, and
     hand it to the e-mail job."""
-    from server.documents.service import _layout_for
-    from server.documents.tasks import enqueue_email
-
     recipients = data.get("recipients") or list(claim.supplier.claim_emails or [])
     if not recipients:
         raise ValidationFailed(
@@ -289,6 +290,9 @@ def queue(user: User, claim: Claim, data: dict[str, Any]) -> DocumentEmail:
         {"email_id": str(email_id), "kind": KIND.value, "recipients": email.recipients, "claim_id": claim.id},
         f"{KIND_LABELS[KIND]} {claim.number} na fila de envio para {', '.join(email.recipients)}."[:500],
     )
-    db.session.commit()
-    enqueue_email(email_id)
+    email_after_commit(email_id)  # the job is queued once the request's transaction commits
+    db.session.flush()
     return email
+
+
+register_builder(KIND.value, lambda case, args, title: claim_document(case, args.get("claim_id"), title))

@@ -19,6 +19,7 @@ from server.auth.access import visible
 from server.auth.models import User
 from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import record_event
+from server.catalogs.models import CatalogEntry, CatalogKind
 from server.claims.models import (
     ANSWERS,
     CREDIT_FORM_LABELS,
@@ -33,12 +34,14 @@ from server.claims.models import (
     CreditForm,
     ItemAnswer,
 )
+from server.common.text import fold
 from server.database import bump_store_version, soft_delete, utcnow
 from server.documents import data as docdata
 from server.documents.data import money
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.extensions import db
 from server.occurrences.models import OccurrenceItem, Payer
+from server.orders.models import OrderStatus, PartsOrder
 from server.stores.models import Store
 from server.suppliers.models import Supplier
 
@@ -441,8 +444,6 @@ VISIT_NAME = "Entrega/instalação de peças"
 
 def _visit_type(store_id: int) -> int | None:
     """The store's appointment type for delivering parts: named so, else one named "Entrega…"."""
-    from server.catalogs.models import CatalogEntry, CatalogKind
-    from server.common.text import fold
 
     entries = db.session.scalars(
         select(CatalogEntry)
@@ -464,8 +465,6 @@ def _visit_type(store_id: int) -> int | None:
 def ship(user: User, claim: Claim, data: dict[str, Any]) -> dict[str, Any]:
     """The factory sent these accepted items: each is marked, the parts orders holding them are
     marked sent by the factory, and a parts delivery visit is suggested per case."""
-    from server.orders.models import OrderStatus, PartsOrder
-
     bump_store_version(db.session, claim.store_id)
     if claim.status not in CREDITABLE:
         raise Conflict(

@@ -11,8 +11,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from sqlalchemy.orm import object_session
 
 from server.common import brazil
+from server.database import Base
 
 
 def _validators(given: Any) -> list[Any]:
@@ -299,7 +301,7 @@ class StoreTime(fields.DateTime):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if value is not None:
-            local = value.astimezone(ZoneInfo(_store_of(obj).timezone))
+            local = value.astimezone(ZoneInfo(_timezone_of(obj)))
             offset = local.utcoffset()
             # A zone's local mean time (-03:06:28 before 1914) is not an RFC 3339 offset: such an
             # instant (only from data older than the 2000..2100 window) is served in UTC.
@@ -307,13 +309,21 @@ class StoreTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-def _store_of(obj: Any) -> Any:
+def _timezone_of(obj: Any) -> str:
+    """The record's store's timezone. Schemas sit below the models, so a record without a `store`
+    relationship finds its store in its own session by the table's mapped class (from the
+    identity map when loaded: no query per row)."""
     if "store" in type(obj).__dict__ or hasattr(type(obj), "store"):
-        return obj.store
-    from server.extensions import db  # schemas are imported by the models' packages
-    from server.stores.models import Store
+        return str(obj.store.timezone)
+    session = object_session(obj)
+    assert session is not None, "a store time of a record outside any session"
+    return str(session.get_one(_mapped("stores"), obj.store_id).timezone)
 
-    return db.session.get_one(Store, obj.store_id)
+
+def _mapped(table_name: str) -> type[Any]:
+    return next(
+        mapper.class_ for mapper in Base.registry.mappers if mapper.persist_selectable.description == table_name
+    )
 
 
 def patch(schema: type[Schema], **kwargs: Any) -> Schema:

@@ -14,6 +14,7 @@ from server.contracts.import_tasks import enqueue_import
 from server.contracts.models import ContractImport, ImportStatus
 from server.errors import NotFound, problem_response
 from server.extensions import db
+from server.transaction import after_commit
 
 blp = Blueprint("imports", __name__, url_prefix="/api/imports", description="Importação de clientes e contratos")
 UPLOADS = {"imports.preview_import", "imports.start_import"}
@@ -114,9 +115,9 @@ def start_import(args: dict[str, Any]) -> ContractImport:
         errors=[],
     )
     db.session.add(job)
-    db.session.commit()
+    db.session.flush()
     job_id = job.id
-    enqueue_import(job_id)
+    after_commit(lambda: enqueue_import(job_id))
     return _load(job_id)
 
 

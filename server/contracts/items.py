@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import exists, select
 
+from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogKind
 from server.catalogs.service import check_entries
 from server.contracts.models import Contract, ContractItem
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
+from server.occurrences.models import OccurrenceItem
 from server.suppliers.models import Supplier
 
 
@@ -52,8 +54,6 @@ def check_items(store_id: int, items: list[dict[str, Any]]) -> None:
 
 def in_use(item_ids: list[int]) -> set[int]:
     """Those of the contract items an occurrence item points at."""
-    from server.occurrences.models import OccurrenceItem
-
     if not item_ids:
         return set()
     return set(
@@ -97,8 +97,6 @@ def replace_items(contract: Contract, items: list[dict[str, Any]]) -> None:
 
 def contract_item_for(case_id: int, contract_item_id: int) -> ContractItem | None:
     """The contract item if it belongs to the contract of this case."""
-    from server.cases.models import ServiceCase
-
     return db.session.scalar(
         select(ContractItem).where(
             ContractItem.id == contract_item_id,

@@ -82,7 +82,7 @@ def create_contract(user: User, data: dict[str, Any]) -> Contract:
         data["delivery_address"] = customer.address
     contract = Contract(store_id=customer.store_id, customer_id=customer.id, items=items, **data)
     db.session.add(contract)
-    db.session.commit()
+    db.session.flush()
     return load_contract(user, contract.id)
 
 
@@ -101,7 +101,7 @@ def update_contract(user: User, contract: Contract, data: dict[str, Any]) -> Con
         contract.updated_at = utcnow()  # the items live in the contract's version
     for key, value in data.items():
         setattr(contract, key, value)
-    db.session.commit()
+    db.session.flush()
     return load_contract(user, contract.id)
 
 
@@ -109,4 +109,4 @@ def delete_contract(contract: Contract) -> None:
     if is_referenced(db.session, contract):
         raise Conflict("Este contrato tem assistências e não pode ser excluído.", slug="in-use")
     soft_delete(contract)
-    db.session.commit()
+    db.session.flush()

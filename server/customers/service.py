@@ -75,7 +75,7 @@ def build_customer(store: Store, data: dict[str, Any]) -> Customer:
 
 def create_customer(store: Store, data: dict[str, Any]) -> Customer:
     customer = build_customer(store, data)
-    db.session.commit()
+    db.session.flush()
     return customer
 
 
@@ -83,7 +83,7 @@ def update_customer(customer: Customer, data: dict[str, Any]) -> Customer:
     if data.get("document") and data["document"] != customer.document:
         _check_document_free(customer.store_id, data["document"], exclude_id=customer.id)
     _apply(customer, data)
-    db.session.commit()
+    db.session.flush()
     return customer
 
 
@@ -91,4 +91,4 @@ def delete_customer(customer: Customer) -> None:
     if is_referenced(db.session, customer):
         raise Conflict("Este cliente tem contratos ou assistências e não pode ser excluído.", slug="in-use")
     soft_delete(customer)
-    db.session.commit()
+    db.session.flush()

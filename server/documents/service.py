@@ -8,6 +8,7 @@ so rendering a case's document cannot fail on the template.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ def ensure_defaults(store_id: int) -> None:
     bump_store_version(db.session, store_id)
     if db.session.scalar(has_any) is None:
         default_layouts(db.session.get_one(Store, store_id))
-    db.session.commit()
+    db.session.flush()
 
 
 def list_layouts(user: User, store_id: int | None, kind: str | None) -> list[PrintLayout]:
@@ -112,7 +113,7 @@ def create_layout(user: User, data: dict[str, Any]) -> PrintLayout:
     db.session.flush()
     if layout.is_default:
         _unset_other_defaults(layout)
-    db.session.commit()
+    db.session.flush()
     return layout
 
 
@@ -126,7 +127,7 @@ def update_layout(layout: PrintLayout, data: dict[str, Any]) -> PrintLayout:
         setattr(layout, key, value)
     if layout.is_default:
         _unset_other_defaults(layout)
-    db.session.commit()
+    db.session.flush()
     return layout
 
 
@@ -135,7 +136,7 @@ def delete_layout(layout: PrintLayout) -> None:
     if layout.is_default:
         raise Conflict("O layout padrão não pode ser excluído: escolha outro como padrão antes.")
     soft_delete(layout)
-    db.session.commit()
+    db.session.flush()
 
 
 def _sample(store: Store, kind: str) -> tuple[dict[str, Any], DocumentFetcher]:
@@ -232,6 +233,16 @@ def check_kind_allowed(user: User | None, kind: str) -> None:
         raise Forbidden("Técnicos só emitem o relatório das suas visitas.")
 
 
+Builder = Callable[[ServiceCase, dict[str, Any], str], tuple[docdata.Document, str]]
+# Kinds whose data a higher domain builds (a claim's dossier): it registers its builder when
+# imported, so this module never imports it.
+BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(kind: str, builder: Builder) -> None:
+    BUILDERS[kind] = builder
+
+
 def build_document(
     user: User | None, case: ServiceCase, kind: str, args: dict[str, Any]
 ) -> tuple[docdata.Document, str]:
@@ -246,10 +257,8 @@ def build_document(
     if kind == DocumentKind.PARTS_ORDER.value:
         order = _order(case, args.get("order_id"))
         return docdata.parts_order(case, order, title), f"pedido-{order.number}.pdf"
-    if kind == DocumentKind.FACTORY_CLAIM.value:
-        from server.claims.dossier import claim_document
-
-        return claim_document(case, args.get("claim_id"), title)
+    if kind in BUILDERS:
+        return BUILDERS[kind](case, args, title)
     return docdata.service_request(case, title), f"solicitacao-{case.number}.pdf"
 
 
@@ -428,7 +437,7 @@ def queue_email(user: User, case: ServiceCase, kind: str, data: dict[str, Any]) 
         {"email_id": str(email_id), "kind": kind, "recipients": email.recipients},
         f"{KIND_LABELS[DocumentKind(kind)]} na fila de envio para {', '.join(email.recipients)}.",
     )
-    db.session.commit()
+    db.session.flush()
     return email
 
 

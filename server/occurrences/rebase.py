@@ -24,6 +24,7 @@ from server.catalogs.models import CatalogEntry
 from server.database import bump_store_version, utcnow
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
+from server.suppliers.models import Supplier
 
 MERGED_TEXTS = ("report", "unresolved_reason")
 
@@ -73,8 +74,6 @@ def _shown(field: str, value: Any) -> str:
     if value is None or value == "":
         return "(vazio)"
     if field in ("supplier_id", "carrier_id"):  # suppliers, not catalog entries
-        from server.suppliers.models import Supplier
-
         supplier = db.session.get(Supplier, value)
         return supplier.name if supplier else str(value)
     if field.endswith("_id"):

@@ -11,9 +11,11 @@ import json
 import uuid
 from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from server.appointments.models import Appointment
+from server.attachments.service import link_attachment
 from server.auth.access import visible
 from server.auth.models import Role, User
 from server.cases.models import FINISHED, ServiceCase
@@ -24,7 +26,9 @@ from server.contracts.items import fill_from_contract_item
 from server.database import bump_store_version, soft_delete
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.extensions import db
+from server.occurrences.access import visible_occurrences
 from server.occurrences.models import Occurrence, OccurrenceItem
+from server.suppliers.service import supplier_named, supplier_of
 
 LOAD = (
     selectinload(Occurrence.case),
@@ -38,13 +42,6 @@ LOAD = (
     selectinload(Occurrence.items),
     selectinload(Occurrence.attachments),
 )
-
-
-def visible_occurrences(user: User) -> Select[Occurrence]:
-    """Occurrences of the cases the user may see (a technician: the cases of their visits)."""
-    return visible(Occurrence, user).where(
-        Occurrence.case_id.in_(visible(ServiceCase, user).with_only_columns(ServiceCase.id))
-    )
 
 
 def load_occurrence(user: User, occurrence_id: uuid.UUID) -> Occurrence:
@@ -178,8 +175,6 @@ def _log(occurrence: Occurrence, actor: User, kind: str, changes: dict[str, Any]
 
 
 def _link_photos(occurrence: Occurrence, attachment_ids: list[uuid.UUID], actor: User) -> None:
-    from server.attachments.service import link_attachment
-
     for index, attachment_id in enumerate(attachment_ids):
         try:
             link_attachment(attachment_id, occurrence.id, actor)
@@ -192,8 +187,6 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
     """The visit an occurrence came from must be one of the case's, and the technician's own."""
     if appointment_id is None:
         return
-    from server.appointments.models import Appointment
-
     visit = db.session.scalar(
         visible(Appointment, actor).where(Appointment.id == appointment_id, Appointment.case_id == case.id)
     )
@@ -204,8 +197,6 @@ def _check_visit(case: ServiceCase, appointment_id: int | None, actor: User) -> 
 def _name_supplier(store_id: int, data: dict[str, Any], field: str = "supplier_id") -> dict[str, Any]:
     """The item's supplier as a row of the store: the one given by id, or the one its typed
     name folds to (made if new); `supplier` keeps its name as shown on documents."""
-    from server.suppliers.service import supplier_named, supplier_of
-
     if data.get("supplier_id") is not None:
         supplier = supplier_of(store_id, data["supplier_id"], field)
     elif data.get("supplier"):
@@ -218,8 +209,6 @@ def _name_supplier(store_id: int, data: dict[str, Any], field: str = "supplier_i
 
 
 def _check_carrier(store_id: int, data: dict[str, Any]) -> None:
-    from server.suppliers.service import supplier_of
-
     if data.get("carrier_id") is not None:
         supplier_of(store_id, data["carrier_id"], "carrier_id")
 
@@ -269,7 +258,7 @@ def create_occurrence(case: ServiceCase, data: dict[str, Any], actor: User) -> O
         note[:500],
     )
     follow_work(case, actor)
-    db.session.commit()
+    db.session.flush()
     return load_occurrence(actor, occurrence.id)
 
 
@@ -301,7 +290,7 @@ def update_occurrence(occurrence: Occurrence, data: dict[str, Any], actor: User)
     if changes:
         _log(occurrence, actor, "occurrence_updated", changes)
     follow_work(occurrence.case, actor)
-    db.session.commit()
+    db.session.flush()
     return load_occurrence(actor, occurrence.id)
 
 
@@ -314,7 +303,7 @@ def delete_occurrence(occurrence: Occurrence, actor: User) -> None:
     soft_delete(occurrence)
     _log(occurrence, actor, "occurrence_deleted")
     follow_work(occurrence.case, actor)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- items --------------------------------------------------------------------------------
@@ -340,7 +329,7 @@ def add_item(occurrence: Occurrence, data: dict[str, Any], actor: User) -> Occur
     item = _new_item(occurrence, data)
     db.session.add(item)
     _log(occurrence, actor, "item_added", {"item": item.description, "quantity": _plain(item.quantity)})
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -357,7 +346,7 @@ def update_item(occurrence: Occurrence, item: OccurrenceItem, data: dict[str, An
     changes = _apply(item, data)
     if changes:
         _log(occurrence, actor, "item_updated", {"item": item.description, **changes})
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -369,4 +358,4 @@ def remove_item(occurrence: Occurrence, item: OccurrenceItem, actor: User) -> No
         raise Conflict("O item já está em um pedido de peças e não pode ser removido.", slug="in-order")
     soft_delete(item)
     _log(occurrence, actor, "item_removed", {"item": item.description})
-    db.session.commit()
+    db.session.flush()

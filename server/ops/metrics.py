@@ -16,14 +16,20 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
+from huey import signals  # type: ignore[import-untyped]
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
 
+from server.documents.models import DocumentEmail
 from server.errors import Problem
+from server.extensions import db
 from server.jobs import huey
 from server.ops.health import blp
+from server.ops.jobs import ENQUEUED_AT_KEY
+from server.push.models import PushDelivery
 
 REQUESTS = Counter("assistec_http_requests", "HTTP requests answered", ["endpoint", "method", "status"])
 LATENCY = Histogram(
@@ -38,7 +44,6 @@ QUEUE_PEEK = 200  # jobs looked at to find the oldest one
 
 
 def init_app(app: Flask) -> None:
-    from huey import signals  # type: ignore[import-untyped]
 
     def start_timer() -> None:
         g.metrics_started = time.perf_counter()
@@ -139,12 +144,6 @@ class QueueCollector(Collector):
 
 def _outcomes() -> Iterator[GaugeMetricFamily]:
     """E-mails and push deliveries by status, as recorded (every worker's and host's), read when scraped."""
-    from sqlalchemy import func, select
-
-    from server.documents.models import DocumentEmail
-    from server.extensions import db
-    from server.push.models import PushDelivery
-
     for name, help_text, model in (
         ("assistec_emails", "Document e-mails by status (queued, sending, sent, failed)", DocumentEmail),
         ("assistec_push_deliveries", "Push deliveries to devices by status", PushDelivery),
@@ -162,8 +161,6 @@ def _outcomes() -> Iterator[GaugeMetricFamily]:
 
 
 def _oldest_age() -> float:
-    from server.ops.jobs import ENQUEUED_AT_KEY
-
     oldest: float | None = None
     for data in huey.storage.enqueued_items(QUEUE_PEEK):
         try:

@@ -245,7 +245,7 @@ def generate_orders(case: ServiceCase, data: dict[str, Any], actor: User) -> lis
         )
         created.append(order)
     follow_work(case, actor)
-    db.session.commit()
+    db.session.flush()
     return _load_orders([order.id for order in created])
 
 
@@ -348,10 +348,8 @@ def update_order(order: PartsOrder, data: dict[str, Any], actor: User) -> PartsO
     if changes:
         record_event(order.case, actor, "order_updated", {"order_id": order.id, "number": order.number, **changes})
     moved = status is not None and _move(order, OrderStatus(status), reason, actor)
-    if not changes and not moved:
-        db.session.rollback()  # nothing to write: give the store version back
-    else:
-        db.session.commit()
+    if changes or moved:
+        db.session.flush()
     return load_order(actor, order.id)
 
 

@@ -78,7 +78,7 @@ def subscribe(user: User, data: dict[str, Any]) -> PushSubscription:
     subscription.auth = data["keys"]["auth"]
     subscription.user_agent = data.get("user_agent")
     subscription.failure_count = 0
-    db.session.commit()
+    db.session.flush()
     return subscription
 
 
@@ -88,9 +88,8 @@ def unsubscribe(user: User, endpoint: str) -> None:
         delete(PushSubscription).where(PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id)
     )
     if not removed.rowcount:  # type: ignore[attr-defined]
-        db.session.rollback()
         raise NotFound("Inscrição de notificações não encontrada.")
-    db.session.commit()
+    db.session.flush()
 
 
 # --- notices ------------------------------------------------------------------------------

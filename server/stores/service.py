@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from server.attachments.models import Attachment
 from server.auth.models import User
 from server.catalogs.service import seed_catalogs
+from server.documents.service import default_layouts
 from server.errors import ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
@@ -21,12 +23,10 @@ def create_store(data: dict[str, Any], creator: User | None = None) -> Store:
     db.session.add(store)
     db.session.flush()
     seed_catalogs(store)
-    from server.documents.service import default_layouts
-
     default_layouts(store, creator)
     if creator is not None:
         creator.stores.append(store)
-    db.session.commit()
+    db.session.flush()
     return store
 
 
@@ -35,13 +35,11 @@ def update_store(store: Store, data: dict[str, Any]) -> Store:
         _check_logo(store, data["logo_id"])
     for key, value in data.items():
         setattr(store, key, value)
-    db.session.commit()
+    db.session.flush()
     return store
 
 
 def _check_logo(store: Store, logo_id: uuid.UUID) -> None:
-    from server.attachments.models import Attachment
-
     logo = db.session.get(Attachment, logo_id)
     if logo is None or logo.store_id != store.id or logo.deleted_at is not None:
         raise ValidationFailed({"logo_id": ["Imagem não encontrada nesta loja: envie o arquivo antes."]})

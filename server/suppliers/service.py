@@ -59,7 +59,7 @@ def create_supplier(store: Store, data: dict[str, Any]) -> Supplier:
     supplier = Supplier(store_id=store.id, order_emails=[], claim_emails=[])
     _apply(supplier, data)
     db.session.add(supplier)
-    db.session.commit()
+    db.session.flush()
     return supplier
 
 
@@ -67,7 +67,7 @@ def update_supplier(supplier: Supplier, data: dict[str, Any]) -> Supplier:
     if "name" in data:
         _check_unique_name(supplier.store_id, data["name"], exclude_id=supplier.id)
     _apply(supplier, data)
-    db.session.commit()
+    db.session.flush()
     return supplier
 
 
@@ -77,7 +77,7 @@ def remove_supplier(supplier: Supplier) -> None:
         supplier.active = False
     else:
         soft_delete(supplier)
-    db.session.commit()
+    db.session.flush()
 
 
 def supplier_of(store_id: int, supplier_id: int, field: str) -> Supplier:

@@ -1,8 +1,8 @@
-"""The mutations a phone may push, by versioned name (DESIGN §5).
+"""The mutations a phone may push, by versioned name.
 
 Each handler validates its arguments with a small schema built on the REST endpoint's own, then
-calls the same service function as that endpoint: one set of rules. Services commit themselves;
-`server.sync.push` arranges for that commit to carry the client's `last_mutation_id` too.
+calls the same service function as that endpoint: one set of rules. Services only flush;
+`server.sync.push` commits the handler's writes with the client's `last_mutation_id`, once.
 Old versions stay registered while old clients exist.
 """
 

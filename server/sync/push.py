@@ -1,8 +1,9 @@
-"""`POST /api/sync/push`: apply a phone's outbox exactly once (DESIGN §5).
+"""`POST /api/sync/push`: apply a phone's outbox exactly once.
 
-Each mutation runs in its own transaction, which also moves the client's `last_mutation_id`:
-the client row is locked and the new id set *before* the handler runs, so the service's own
-commit carries both. An id at or below `last` is a duplicate (skipped); an id above `last + 1`
+Each mutation is one unit of work: the client's row is locked, the handler's services write
+(they only flush), and the client's `last_mutation_id` moves to the mutation's id in that same
+transaction, which then commits once — the effects and their acknowledgement are durable
+together or not at all. An id at or below `last` is a duplicate (skipped); an id above `last + 1`
 stops the batch (a gap). A permanent failure (a 4xx problem) is rolled back and stored as a
 rejection, with the arguments, in a transaction that advances `last` too. A transient failure
 (the database is unavailable, a deadlock, a lock timeout) is rolled back and answers 503 with
@@ -26,6 +27,7 @@ from server.errors import DETAILS, SLUGS, Conflict, Problem
 from server.extensions import db
 from server.sync import handlers
 from server.sync.models import Rejection, SyncClient
+from server.transaction import commit, wrote
 
 RETRY_AFTER_SECONDS = 5
 UNEXPECTED = "Erro inesperado no servidor ao aplicar esta alteração. Ela ficou guardada: reenvie mais tarde."
@@ -104,6 +106,17 @@ def _retryable(status: int, data: dict[str, Any], name: str) -> bool:
     return status not in (403, 404, 409, 410)
 
 
+def _acknowledge(client_id: uuid.UUID, mutation_id: int) -> bool:
+    """Move the device's `last_mutation_id` to `mutation_id` in the current transaction, under
+    the client's lock; False when it is no longer the next one."""
+    client = _lock_client(client_id)
+    assert client is not None
+    if client.last_mutation_id != mutation_id - 1:
+        return False
+    client.last_mutation_id = mutation_id
+    return True
+
+
 def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem) -> dict[str, Any]:
     """Store the refusal with the mutation's arguments and advance `last`, in one transaction."""
     data = getattr(problem, "data", None) or {}
@@ -111,9 +124,7 @@ def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem)
     code = data.get("slug") or SLUGS.get(status, "rejected")
     message = data.get("detail") or DETAILS.get(status, "A alteração foi recusada.")
     retryable = _retryable(status, data, mutation["name"])
-    client = _lock_client(client_id)
-    assert client is not None
-    if client.last_mutation_id != mutation["id"] - 1:  # a concurrent push of this device got there first
+    if not _acknowledge(client_id, mutation["id"]):  # a concurrent push of this device got there first
         db.session.rollback()
         return {"id": mutation["id"], "status": "duplicate"}
     db.session.add(
@@ -128,8 +139,7 @@ def _rejection(client_id: uuid.UUID, mutation: dict[str, Any], problem: Problem)
             retryable=retryable,
         )
     )
-    client.last_mutation_id = mutation["id"]
-    db.session.commit()
+    commit()
     return {"id": mutation["id"], "status": "rejected", "code": code, "message": message, "retryable": retryable}
 
 
@@ -148,15 +158,15 @@ def _apply(actor: User, client_id: uuid.UUID, mutation: dict[str, Any], attempts
     if mutation["id"] > last + 1:
         db.session.rollback()
         return None
-    client.last_mutation_id = mutation["id"]  # committed by the service's own commit, with its writes
     try:
         handlers.run(actor, mutation["name"], mutation["args"])
-        # A handler that found nothing to write may have committed nothing, or rolled back.
-        client = _lock_client(client_id)
-        assert client is not None
-        if client.last_mutation_id < mutation["id"]:
-            client.last_mutation_id = mutation["id"]
-        db.session.commit()
+        db.session.flush()
+        if not wrote():
+            db.session.rollback()  # nothing changed: give the store version back, keep the acknowledgement
+        if not _acknowledge(client_id, mutation["id"]):  # a concurrent push of this device got there first
+            db.session.rollback()
+            return {"id": mutation["id"], "status": "duplicate"}
+        commit()
     except Problem as problem:
         db.session.rollback()
         status = problem.code or 500

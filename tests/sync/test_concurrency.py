@@ -55,7 +55,7 @@ class Device:
                 response = send(self.client, self.client_id, self.outbox[last : last + BATCH])
                 if response.status_code == 503:  # transient: the phone waits and sends again
                     self.unavailable += 1
-                    time.sleep(0.05)
+                    time.sleep(0.05)  # the phone's back-off (Retry-After, shortened), not a wait for an event
                     continue
                 assert response.status_code == 200, response.json
                 last = response.json["last_mutation_id"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 import uuid
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from server.appointments.models import Appointment
@@ -168,6 +167,9 @@ def test_a_soft_deleted_record_arrives_as_a_delete(app: Flask, technician, case)
     assert ids(answer, "cases") == set()
 
 
+WRITES = ("BEGIN IMMEDIATE", "INSERT", "UPDATE", "DELETE")
+
+
 def test_a_pull_during_an_open_write_does_not_skip_it(app: Flask, technician, case):
     """A write open while a pull runs, committed after: the pull then (or the next one) has it."""
     phone = login(app, technician)
@@ -180,10 +182,24 @@ def test_a_pull_during_an_open_write_does_not_skip_it(app: Flask, technician, ca
         row.reported_issue = "Gaveta travando."
         writer.flush()  # the store's version is taken, the row written, nothing committed
         thread = threading.Thread(target=lambda: answers.append(pull(phone, client_id, cursor)))
-        thread.start()
-        time.sleep(0.5)
-        writer.commit()
-    thread.join(timeout=30)
+        queued = threading.Event()
+
+        def first_write(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if threading.get_ident() == thread.ident and statement.upper().startswith(WRITES):
+                queued.set()
+
+        event.listen(db.engine, "before_cursor_execute", first_write)
+        try:
+            thread.start()
+            if db.engine.dialect.name == "postgresql":
+                thread.join(timeout=60)  # its reads never wait for a writer: the whole pull runs now
+                assert not thread.is_alive()
+            else:  # SQLite: the pull's write transaction queues behind this one for the write lock
+                assert queued.wait(timeout=60)
+            writer.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", first_write)
+    thread.join(timeout=60)
     assert len(answers) == 1
     during = answers[0]
     after = pull(phone, client_id, during["cursor"])
@@ -253,9 +269,10 @@ def test_garbage_or_stale_cursor_resets(app: Flask, technician, case):
     client_id = uuid.uuid4()
     assert pull(phone, client_id, "não-é-um-cursor")["reset"] is True
     cursor = pull(phone, client_id)["cursor"]
-    app.config["SYNC_TOMBSTONE_DAYS"] = 0
-    time.sleep(1.1)
-    answer = pull(phone, client_id, cursor)
+    data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    data["t"] -= (app.config["SYNC_TOMBSTONE_DAYS"] + 1) * 86400  # issued before the retention began
+    stale = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    answer = pull(phone, client_id, stale)
     assert answer["reset"] is True and ids(answer, "cases") == {case.id}
 
 

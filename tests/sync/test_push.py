@@ -14,10 +14,11 @@ from server.appointments.models import Appointment
 from server.auth.sessions import end_all as end_all_sessions
 from server.catalogs.models import CatalogEntry
 from server.extensions import db
-from server.occurrences import service as occurrence_service
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.sync import handlers
+from server.sync import push as sync_push
 from server.sync.models import Rejection, SyncClient
+from server.transaction import commit
 from tests.conftest import login, store_version
 
 CLIENT_TIME = "2030-03-10T12:00:00Z"
@@ -156,11 +157,12 @@ def test_a_crash_after_the_commit_and_before_the_answer_is_applied_once(
     client_id, occurrence_id, item_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     batch = occurrence_batch(case, occurrence_id, item_id)
 
-    def crash(*args: Any, **kwargs: Any) -> Any:
+    def commit_then_crash() -> None:
+        commit()
         raise ProcessDied
 
-    with monkeypatch.context() as patched:  # create_occurrence re-reads the record after committing
-        patched.setattr(occurrence_service, "load_occurrence", crash)
+    with monkeypatch.context() as patched:
+        patched.setattr(sync_push, "commit", commit_then_crash)
         with pytest.raises(ProcessDied):
             send(as_technician, client_id, batch)
     assert count(Occurrence) == 1 and count(OccurrenceItem) == 0
