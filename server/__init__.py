@@ -51,10 +51,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_compression(app)
-    register_unit_of_work(app)  # after the other after-request hooks: see its docstring
     _register_blueprints(app)
     configure_jobs(app)
     register_ops(app)
+    register_unit_of_work(app)  # after the other after-request hooks: see its docstring
 
     from server.cli import register_commands
 
