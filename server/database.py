@@ -2,7 +2,7 @@
 
 Two rules live here so that no service can forget them:
 
-* **Store versions** (DESIGN §5). Every transaction that writes a store's records increments
+* **Store versions** (docs/sync.md). Every transaction that writes a store's records increments
   that store's `version` counter once, under the row lock that the UPDATE takes, and stamps the
   new value on each row it writes. Concurrent writers of one store therefore queue on that row
   and never share a version; a phone's pull asks for rows with `version > cursor`.

@@ -1,4 +1,4 @@
-"""The case status follows its occurrences and parts orders (DESIGN §2), and closing waits for open orders."""
+"""The case status follows its occurrences and parts orders (docs/architecture.md); closing waits for open orders."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sync bookkeeping (DESIGN §5): one version per write transaction, never shared, tombstones."""
+"""The sync bookkeeping (docs/sync.md): one version per write transaction, never shared, tombstones."""
 
 from __future__ import annotations
 

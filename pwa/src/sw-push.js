@@ -1,4 +1,4 @@
-// Web Push in the service worker (DESIGN §6): show what the server pushed, ask the open app to
+// Web Push in the service worker (docs/api.md, "Notificações"): show what the server pushed, ask the open app to
 // sync, open the visit on a tap, and keep the subscription when the browser rotates it.
 import { createApi } from './data/api.js'
 import { appPath, base64UrlToBytes, notificationFor, subscriptionBody } from './lib/webpush.js'

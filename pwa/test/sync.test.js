@@ -1,4 +1,4 @@
-// The sync engine's rules (DESIGN §5) against an in-memory server: see test/fake-server.js.
+// The sync engine's rules (docs/sync.md) against an in-memory server: see test/fake-server.js.
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createApi } from '../src/data/api.js'
 import { getMeta, openDatabase } from '../src/data/db.js'

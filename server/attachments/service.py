@@ -1,7 +1,7 @@
 """Attachments (fotos e assinaturas): idempotent upload by the phone's UUID, access, linking.
 
 The phone uploads a file under a UUID it generated, before the mutation that references it
-(DESIGN §5), and may repeat the upload any number of times: the same id with the same bytes
+(docs/sync.md), and may repeat the upload any number of times: the same id with the same bytes
 answers the stored record, the same id with other bytes is a conflict. Who may see a file:
 
 * while unlinked, only the user who uploaded it;

@@ -1,4 +1,4 @@
-"""The case status follows its work (DESIGN §2): pending while something is left to do.
+"""The case status follows its work (docs/architecture.md): pending while something is left to do.
 
 An unresolved occurrence or an open parts order keeps the case `pending` (Com pendências);
 once every occurrence is resolved and no order is open, it is back `in_service`, ready for the

@@ -1,5 +1,5 @@
 """Push notifications: the devices that subscribed, what was sent to whom about which visit, and
-how each delivery went (DESIGN §2 PushSubscription, §6).
+how each delivery went (docs/api.md, "Notificações").
 
 None of these rows is synced to phones or versioned: they belong to users and to the office's
 view of a visit, and the background job writes them outside any store transaction.

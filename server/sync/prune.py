@@ -1,4 +1,4 @@
-"""`flask sync prune`: forget what no phone can still need (DESIGN §5, housekeeping). Run daily.
+"""`flask sync prune`: forget what no phone can still need (docs/sync.md, housekeeping). Run daily.
 
 A cursor older than `SYNC_TOMBSTONE_DAYS` is answered with a reset, so a tombstone deleted
 before that many days ago has already reached every phone that can still ask for a delta: it

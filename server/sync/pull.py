@@ -1,4 +1,4 @@
-"""The sync pull (DESIGN §5): what changed in the user's scope since a cursor, from one snapshot.
+"""The sync pull (docs/sync.md): what changed in the user's scope since a cursor, from one snapshot.
 
 **Cursor.** Opaque to the phone: base64url JSON `{"s": schema_version, "t": issued_at (unix),
 "v": {store_id: version}, "u": user's updated_at}` plus, while a full snapshot is being paged,

@@ -1,4 +1,4 @@
-"""The sync pull's messages (DESIGN §5); the push side's are in schemas.py."""
+"""The sync pull's messages (docs/sync.md); the push side's are in schemas.py."""
 
 from __future__ import annotations
 

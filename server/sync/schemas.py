@@ -1,4 +1,4 @@
-"""The sync protocol's messages (DESIGN §5): the push side. The pull side lives in pull_schemas.py."""
+"""The sync protocol's messages (docs/sync.md): the push side. The pull side lives in pull_schemas.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The sync endpoints (DESIGN §5): push (below) and pull (at the end of this file)."""
+"""The sync endpoints (docs/sync.md): push (below) and pull (at the end of this file)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The visit report from the phone (issue 7, item 4): after the check-out has reached the server,
+"""The visit report from the phone: after the check-out has reached the server,
 the technician downloads the PDF of their visit and e-mails it to the customer; the server's
 refusal is shown in its own words, and the office sees the message sent."""
 

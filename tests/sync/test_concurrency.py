@@ -1,4 +1,4 @@
-"""Many devices syncing at once (DESIGN §5): ten technicians, one of them with two phones.
+"""Many devices syncing at once (docs/sync.md): ten technicians, one of them with two phones.
 
 Every device runs the phone's loop in its own thread: push the outbox from `last_mutation_id + 1`
 in small batches (503 → wait and send again), pull after each push. Afterwards: every mutation

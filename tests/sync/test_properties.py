@@ -1,5 +1,5 @@
 """Property: whatever the network does to a device's outbox, the server applies each mutation once,
-in order, and every pull history converges to the same phone state (DESIGN §5).
+in order, and every pull history converges to the same phone state (docs/sync.md).
 
 Hypothesis draws an outbox (the technician's visit notes, occurrence creates and edits, item upserts and deletes,
 some of them invalid), then a delivery history: batches that are subsets of the outbox, shuffled

@@ -3,7 +3,7 @@
 // handing the phone over never erases it. A pointer in localStorage names the current database;
 // the sync engine and the screens only ever see that one (switching = a reload).
 //
-// The rules (README, "Um aparelho, várias pessoas"):
+// The rules (docs/architecture.md, "One phone, several people"):
 // - Before any login request: if the phone holds another person's unsent work, the login is
 //   refused (PendingWorkError) unless that person's work is explicitly left for later.
 // - "Enviar depois" keeps that database untouched; it is sent when its owner logs in again.

@@ -1,4 +1,4 @@
-// Applying a pull to the phone's records (DESIGN §5), the rules that keep local work on top:
+// Applying a pull to the phone's records (docs/sync.md), the rules that keep local work on top:
 // - every pull first puts locally changed rows back to the server's version, applies the pull,
 //   then re-applies what is still in the outbox (rebase);
 // - `reset` clears the records, never the outbox, the rejections or the photos;
@@ -79,7 +79,7 @@ export async function applyPull(db, answer) {
 }
 
 // The server's sync window (SYNC_WINDOW_DAYS, 30 by default): older visits no longer change
-// and are not deleted by the server; the phone lets them go by date (DESIGN §5).
+// and are not deleted by the server; the phone lets them go by date (docs/sync.md).
 export const WINDOW_DAYS = 30
 const FINISHED = new Set(['closed', 'cancelled'])
 

@@ -1,4 +1,4 @@
-// What the technician does, as mutations (DESIGN §5): each one is written to the outbox together
+// What the technician does, as mutations (docs/sync.md): each one is written to the outbox together
 // with its effect on the local records, in one Dexie transaction — so the screen shows the change
 // at once and it can never exist locally without its outbox entry (or the other way round).
 //

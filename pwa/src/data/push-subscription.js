@@ -1,4 +1,4 @@
-// This device's Web Push subscription and the server's copy of it (DESIGN §6).
+// This device's Web Push subscription and the server's copy of it (docs/api.md, "Notificações").
 //
 // Permission is asked only from the technician's tap (`enablePush`): iOS refuses a prompt
 // without one, and an unasked prompt is a nuisance. POST /api/push/subscriptions is an upsert,

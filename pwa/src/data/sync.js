@@ -1,4 +1,4 @@
-// The sync engine (DESIGN §5, client side): push the outbox, then pull what changed.
+// The sync engine (docs/sync.md, client side): push the outbox, then pull what changed.
 //
 // Rules this file keeps, each covered by test/sync.test.js:
 // - Outbox entries get their mutation id (1, 2, 3… per device) when first pushed, in outbox

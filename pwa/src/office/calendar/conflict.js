@@ -1,4 +1,4 @@
-// Double-booking (README "Visits (agenda)"): booking or moving a visit onto another live visit of
+// Double-booking (docs/api.md, "Visits (agenda)"): booking or moving a visit onto another live visit of
 // the same technician answers 409 problem+json with `type` …/double-booking, a pt-BR `detail` and
 // `conflicts` [{id, starts_at, ends_at, case_number, subject}]. The office may confirm the
 // "encaixe": the same request again with `allow_overlap: true`.

@@ -6,7 +6,7 @@
 // (2026-11-28T09:30:00-03:00) is converted here, with Intl, into the store's local date and time
 // ("2026-11-28T09:30:00", which FullCalendar in UTC mode shows as 09:30), and a time the calendar
 // gives back (a UTC-coerced Date) goes to the API as the same naive local time, which the API reads
-// in the store's timezone (README, "API contract"). No offset arithmetic: daylight saving, were it
+// in the store's timezone (docs/api.md). No offset arithmetic: daylight saving, were it
 // ever to return, stays the server's and Intl's business.
 
 const formatters = new Map()
