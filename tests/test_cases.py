@@ -918,3 +918,24 @@ def test_patch_with_half_an_address_is_refused(as_scheduler, case):
     assert response.status_code == 422
     assert {"service_address.cep", "service_address.street", "service_address.state"} <= set(response.json["errors"])
     assert as_scheduler.get(f"/api/cases/{case.id}").json["service_address"]["city"] == "São Paulo"
+
+
+def test_access_notes_are_kept_as_typed_recorded_and_cleared(as_scheduler, customer):
+    """Instruções de acesso: set at Incluir, edited and cleared with PATCH, each change on the timeline."""
+    notes = "Portaria: avisar o síndico.\nVaga 12 no subsolo."
+    created = open_ok(as_scheduler, customer_id=customer.id, access_notes=notes)
+    assert created["access_notes"] == notes
+
+    edited = as_scheduler.patch(f"/api/cases/{created['id']}", json={"access_notes": "Entrar pela rua de trás."})
+    assert edited.status_code == 200, edited.json
+    assert edited.json["access_notes"] == "Entrar pela rua de trás."
+    assert as_scheduler.patch(f"/api/cases/{created['id']}", json={"access_notes": None}).json["access_notes"] is None
+
+    too_long = as_scheduler.patch(f"/api/cases/{created['id']}", json={"access_notes": "x" * 1001})
+    assert too_long.status_code == 422 and "access_notes" in too_long.json["errors"]
+    changes = [
+        event["changes"]["access_notes"]
+        for event in as_scheduler.get(f"/api/cases/{created['id']}/timeline").json
+        if "access_notes" in (event.get("changes") or {})
+    ]
+    assert len(changes) == 2

@@ -70,6 +70,7 @@ class ServiceCase(StoreRecord, Base):
     assignee_chosen: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reported_issue: Mapped[str] = mapped_column(Text)  # Situação Alegada
+    access_notes: Mapped[str | None] = mapped_column(String(1000))  # Instruções de acesso (portaria, vaga…)
     service_address: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default=CaseStatus.OPEN.value)
     status_reason: Mapped[str | None] = mapped_column(String(500))

@@ -26,6 +26,7 @@ class CaseIn(Strict):
     contract_id = Id(allow_none=True, metadata={"description": "Its delivery address becomes the service address"})
     store_id = Id(metadata={"description": "Needed for a new customer when the user has several stores"})
     reported_issue = Text(4000, required=True, metadata={"description": "Situação Alegada"})
+    access_notes = Text(1000, allow_none=True, metadata={"description": "Instruções de acesso (portaria, vaga)"})
     service_address = fields.Nested(
         AddressSchema, metadata={"description": "Defaults to the contract's delivery address, else the customer's"}
     )
@@ -35,6 +36,7 @@ class CaseIn(Strict):
 
 class CaseUpdate(Strict):
     reported_issue = Text(4000, required=True)
+    access_notes = Text(1000, allow_none=True)
     service_address = fields.Nested(AddressSchema, required=True)
     contract_id = Id(allow_none=True)
     assignee_id = Id(allow_none=True)
@@ -74,6 +76,7 @@ class CaseOut(Strict):
     assignee = fields.Nested(Ref, allow_none=True)
     assignee_chosen = fields.Boolean(metadata={"description": "False: the technician of the case's latest visit"})
     reported_issue = fields.String()
+    access_notes = fields.String(allow_none=True)
     service_address = fields.Nested(AddressSchema)
     opened_at = StoreTime()
     due_at = StoreTime()

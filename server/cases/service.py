@@ -45,7 +45,15 @@ TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
 }
 
 # Fields whose changes the timeline records, in the order it shows them.
-TRACKED = ("status", "status_reason", "reported_issue", "service_address", "contract_id", "assignee_id")
+TRACKED = (
+    "status",
+    "status_reason",
+    "reported_issue",
+    "access_notes",
+    "service_address",
+    "contract_id",
+    "assignee_id",
+)
 
 
 def load_case(user: User, case_id: int) -> ServiceCase:

@@ -350,3 +350,15 @@ def test_occurrences_and_items_come_with_their_case_and_deletes_follow(
     assert ids(gone, "occurrence_items", "delete") == {item["id"]}
     snapshot = pull(phone, client_id)
     assert "occurrences" not in snapshot["changes"] and "occurrence_items" not in snapshot["changes"]
+
+
+def test_the_cases_access_notes_reach_the_phone_in_the_next_delta(app: Flask, as_scheduler, technician, case):
+    """A field the office edits on a synced model needs nothing of the sync: the next delta has it."""
+    book_ok(as_scheduler, case, technician, "09:00", "10:00")
+    phone = login(app, technician)
+    device = uuid.uuid4()
+    first = pull(phone, device)
+    assert as_scheduler.patch(f"/api/cases/{case.id}", json={"access_notes": "Vaga 12 no subsolo."}).status_code == 200
+    delta = pull(phone, device, first["cursor"])
+    [row] = delta["changes"]["cases"]["upsert"]
+    assert (row["id"], row["access_notes"]) == (case.id, "Vaga 12 no subsolo.")

@@ -17,6 +17,7 @@ const SHOWN = [
   'customer_id',
   'contract_id',
   'reported_issue',
+  'access_notes',
   'service_address',
   'customer',
   ...['name', 'document', 'phones', 'email', 'address'].map((k) => `customer.${k}`),
@@ -45,6 +46,7 @@ export function NewCase() {
   const [draft, setDraft] = useState(EMPTY_CUSTOMER)
   const [contract, setContract] = useState(null)
   const [issue, setIssue] = useState('')
+  const [access, setAccess] = useState('')
   const [address, setAddress] = useState(EMPTY_ADDRESS)
   const [addressSource, setAddressSource] = useState('')
   const [problem, setProblem] = useState({ message: '', fields: {} })
@@ -82,6 +84,7 @@ export function NewCase() {
 
   function body() {
     const data = { reported_issue: issue }
+    if (access.trim()) data.access_notes = access.trim()
     if (contract) data.contract_id = contract.id
     else if (mode === 'new') {
       data.customer = {
@@ -253,6 +256,16 @@ export function NewCase() {
               </button>
             </p>
           )}
+          <Field
+            label="Instruções de acesso"
+            path="access_notes"
+            errors={fields}
+            as="textarea"
+            rows={2}
+            value={access}
+            hint="Portaria, horários do condomínio, vaga: o técnico vê na visita."
+            onInput={(e) => setAccess(e.currentTarget.value)}
+          />
         </fieldset>
 
         <div class="form-actions">

@@ -34,6 +34,7 @@ export const FIELD_LABELS = {
   status: 'Situação',
   status_reason: 'Motivo',
   reported_issue: 'Situação Alegada',
+  access_notes: 'Instruções de acesso',
   service_address: 'Endereço do atendimento',
   contract_id: 'Contrato',
   assignee_id: 'Técnico responsável',

@@ -205,6 +205,11 @@ export function Visit({ id, timeZone }) {
       <section class="card">
         <h2>Endereço do atendimento</h2>
         <p>{formatAddress(address)}</p>
+        {kase?.access_notes && (
+          <p class="prewrap" data-testid="access-notes">
+            <strong>Acesso:</strong> {kase.access_notes}
+          </p>
+        )}
         <a class="btn" href={mapsUrl} target="_blank" rel="noopener noreferrer">
           Abrir no mapa
         </a>

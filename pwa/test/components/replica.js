@@ -18,6 +18,7 @@ export const CASE = {
   id: 3,
   number: 'AT-2026-00003',
   reported_issue: 'Porta do roupeiro desalinhada.',
+  access_notes: 'Portaria: avisar o síndico.',
   customer: { id: 21, name: 'Maria Souza', phones: ['11987654321'] },
   service_address: { street: 'Rua das Flores', number: '10', district: 'Centro', city: 'Campinas', state: 'SP', cep: '13010000' },
 }

@@ -21,6 +21,7 @@ describe('the visit', () => {
     expect(screen.getByRole('link', { name: 'Ligar (11) 98765-4321' }).getAttribute('href')).toBe('tel:+5511987654321')
     expect(screen.getByRole('link', { name: 'WhatsApp' }).getAttribute('href')).toBe('https://wa.me/5511987654321')
     expect(screen.getByText('Porta do roupeiro desalinhada.')).toBeTruthy()
+    expect(screen.getByTestId('access-notes').textContent).toBe('Acesso: Portaria: avisar o síndico.')
     expect(screen.getByRole('link', { name: 'Nova ocorrência' }).getAttribute('href')).toBe('/visita/7/ocorrencia')
     expect(screen.getByTestId('occurrence').textContent).toContain('Peça com defeito · Paga pela Fábrica')
     expect(screen.queryByRole('button', { name: 'Encerrar visita (check-out)' })).toBeNull()

@@ -341,6 +341,8 @@ describe('editing the case (Dados)', () => {
     expect(caseChanges(kase, form)).toEqual({})
     expect(caseChanges(kase, { ...form, reported_issue: ' Porta raspando no piso ' })).toEqual({ reported_issue: 'Porta raspando no piso' })
     expect(caseChanges(kase, { ...form, assignee_id: '' })).toEqual({ assignee_id: null })
+    expect(caseChanges(kase, { ...form, access_notes: ' Vaga 12 ' })).toEqual({ access_notes: 'Vaga 12' })
+    expect(caseChanges({ ...kase, access_notes: 'Vaga 12' }, { ...form, access_notes: ' ' })).toEqual({ access_notes: null })
     // The visits' technician (not chosen) starts as '' in the form: saving leaves it following them.
     const following = { ...kase, assignee_chosen: false }
     expect(editForm(following).assignee_id).toBe('')

@@ -66,6 +66,10 @@ function CaseFacts({ kase, timeZone }) {
           </dd>
           <dt>Endereço do atendimento</dt>
           <dd data-testid="service-address">{formatAddress(kase.service_address)}</dd>
+          <dt>Instruções de acesso</dt>
+          <dd class="prewrap" data-testid="access-notes">
+            {kase.access_notes || '—'}
+          </dd>
         </dl>
       </section>
       <section class="card span-all" aria-labelledby="d-issue">
@@ -78,6 +82,7 @@ function CaseFacts({ kase, timeZone }) {
 
 const EDIT_SHOWN = [
   'reported_issue',
+  'access_notes',
   'assignee_id',
   'service_address',
   'service_address.cep',
@@ -137,6 +142,16 @@ function EditCase({ kase, technicians, onSaved, onCancel }) {
         rows={4}
         value={form.reported_issue}
         onInput={(e) => setForm({ ...form, reported_issue: e.currentTarget.value })}
+      />
+      <Field
+        label="Instruções de acesso"
+        path="access_notes"
+        errors={problem.fields}
+        as="textarea"
+        rows={2}
+        hint="Portaria, horários do condomínio, vaga: o técnico vê na visita."
+        value={form.access_notes}
+        onInput={(e) => setForm({ ...form, access_notes: e.currentTarget.value })}
       />
       <FormActions busy={busy} onCancel={onCancel}>
         Salvar

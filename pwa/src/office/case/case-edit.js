@@ -19,6 +19,7 @@ export const statusChoices = (status) => (CASE_MOVES[status] || []).map((value) 
 export function editForm(kase) {
   return {
     reported_issue: kase.reported_issue || '',
+    access_notes: kase.access_notes || '',
     service_address: addressForForm(kase.service_address),
     assignee_id: kase.assignee && kase.assignee_chosen ? String(kase.assignee.id) : '', // '': the visits'
   }
@@ -31,6 +32,7 @@ export function caseChanges(kase, form) {
   const before = editForm(kase)
   const body = {}
   if (form.reported_issue.trim() !== before.reported_issue.trim()) body.reported_issue = form.reported_issue.trim()
+  if (form.access_notes.trim() !== before.access_notes.trim()) body.access_notes = form.access_notes.trim() || null
   if (!sameAddress(form.service_address, before.service_address)) body.service_address = addressForApi(form.service_address)
   if (form.assignee_id !== before.assignee_id) body.assignee_id = form.assignee_id ? Number(form.assignee_id) : null
   return body
