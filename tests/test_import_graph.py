@@ -20,6 +20,9 @@ LAZY_BY_DESIGN: dict[tuple[str, str], str] = {
     "first) must not build every view, the CLI and the auth hooks; `create_app` imports them",
     ("server.cli", "server."): "each command imports what it runs when it runs, so `flask --help` and the "
     "app factory stay light",
+    ("server.ops", "server."): "metrics are created when their module is imported, and gunicorn.conf.py "
+    "imports the logging config from this package before gunicorn empties the metrics folder: the app "
+    "factory imports them",
 }
 
 
