@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from server.common.schemas import Strict
-from server.sync.pull import PROTOCOL, SCHEMA_VERSION, TABLES
+from server.sync.cursor import PROTOCOL, SCHEMA_VERSION
+from server.sync.scope import TABLES
 
 
 class PullIn(Strict):
