@@ -65,15 +65,16 @@ run: install pwa
 	@echo "Web (gunicorn) e fila de tarefas (Huey: e-mails) juntos, pelo Procfile (honcho)."
 	PATH="$(CURDIR)/$(BIN):$$PATH" BIND=$(HOST):$(PORT) $(BIN)/honcho start web worker push
 
-test: check-lock lint typecheck test-pwa test-sqlite test-postgres test-e2e test-fuzz
+test: check-lock lint test-pwa test-sqlite test-postgres test-e2e test-fuzz
 
 lint: install $(PWA)/node_modules/.installed
 	$(BIN)/ruff check server tests scripts bench migrations/env.py
 	$(BIN)/ruff format --check server tests scripts bench migrations/env.py
+	$(BIN)/mypy server bench
 	@echo "== PWA: ESLint, Prettier --check, tsc --checkJs (pwa/package.json: lint) =="
 	cd $(PWA) && $(NPM) run --silent lint
 
-typecheck: install
+typecheck: install  # also part of `make lint`
 	$(BIN)/mypy server bench
 
 test-sqlite: install
