@@ -138,7 +138,7 @@ def test_sigterm_waits_for_the_email_in_flight_then_exits(
         inbox.gate.set()
         assert worker.process.wait(60) == 0
         assert email_row(email_id).status == "sent"
-        assert huey.pending_count() == 0
+        assert pending_emails() == 0
     finally:
         worker.kill()
     restarted = Worker(app, database_url)
@@ -163,7 +163,7 @@ def test_past_the_grace_period_the_job_is_queued_again_and_sent_once_after_a_res
         assert any("interrupted by the shutdown: queued again" in line for line in _drain(worker))
     finally:
         worker.kill()
-    assert huey.pending_count() == 1  # the interrupted job, back in the queue
+    assert pending_emails() == 1  # the interrupted job, back in the queue
     assert email_row(email_id).status == "sending"
     inbox.gate.set()  # the server answers the dead connection; the message was taken once
     metrics_port = free_port()
@@ -181,7 +181,12 @@ def test_past_the_grace_period_the_job_is_queued_again_and_sent_once_after_a_res
     finally:
         restarted.kill()
     assert len(inbox.messages) == 1
-    assert huey.pending_count() == 0
+    assert pending_emails() == 0
+
+
+def pending_emails() -> int:
+    """E-mail jobs in the queue (the consumer's scheduler may queue its periodic sweeps beside them)."""
+    return sum(1 for task in huey.pending() if task.name == "send_document_email")
 
 
 def _drain(worker: Worker) -> list[str]:
