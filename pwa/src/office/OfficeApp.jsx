@@ -11,6 +11,8 @@ import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
 import { NewCase } from './NewCase.jsx'
 import { Suppliers } from './suppliers/Suppliers.jsx'
+import { CustomerPage } from './records/CustomerPage.jsx'
+import { Customers } from './records/Customers.jsx'
 import './office.css'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
@@ -28,6 +30,10 @@ function route(path, search, timeZone, user) {
     return ['admin', <AdminApp user={user} path={path} search={search} timeZone={timeZone} />]
   }
   if (match('/escritorio/agenda', path)) return ['agenda', <AgendaRoute search={search} timeZone={timeZone} />]
+  if ((params = match('/escritorio/clientes/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['clientes', <CustomerPage key={params.id} id={Number(params.id)} timeZone={timeZone} />]
+  }
+  if (match('/escritorio/clientes', path)) return ['clientes', <Customers search={search} />]
   if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
   return [
@@ -64,6 +70,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/assistencias/nova" aria-current={current('nova')}>
             Incluir
+          </a>
+          <a href="/escritorio/clientes" aria-current={current('clientes')}>
+            Clientes
           </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
