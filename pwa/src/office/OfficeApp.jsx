@@ -13,6 +13,8 @@ import { NewCase } from './NewCase.jsx'
 import { Suppliers } from './suppliers/Suppliers.jsx'
 import { CustomerPage } from './records/CustomerPage.jsx'
 import { Customers } from './records/Customers.jsx'
+import { ContractPage } from './records/ContractPage.jsx'
+import { Contracts } from './records/Contracts.jsx'
 import './office.css'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
@@ -33,6 +35,11 @@ function route(path, search, timeZone, user) {
   if ((params = match('/escritorio/clientes/:id', path)) && /^\d+$/.test(params.id)) {
     return ['clientes', <CustomerPage key={params.id} id={Number(params.id)} timeZone={timeZone} />]
   }
+  if (match('/escritorio/contratos/novo', path)) return ['contratos', <ContractPage key="novo" user={user} search={search} />]
+  if ((params = match('/escritorio/contratos/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['contratos', <ContractPage key={params.id} id={Number(params.id)} user={user} search={search} />]
+  }
+  if (match('/escritorio/contratos', path)) return ['contratos', <Contracts search={search} />]
   if (match('/escritorio/clientes', path)) return ['clientes', <Customers search={search} />]
   if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
@@ -73,6 +80,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/clientes" aria-current={current('clientes')}>
             Clientes
+          </a>
+          <a href="/escritorio/contratos" aria-current={current('contratos')}>
+            Contratos
           </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda

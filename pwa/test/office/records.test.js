@@ -16,3 +16,21 @@ describe('customer form', () => {
     })
   })
 })
+
+describe('contract form', async () => {
+  const { contractBody, contractForm, itemForm } = await import('../../src/office/records/contract-form.js')
+  it('keeps the ids of the items edited in place and sends new ones without', () => {
+    const form = contractForm({
+      number: 'C-1',
+      customer: { id: 7, name: 'Ana' },
+      items: [{ id: 3, room: { id: 2, name: 'Cozinha' }, supplier_id: 9, quantity: '2.500', code: 'A1', invoice_date: '2026-10-01' }],
+    })
+    form.items.push({ ...itemForm(null), description: 'Porta', quantity: '1,5' })
+    const body = contractBody(form)
+    expect(body.customer_id).toBe(7)
+    expect(body.delivery_address).toBeNull()
+    expect(body.items[0]).toMatchObject({ id: 3, room_id: 2, supplier_id: 9, quantity: '2.5', code: 'A1', invoice_date: '2026-10-01', finish: null })
+    expect(body.items[1].id).toBeUndefined()
+    expect(body.items[1]).toMatchObject({ description: 'Porta', quantity: '1.5', room_id: null })
+  })
+})
