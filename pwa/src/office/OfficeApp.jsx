@@ -15,6 +15,7 @@ import { CustomerPage } from './records/CustomerPage.jsx'
 import { Customers } from './records/Customers.jsx'
 import { ContractPage } from './records/ContractPage.jsx'
 import { Contracts } from './records/Contracts.jsx'
+import { Import } from './records/Import.jsx'
 import './office.css'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
@@ -40,6 +41,7 @@ function route(path, search, timeZone, user) {
     return ['contratos', <ContractPage key={params.id} id={Number(params.id)} user={user} search={search} />]
   }
   if (match('/escritorio/contratos', path)) return ['contratos', <Contracts search={search} />]
+  if (match('/escritorio/importar', path)) return ['importar', <Import user={user} />]
   if (match('/escritorio/clientes', path)) return ['clientes', <Customers search={search} />]
   if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
@@ -83,6 +85,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/contratos" aria-current={current('contratos')}>
             Contratos
+          </a>
+          <a href="/escritorio/importar" aria-current={current('importar')}>
+            Importar
           </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
