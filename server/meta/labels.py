@@ -9,9 +9,9 @@ from typing import Any
 from server.appointments.models import APPOINTMENT_STATUS_LABELS, AppointmentStatus
 from server.auth.models import ROLE_LABELS, Role
 from server.cases.models import STATUS_LABELS as CASE_STATUS_LABELS
+from server.cases.models import CaseStatus
 from server.claims.models import CREDIT_FORM_LABELS, OUTCOME_LABELS, ClaimStatus, CreditForm, Outcome
 from server.claims.models import STATUS_LABELS as CLAIM_STATUS_LABELS
-from server.cases.models import CaseStatus
 from server.documents.models import KIND_LABELS as DOCUMENT_KIND_LABELS
 from server.documents.models import DocumentKind, EmailStatus
 from server.occurrences.models import ACTION_LABELS, PAYER_LABELS, ItemAction, Payer

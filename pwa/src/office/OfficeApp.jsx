@@ -16,6 +16,8 @@ import { Customers } from './records/Customers.jsx'
 import { ContractPage } from './records/ContractPage.jsx'
 import { Contracts } from './records/Contracts.jsx'
 import { Import } from './records/Import.jsx'
+import { ClaimPage } from './claims/ClaimPage.jsx'
+import { Claims } from './claims/Claims.jsx'
 import './office.css'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
@@ -41,6 +43,10 @@ function route(path, search, timeZone, user) {
     return ['contratos', <ContractPage key={params.id} id={Number(params.id)} user={user} search={search} />]
   }
   if (match('/escritorio/contratos', path)) return ['contratos', <Contracts search={search} />]
+  if ((params = match('/escritorio/reclamacoes/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['reclamacoes', <ClaimPage key={params.id} id={Number(params.id)} timeZone={timeZone} />]
+  }
+  if (match('/escritorio/reclamacoes', path)) return ['reclamacoes', <Claims search={search} timeZone={timeZone} />]
   if (match('/escritorio/importar', path)) return ['importar', <Import user={user} />]
   if (match('/escritorio/clientes', path)) return ['clientes', <Customers search={search} />]
   if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
@@ -91,6 +97,9 @@ export function OfficeApp({ user, path }) {
           </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
+          </a>
+          <a href="/escritorio/reclamacoes" aria-current={current('reclamacoes')}>
+            Reclamações
           </a>
           <a href="/escritorio/fornecedores" aria-current={current('fornecedores')}>
             Fornecedores
