@@ -99,7 +99,7 @@ export function Import({ user }) {
     return () => clearTimeout(timer.current)
   }, [])
 
-  const send = (path) => officeApi.postFile(path, file, { 'Content-Type': typeOf(file) })
+  const send = async (path) => officeApi.postFile(path, await file.arrayBuffer(), { 'Content-Type': typeOf(file) })
   async function check() {
     setBusy(true)
     setError('')
