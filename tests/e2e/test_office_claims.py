@@ -64,8 +64,6 @@ def write(path: Path, lines: list[str]) -> Path:
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
     page = office_login(browser, backend, SCHEDULER, viewport=LAPTOP)
     page.on("dialog", lambda dialog: dialog.accept())
-    page.on("console", lambda m: print("CONSOLE", m.text))
-    page.on("pageerror", lambda e: print("PAGEERROR", e))
     yield page
     page.context.close()
 
@@ -87,7 +85,8 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     # Importar: a bad CPF on line 8 is reported with its line; nothing is written.
     bad = lines.copy()
     bad[6] = bad[6].replace(cpf(3), "111.222.333-44", 1)
-    desk.get_by_role("link", name="Importar").click()
+    desk.get_by_role("link", name="Clientes", exact=True).click()
+    desk.get_by_role("link", name="Importar clientes e contratos").click()
     desk.get_by_test_id("import-file").set_input_files(write(tmp_path / "clientes.csv", bad))
     desk.get_by_role("button", name="Verificar arquivo").click()
     errors = desk.get_by_test_id("import-errors")
@@ -128,6 +127,11 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     desk.get_by_label("Buscar cliente").fill(name)
     desk.get_by_label("Buscar cliente").press("Enter")
     desk.get_by_role("button", name=f"Escolher {name}").click()
+    expect(desk.get_by_test_id("chosen-customer")).to_contain_text(name)
+    desk.get_by_label("Buscar contrato").fill(f"IMP-{tag}-{chosen:03d}")
+    desk.get_by_label("Buscar contrato").press("Enter")
+    desk.get_by_role("button", name=f"Usar o contrato IMP-{tag}-{chosen:03d}").click()
+    expect(desk.get_by_test_id("chosen-contract")).to_contain_text(name)
     desk.get_by_label("Situação Alegada").fill("Porta do aéreo empenada e dobradiças soltas.")
     desk.get_by_role("button", name="Incluir assistência").click()
     expect(desk.get_by_role("heading", name=re.compile(r"^AT-"))).to_be_visible()

@@ -92,9 +92,6 @@ export function OfficeApp({ user, path }) {
           <a href="/escritorio/contratos" aria-current={current('contratos')}>
             Contratos
           </a>
-          <a href="/escritorio/importar" aria-current={current('importar')}>
-            Importar
-          </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
           </a>

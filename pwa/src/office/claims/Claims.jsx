@@ -14,7 +14,7 @@ function Board({ board }) {
   return (
     <div class="table-wrap">
       <table class="table" data-testid="claims-board">
-        <caption>Painel por fábrica</caption>
+        <caption class="visually-hidden">Painel por fábrica</caption>
         <thead>
           <tr>
             <th scope="col">Fábrica</th>
@@ -40,7 +40,9 @@ function Board({ board }) {
         <tbody>
           {board.factories.map((row) => (
             <tr key={row.supplier.id} data-testid="board-row">
-              <th scope="row">{row.supplier.name}</th>
+              <th scope="row" class="board-factory">
+                {row.supplier.name}
+              </th>
               <td>{row.open_claims}</td>
               <td>{row.oldest_waiting_since ? `${day(row.oldest_waiting_since)} (${row.oldest_waiting_days} dias)` : '—'}</td>
               <td>{row.mean_days_to_answer == null ? '—' : `${String(row.mean_days_to_answer).replace('.', ',')} dias`}</td>
@@ -103,7 +105,8 @@ export function Claims({ search, timeZone }) {
           {error}
         </p>
       )}
-      <section class="card" aria-label="Painel por fábrica">
+      <section class="card" aria-labelledby="board-title">
+        <h2 id="board-title">Painel por fábrica</h2>
         {board ? <Board board={board} /> : <p role="status">Carregando…</p>}
       </section>
       <section class="card" aria-labelledby="claims-list-title">
