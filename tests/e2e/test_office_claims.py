@@ -60,6 +60,11 @@ def write(path: Path, lines: list[str]) -> Path:
     return path
 
 
+def supplier_id(office: Office, name: str) -> int:
+    [found] = [s["id"] for s in office.get("/api/suppliers") if s["name"] == name]
+    return int(found)
+
+
 @pytest.fixture
 def desk(browser: Browser, backend: Backend) -> Iterator[Page]:
     page = office_login(browser, backend, SCHEDULER, viewport=LAPTOP)
@@ -94,6 +99,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     expect(errors.locator("tbody tr")).to_contain_text("8")
     expect(desk.get_by_test_id("import-preview")).to_contain_text("Nada foi gravado")
     expect(desk.get_by_role("button", name="Importar", exact=True)).to_be_disabled()
+    check(desk, "office-importar-erros-1366", moderate=True)
     assert office.get(f"/api/customers?q={tag}")["items"] == []
 
     # Without it: 200 customers, 200 contracts and 400 items written by the job.
@@ -105,6 +111,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
         "200 clientes, 200 contratos, 400 itens novos", timeout=60_000
     )
     expect(desk.locator("progress")).to_have_attribute("value", "400")
+    check(desk, "office-importar-1366", moderate=True)
 
     # Clientes: found by CPF; the page shows the imported contract with its two items.
     chosen = 37
@@ -114,6 +121,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     desk.get_by_label("Buscar por nome, CPF/CNPJ ou telefone").fill(f"{doc[:3]}.{doc[3:6]}.{doc[6:9]}-{doc[9:]}")
     desk.get_by_role("button", name="Buscar").click()
     expect(desk.get_by_test_id("customer-row")).to_have_count(1)
+    check(desk, "office-clientes-1366", moderate=True)
     desk.get_by_role("link", name=name).click()
     expect(desk.get_by_role("heading", name=name)).to_be_visible()
     contracts = desk.get_by_test_id("customer-contracts")
@@ -121,6 +129,12 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     contracts.get_by_role("link", name=f"Contrato IMP-{tag}-{chosen:03d}").click()
     expect(desk.get_by_test_id("contract-items").locator("tbody tr")).to_have_count(2)
     expect(desk.get_by_test_id("contract-items")).to_contain_text(factory)
+    desk.get_by_role("button", name="Editar").click()
+    expect(desk.get_by_test_id("contract-form").get_by_label("Fábrica (item 1)", exact=True)).to_have_value(
+        str(supplier_id(office, factory))
+    )
+    check(desk, "office-contrato-1366", moderate=True)
+    desk.get_by_role("button", name="Cancelar").click()
 
     # Incluir: the imported customer by name; the case is opened for them.
     desk.get_by_role("link", name="Incluir", exact=True).click()
@@ -137,7 +151,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     expect(desk.get_by_role("heading", name=re.compile(r"^AT-"))).to_be_visible()
     case_id = int(desk.url.rstrip("/").rsplit("/", 1)[1])
 
-    [supplier] = [s for s in office.get("/api/suppliers") if s["name"] == factory]
+    supplier = office.get(f"/api/suppliers/{supplier_id(office, factory)}")
     assert supplier["kind"] == "factory"
     office.patch(f"/api/suppliers/{supplier['id']}", {"claim_emails": [claims_email]})
     vistoria = next(t for t in office.get("/api/catalogs/appointment_types") if t["name"] == "Vistoria")
@@ -193,6 +207,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     opener.get_by_label("Incluir Porta aéreo 80 cm").check()
     opener.get_by_label("Incluir Dobradiça 35 mm").check()
     opener.get_by_label("Resultado pedido para Dobradiça 35 mm").select_option(label="Crédito")
+    check(desk, "office-abrir-reclamacao-1366", moderate=True)
     opener.get_by_role("button", name="Criar reclamação (rascunho)").click()
     expect(desk.get_by_role("heading", name=re.compile(rf"^Reclamação RF-\d{{4}}-\d{{5}} · {factory}"))).to_be_visible()
     claim_id = int(desk.url.rsplit("/", 1)[1])

@@ -205,7 +205,7 @@ function ContractForm({ contract, storeId, onSaved, onCancel }) {
           class="span-all"
         />
       </div>
-      <fieldset>
+      <fieldset class="items-fieldset">
         <legend>Itens do contrato</legend>
         <FieldError path="items" errors={errors} />
         <div class="table-wrap">
