@@ -133,6 +133,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     expect(desk.get_by_test_id("contract-form").get_by_label("Fábrica (item 1)", exact=True)).to_have_value(
         str(supplier_id(office, factory))
     )
+    desk.get_by_test_id("contract-items").scroll_into_view_if_needed()
     check(desk, "office-contrato-1366", moderate=True)
     desk.get_by_role("button", name="Cancelar").click()
 

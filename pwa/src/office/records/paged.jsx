@@ -48,7 +48,7 @@ export function SearchBox({ label, value, onSearch, placeholder }) {
   useEffect(() => setText(value), [value])
   return (
     <form
-      class="card list-search"
+      class="card form list-search"
       role="search"
       onSubmit={(e) => {
         e.preventDefault()
