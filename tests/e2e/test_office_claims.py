@@ -124,6 +124,14 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     check(desk, "office-clientes-1366", moderate=True)
     desk.get_by_role("link", name=name).click()
     expect(desk.get_by_role("heading", name=name)).to_be_visible()
+    desk.get_by_role("button", name="Editar").click()
+    edit = desk.get_by_test_id("customer-form")
+    edit.get_by_label("E-mail").fill("sem-arroba")
+    edit.get_by_role("button", name="Salvar alterações").click()
+    expect(edit.get_by_label("E-mail")).to_have_attribute("aria-invalid", "true")
+    edit.get_by_label("E-mail").fill(f"cliente.{tag}@example.com")
+    edit.get_by_role("button", name="Salvar alterações").click()
+    expect(desk.get_by_test_id("customer-data")).to_contain_text(f"cliente.{tag}@example.com")
     contracts = desk.get_by_test_id("customer-contracts")
     expect(contracts).to_contain_text(f"IMP-{tag}-{chosen:03d} · 2 itens")
     contracts.get_by_role("link", name=f"Contrato IMP-{tag}-{chosen:03d}").click()
@@ -133,9 +141,22 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     expect(desk.get_by_test_id("contract-form").get_by_label("Fábrica (item 1)", exact=True)).to_have_value(
         str(supplier_id(office, factory))
     )
+    form = desk.get_by_test_id("contract-form")
+    form.get_by_label("Número do contrato").fill("")
+    form.get_by_label("Acabamento (item 1)").fill("Carvalho Hanover")
+    form.get_by_role("button", name="Salvar contrato").click()
+    expect(form.get_by_label("Número do contrato")).to_have_attribute("aria-invalid", "true")
     desk.get_by_test_id("contract-items").scroll_into_view_if_needed()
     check(desk, "office-contrato-1366", moderate=True)
-    desk.get_by_role("button", name="Cancelar").click()
+    contract_id = int(desk.url.rsplit("/", 1)[1])
+    ids = [i["id"] for i in office.get(f"/api/contracts/{contract_id}")["items"]]
+    form.get_by_label("Número do contrato").fill(f"IMP-{tag}-{chosen:03d}")
+    form.get_by_role("button", name="Salvar contrato").click()
+    expect(desk.get_by_role("status").filter(has_text="Contrato salvo.")).to_be_visible()
+    expect(desk.get_by_test_id("contract-items")).to_contain_text("Carvalho Hanover")
+    saved = office.get(f"/api/contracts/{contract_id}")["items"]
+    assert [i["id"] for i in saved] == ids  # edited in place
+    assert saved[0]["finish"] == "Carvalho Hanover"
 
     # Incluir: the imported customer by name; the case is opened for them.
     desk.get_by_role("link", name="Incluir", exact=True).click()

@@ -166,7 +166,7 @@ function ContractForm({ contract, storeId, onSaved, onCancel }) {
       <ProblemNotice problem={problem} shown={shown} noticeRef={summary} />
       <div class="grid">
         <Field
-          label="Número"
+          label="Número do contrato"
           path="number"
           errors={errors}
           value={form.number}
