@@ -79,7 +79,7 @@ function ItemRow({ row, index, catalogs, factories, errors, onChange, onRemove }
   const set = (name) => (e) => onChange({ ...row, [name]: e.currentTarget.value })
   const path = (name) => `items.${index}.${name}`
   const cell = (name, label, props = {}) => (
-    <td>
+    <td data-col={name}>
       <input
         aria-label={`${label} (item ${index + 1})`}
         value={row[name]}
@@ -91,7 +91,7 @@ function ItemRow({ row, index, catalogs, factories, errors, onChange, onRemove }
     </td>
   )
   const select = (name, label, entries) => (
-    <td>
+    <td data-col={name}>
       <select aria-label={`${label} (item ${index + 1})`} value={row[name]} onChange={set(name)}>
         <Options entries={entries} placeholder="—" />
       </select>
