@@ -105,7 +105,7 @@ describe('layouts', () => {
       { id: 2, kind: 'service_request', name: 'A extra', is_default: false },
     ]
     const groups = groupLayouts(layouts)
-    expect(groups.map(([kind]) => kind)).toEqual(['service_request', 'visit_report', 'parts_order'])
+    expect(groups.map(([kind]) => kind)).toEqual(['service_request', 'visit_report', 'parts_order', 'factory_claim'])
     expect(groups[0][2].map((l) => l.id)).toEqual([1, 2])
     expect(groups[1][2]).toEqual([])
   })
