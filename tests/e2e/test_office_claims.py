@@ -289,6 +289,7 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     )
     desk.evaluate("() => window.scrollTo(0, 0)")
     check(desk, "office-reclamacao-1366", moderate=True)
+    desk.screenshot(path=SCREENSHOTS / "office-reclamacao-inteira-1366.png", full_page=True)
 
     # The board: the factory's row with R$ 180,00 outstanding.
     desk.get_by_role("link", name="Reclamações", exact=True).click()
