@@ -299,6 +299,17 @@ def test_import_then_a_factory_claim_with_its_dossier_answer_credit_and_board(
     expect(desk.get_by_test_id("claim-row").filter(has_text=claim["number"])).to_contain_text("Aceita parcialmente")
     check(desk, "office-reclamacoes-painel-1366", moderate=True)
 
+    # The factory ships the accepted door: the delivery visit is offered on the case's Agendas.
+    desk.get_by_role("link", name=claim["number"]).click()
+    shipments = desk.get_by_test_id("claim-shipments")
+    shipments.get_by_label(re.compile("Porta aéreo 80 cm")).check()
+    shipments.get_by_role("button", name="Marcar como enviadas").click()
+    expect(desk.get_by_test_id("claim-status")).to_have_text("Peças enviadas")
+    expect(shipments).to_contain_text("Entrega/instalação de peças")
+    expect(shipments.get_by_role("link", name="agendar a visita")).to_have_attribute(
+        "href", f"/escritorio/assistencias/{case_id}/agendas"
+    )
+
     # The dossier's first page as an image, to look at.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (tmp_path / "dossie.pdf").write_bytes(pdf)
