@@ -10,6 +10,8 @@ from server.appointments.models import APPOINTMENT_STATUS_LABELS, AppointmentSta
 from server.auth.models import ROLE_LABELS, Role
 from server.cases.models import STATUS_LABELS as CASE_STATUS_LABELS
 from server.cases.models import CaseStatus
+from server.claims.models import CREDIT_FORM_LABELS, OUTCOME_LABELS, ClaimStatus, CreditForm, Outcome
+from server.claims.models import STATUS_LABELS as CLAIM_STATUS_LABELS
 from server.documents.models import KIND_LABELS as DOCUMENT_KIND_LABELS
 from server.documents.models import DocumentKind, EmailStatus
 from server.occurrences.models import ACTION_LABELS, PAYER_LABELS, ItemAction, Payer
@@ -36,6 +38,9 @@ ENUMS: dict[str, tuple[type[StrEnum], Mapping[Any, str]]] = {
     "role": (Role, ROLE_LABELS),
     "document_kind": (DocumentKind, DOCUMENT_KIND_LABELS),
     "email_status": (EmailStatus, EMAIL_STATUS_LABELS),
+    "claim_status": (ClaimStatus, CLAIM_STATUS_LABELS),
+    "claim_outcome": (Outcome, OUTCOME_LABELS),
+    "credit_form": (CreditForm, CREDIT_FORM_LABELS),
 }
 
 

@@ -28,7 +28,7 @@ def test_a_technician_opening_the_office_lands_on_the_agenda(phone: Phone) -> No
     page.context.on("request", lambda request: requested.append(request.url))
     log_in(page)
 
-    for url in ("/escritorio", "/escritorio/assistencias/nova"):
+    for url in ("/escritorio", "/escritorio/assistencias/nova", "/escritorio/clientes", "/escritorio/reclamacoes"):
         page.goto(url)
         expect(page.get_by_role("heading", name="Minha agenda")).to_be_visible()
         expect(page).to_have_url(re.compile(r"/agenda$"))

@@ -143,6 +143,13 @@ export function createApi({ fetch, csrf, XHR = fetch ? null : globalThis.XMLHttp
      * @param {{ onProgress?: (sent: number) => void }} [options]
      */
     put: (path, body, headers, { onProgress } = {}) => request('PUT', path, { body, headers, onProgress }),
+    /**
+     * POST a file as the body (an import's CSV or XLSX); answers JSON.
+     * @param {string} path
+     * @param {BodyInit} body
+     * @param {Record<string, string>} [headers]
+     */
+    postFile: (path, body, headers) => request('POST', path, { body, headers }),
     /** @param {string} path @param {unknown} [json] */
     del: (path, json) => request('DELETE', path, { json }),
     /**

@@ -11,6 +11,13 @@ import { CASE_TABS, CasePage } from './CasePage.jsx'
 import { Dashboard } from './Dashboard.jsx'
 import { NewCase } from './NewCase.jsx'
 import { Suppliers } from './suppliers/Suppliers.jsx'
+import { CustomerPage } from './records/CustomerPage.jsx'
+import { Customers } from './records/Customers.jsx'
+import { ContractPage } from './records/ContractPage.jsx'
+import { Contracts } from './records/Contracts.jsx'
+import { Import } from './records/Import.jsx'
+import { ClaimPage } from './claims/ClaimPage.jsx'
+import { Claims } from './claims/Claims.jsx'
 import './office.css'
 
 const SECTIONS = { painel: 'Painel', lista: 'Assistências', nova: 'Incluir assistência' }
@@ -28,6 +35,20 @@ function route(path, search, timeZone, user) {
     return ['admin', <AdminApp user={user} path={path} search={search} timeZone={timeZone} />]
   }
   if (match('/escritorio/agenda', path)) return ['agenda', <AgendaRoute search={search} timeZone={timeZone} />]
+  if ((params = match('/escritorio/clientes/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['clientes', <CustomerPage key={params.id} id={Number(params.id)} timeZone={timeZone} />]
+  }
+  if (match('/escritorio/contratos/novo', path)) return ['contratos', <ContractPage key="novo" user={user} search={search} />]
+  if ((params = match('/escritorio/contratos/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['contratos', <ContractPage key={params.id} id={Number(params.id)} user={user} search={search} />]
+  }
+  if (match('/escritorio/contratos', path)) return ['contratos', <Contracts search={search} />]
+  if ((params = match('/escritorio/reclamacoes/:id', path)) && /^\d+$/.test(params.id)) {
+    return ['reclamacoes', <ClaimPage key={params.id} id={Number(params.id)} timeZone={timeZone} />]
+  }
+  if (match('/escritorio/reclamacoes', path)) return ['reclamacoes', <Claims search={search} timeZone={timeZone} />]
+  if (match('/escritorio/importar', path)) return ['importar', <Import user={user} />]
+  if (match('/escritorio/clientes', path)) return ['clientes', <Customers search={search} />]
   if (match('/escritorio/fornecedores', path)) return ['fornecedores', <Suppliers user={user} />]
   if (match('/escritorio', path)) return ['painel', <Dashboard timeZone={timeZone} />]
   return [
@@ -65,8 +86,17 @@ export function OfficeApp({ user, path }) {
           <a href="/escritorio/assistencias/nova" aria-current={current('nova')}>
             Incluir
           </a>
+          <a href="/escritorio/clientes" aria-current={current('clientes')}>
+            Clientes
+          </a>
+          <a href="/escritorio/contratos" aria-current={current('contratos')}>
+            Contratos
+          </a>
           <a href="/escritorio/agenda" aria-current={current('agenda')}>
             Agenda
+          </a>
+          <a href="/escritorio/reclamacoes" aria-current={current('reclamacoes')}>
+            Reclamações
           </a>
           <a href="/escritorio/fornecedores" aria-current={current('fornecedores')}>
             Fornecedores

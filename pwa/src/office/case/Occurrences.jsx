@@ -9,6 +9,7 @@ import { officeApi } from '../api.js'
 import { problemOf } from '../../data/problem.js'
 import { catalogPath, FactsRow, Loading, useLoad } from './common.jsx'
 import { OccurrenceForm } from './OccurrenceForm.jsx'
+import { ClaimOpener } from '../claims/ClaimOpener.jsx'
 import { costRows, mine, photosOf, resolution, signatureOf } from './occurrences.js'
 import { PhotoUpload } from './PhotoUpload.jsx'
 import { PhotoViewer } from './PhotoViewer.jsx'
@@ -280,6 +281,7 @@ export function Occurrences({ kase, timeZone, onCaseChanged, user }) {
             />
           ),
         )}
+        <ClaimOpener kase={kase} occurrences={all} />
       </div>
       <Costs costs={costs} />
     </div>
