@@ -19,16 +19,16 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from bench.common import statements
 from bench.store_data import PASSWORD, create_database, drop_database, make_app, seed
 from server.appointments.models import Appointment
 from server.extensions import db
@@ -43,22 +43,6 @@ def login(app: Flask, email: str) -> tuple[FlaskClient, dict[str, str]]:
     answer = client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
     assert answer.status_code == 200, answer.json
     return client, {"X-CSRF-Token": (answer.json or {})["csrf_token"]}
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def touch_visit(app: Flask, technician_id: int) -> None:

@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import make_url
 
+from bench.common import ADDRESS
 from server import create_app
 from server.appointments.models import Appointment
 from server.auth.models import Role, User
@@ -43,14 +44,6 @@ CONFIG = {
     "SECRET_KEY": "bench",
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "RATELIMIT_ENABLED": False,
-}
-ADDRESS = {
-    "cep": "01310100",
-    "street": "Av. Paulista",
-    "number": "1000",
-    "district": "Bela Vista",
-    "city": "São Paulo",
-    "state": "SP",
 }
 FIRST = ["Ana", "Bruno", "Carla", "Diego", "Elisa", "Fábio", "Gabriela", "Heitor", "Íris", "João", "Luíza", "Márcio"]
 LAST = [

@@ -23,16 +23,16 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 
+from bench.common import ADDRESS, statements
 from server import create_app
 from server.appointments.models import Appointment
 from server.auth.models import Role
@@ -51,14 +51,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password"
 UNCHANGED_RUNS, UNCHANGED_WARMUP = 500, 50  # defaults of --unchanged-runs and its warm-up
 TECHNICIANS = 20
-ADDRESS = {
-    "cep": "01310100",
-    "street": "Av. Paulista",
-    "number": "1000",
-    "district": "Bela Vista",
-    "city": "São Paulo",
-    "state": "SP",
-}
 CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "bench",
@@ -287,22 +279,6 @@ def median_ms(fn: Callable[[], Any], runs: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000
-
-
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def touch_visit(app: Flask, technician_id: int, note: str) -> None:
