@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_login import login_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 
 from server.auth.models import AuthSession, User
 from server.database import utcnow
@@ -37,12 +39,7 @@ def load(cookie_id: str) -> User | None:
     if not user_id.isdigit() or not key:
         return None
     now = utcnow()
-    row = db.session.execute(
-        select(User, AuthSession.id, AuthSession.expires_at)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.key_hash == _hash(key), User.id == int(user_id), User.active.is_(True))
-        .where(AuthSession.expires_at > now)
-    ).first()
+    row = db.session.execute(_session_user(), {"key_hash": _hash(key), "user_id": int(user_id), "now": now}).first()
     if row is None:
         return None
     user, session_id, expires_at = row
@@ -53,6 +50,17 @@ def load(cookie_id: str) -> User | None:
         db.session.commit()
     user.session_key = key
     return user
+
+
+@cache
+def _session_user() -> Select[User, int, datetime]:
+    """Every request's lookup, built once (building it cost more than running it)."""
+    return (
+        select(User, AuthSession.id, AuthSession.expires_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id"))
+        .where(User.active.is_(True), AuthSession.expires_at > bindparam("now", type_=AuthSession.expires_at.type))
+    )
 
 
 def end(user: User) -> None:
