@@ -32,7 +32,7 @@ def test_the_sync_benchmark_runs_and_prints_every_figure() -> None:
     for line in (
         "delta pull, nothing changed:",
         "delta pull, one visit changed:",
-        "SQL statements of a delta pull: nothing changed 5 at 1× / 5 at 3×",
+        "SQL statements of a delta pull: nothing changed 4 at 1× / 4 at 3×",
         "initial pull of a technician with",
         "push 10 mutations: one batch",
     ):

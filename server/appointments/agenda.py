@@ -10,11 +10,12 @@ result is exactly `AppointmentOut().dump(visit)` (tests/test_agenda_rows.py hold
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, Select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, join
 
 from server.appointments.lookup import agenda_filter, agenda_limit
 from server.appointments.models import APPOINTMENT_STATUS_LABELS, Appointment, AppointmentStatus
@@ -48,31 +49,37 @@ _zones: dict[str, ZoneInfo] = {}
 
 def _shape(stmt: Select[Any]) -> Select[Any]:
     """The agenda's filters, reading the answer's columns through joins."""
+    columns, joined = _answer()
+    return stmt.with_only_columns(*columns, maintain_column_froms=False).select_from(joined)
+
+
+@cache
+def _answer() -> tuple[tuple[Any, ...], Any]:
+    """The answer's columns and joins, built once: labelling columns of aliased entities cost
+    more per request than running the query (the statement's SQL is cached either way)."""
     technician, kind, room = aliased(User), aliased(CatalogEntry), aliased(CatalogEntry)
-    table = Appointment.__table__
-    return (
-        stmt.with_only_columns(
-            *table.c,
-            ServiceCase.number.label("case_number"),
-            ServiceCase.status.label("case_status"),
-            ServiceCase.service_address.label("case_address"),
-            Customer.id.label("customer_id"),
-            Customer.name.label("customer_name"),
-            Customer.phones.label("customer_phones"),
-            technician.name.label("assignee_name"),
-            kind.name.label("type_name"),
-            room.name.label("room_name"),
-            Store.timezone.label("timezone"),
-            maintain_column_froms=False,
-        )
-        .select_from(Appointment)
-        .join(ServiceCase, ServiceCase.id == Appointment.case_id)
+    columns = (
+        *Appointment.__table__.c,
+        ServiceCase.number.label("case_number"),
+        ServiceCase.status.label("case_status"),
+        ServiceCase.service_address.label("case_address"),
+        Customer.id.label("customer_id"),
+        Customer.name.label("customer_name"),
+        Customer.phones.label("customer_phones"),
+        technician.name.label("assignee_name"),
+        kind.name.label("type_name"),
+        room.name.label("room_name"),
+        Store.timezone.label("timezone"),
+    )
+    joined = (
+        join(Appointment, ServiceCase, ServiceCase.id == Appointment.case_id)
         .join(Customer, Customer.id == ServiceCase.customer_id)
         .join(technician, technician.id == Appointment.assignee_id)
         .join(Store, Store.id == Appointment.store_id)
         .outerjoin(kind, kind.id == Appointment.appointment_type_id)
         .outerjoin(room, room.id == Appointment.room_id)
     )
+    return columns, joined
 
 
 def _zone(name: str) -> ZoneInfo:

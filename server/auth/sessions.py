@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_login import login_user
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy.orm import contains_eager
 
 from server.auth.models import AuthSession, User
 from server.database import utcnow
 from server.extensions import db
+from server.stores.models import Store
 
 
 def _hash(key: str) -> str:
@@ -37,15 +41,11 @@ def load(cookie_id: str) -> User | None:
     if not user_id.isdigit() or not key:
         return None
     now = utcnow()
-    row = db.session.execute(
-        select(User, AuthSession.id, AuthSession.expires_at)
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.key_hash == _hash(key), User.id == int(user_id), User.active.is_(True))
-        .where(AuthSession.expires_at > now)
-    ).first()
-    if row is None:
+    params = {"key_hash": _hash(key), "user_id": int(user_id), "now": now}
+    rows = db.session.execute(_session_user(), params).unique().all()
+    if not rows:
         return None
-    user, session_id, expires_at = row
+    user, session_id, expires_at = rows[0]
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     if expires_at - now < lifetime / 2:
         # Sliding expiry without a write per request: a phone in daily use is never logged out.
@@ -53,6 +53,21 @@ def load(cookie_id: str) -> User | None:
         db.session.commit()
     user.session_key = key
     return user
+
+
+@cache
+def _session_user() -> Select[User, int, datetime]:
+    """Every request's lookup, built once (building it cost more than running it), with the
+    user's stores in the same statement: one row per store."""
+    return (
+        select(User, AuthSession.id, AuthSession.expires_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .outerjoin(User.stores)
+        .options(contains_eager(User.stores))
+        .order_by(Store.id)
+        .where(AuthSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id"))
+        .where(User.active.is_(True), AuthSession.expires_at > bindparam("now", type_=AuthSession.expires_at.type))
+    )
 
 
 def end(user: User) -> None:
