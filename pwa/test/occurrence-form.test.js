@@ -1,6 +1,6 @@
 // The occurrence form's conversions and checks, and pt-BR formatting in the store's timezone.
 import { describe, expect, it } from 'vitest'
-import { EMPTY, fromArgs, toArgs, validate } from '../src/data/occurrence-form.js'
+import { contractItemOptions, correction, EMPTY, fromArgs, linkContractItem, newItem, toArgs, validate } from '../src/data/occurrence-form.js'
 import { dayKey, dayTitle, decimalForApi, formatDate, formatMoney, formatPhone, formatTime } from '../src/lib/format.js'
 
 const filled = {
@@ -91,5 +91,43 @@ describe('an occurrence the office filed undecided', () => {
     expect(fromOccurrence({ resolved: null, payer: 'store' }, []).resolved).toBe('')
     expect(fromOccurrence({ resolved: false, payer: 'store' }, []).resolved).toBe('no')
     expect(fromOccurrence({ resolved: true, payer: 'store' }, []).resolved).toBe('yes')
+  })
+})
+
+describe('an item linked to a contract item', () => {
+  const contract = {
+    id: 9,
+    items: [
+      { id: 41, room: { id: 5, name: 'Quarto' }, code: 'RP-204', description: 'Roupeiro 4 portas', supplier: { id: 2, name: 'Móveis Sul' } },
+      { id: 42, room: null, code: null, description: 'Painel TV', supplier: null },
+    ],
+  }
+
+  it('offers room · code · description', () => {
+    expect(contractItemOptions(contract)).toEqual([
+      ['41', 'Quarto · RP-204 · Roupeiro 4 portas'],
+      ['42', 'Painel TV'],
+    ])
+    expect(contractItemOptions(null)).toEqual([])
+  })
+
+  it('takes the code, description and factory when picked; "—" clears the link only', () => {
+    const item = { ...newItem(), supplier: 'Outra' }
+    const linked = linkContractItem(item, contract, '41')
+    expect(linked).toMatchObject({ contract_item_id: 41, code: 'RP-204', description: 'Roupeiro 4 portas', supplier: 'Móveis Sul' })
+    const edited = { ...linked, description: 'Porta do roupeiro' }
+    expect(toArgs({ ...filled, items: [edited] }, {}).items[0]).toMatchObject({ contract_item_id: 41, description: 'Porta do roupeiro', code: 'RP-204' })
+    const cleared = linkContractItem(edited, contract, '')
+    expect(cleared).toMatchObject({ contract_item_id: null, description: 'Porta do roupeiro' })
+    expect('contract_item_id' in toArgs({ ...filled, items: [cleared] }, {}).items[0]).toBe(false)
+  })
+
+  it('needs no description of its own, and a correction sends a cleared link as null', () => {
+    const linked = { ...newItem(), id: 'i1', contract_item_id: 42, description: ' ' }
+    expect(validate({ ...filled, items: [linked] }, { withSignature: false })).toEqual({})
+    const original = { ...filled, items: [{ ...linked, description: 'Painel TV' }] }
+    const [[name, args]] = correction('o1', original, { ...original, items: [{ ...original.items[0], contract_item_id: null }] })
+    expect(name).toBe('occurrence_item.upsert.v1')
+    expect(args).toMatchObject({ id: 'i1', contract_item_id: null, base: { contract_item_id: 42 } })
   })
 })

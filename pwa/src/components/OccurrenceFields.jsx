@@ -1,5 +1,6 @@
 // Form pieces of the occurrence screen: a labelled select and one item's fields.
 import { ACTIONS } from '../data/labels.js'
+import { contractItemOptions, linkContractItem } from '../data/occurrence-form.js'
 
 export function Select({ label, name, value, options, onChange, error, required }) {
   return (
@@ -21,11 +22,29 @@ export function Select({ label, name, value, options, onChange, error, required 
   )
 }
 
-export function ItemEditor({ item, index, errors, onChange, onRemove }) {
+export function ItemEditor({ item, index, errors, contract, onChange, onRemove }) {
   const set = (field) => (e) => onChange({ ...item, [field]: e.currentTarget.value })
+  const sold = contractItemOptions(contract)
   return (
     <fieldset class="item card" data-testid="item">
       <legend>Item {index + 1}</legend>
+      {sold.length > 0 && (
+        <label>
+          Item do contrato
+          <select
+            name={`item-${index}-contract_item_id`}
+            value={item.contract_item_id == null ? '' : String(item.contract_item_id)}
+            onChange={(e) => onChange(linkContractItem(item, contract, e.currentTarget.value))}
+          >
+            <option value="">—</option>
+            {sold.map(([id, text]) => (
+              <option key={id} value={id}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Descrição *
         <input

@@ -20,7 +20,37 @@ export const EMPTY = {
   signer_name: '',
 }
 
-export const newItem = () => ({ id: crypto.randomUUID(), description: '', code: '', quantity: '1', unit: 'un', action: 'replace', supplier: '', unit_cost: '' })
+export const newItem = () => ({
+  id: crypto.randomUUID(),
+  description: '',
+  code: '',
+  quantity: '1',
+  unit: 'un',
+  action: 'replace',
+  supplier: '',
+  unit_cost: '',
+  contract_item_id: null,
+})
+
+/** The case's contract items as a select's options: "Quarto · RP-204 · Roupeiro 4 portas". */
+export const contractItemOptions = (contract) =>
+  (contract?.items || []).map((c) => [String(c.id), [c.room?.name, c.code, c.description].filter(Boolean).join(' · ') || `Item ${c.id}`])
+
+/**
+ * An item linked to a contract item (by its id as the select gives it), taking that item's code,
+ * description and factory; the technician may still edit them. No id: the link alone is cleared.
+ */
+export function linkContractItem(item, contract, id) {
+  const picked = (contract?.items || []).find((c) => String(c.id) === String(id))
+  if (!picked) return { ...item, contract_item_id: null }
+  return {
+    ...item,
+    contract_item_id: picked.id,
+    code: picked.code || item.code,
+    description: picked.description || item.description,
+    supplier: picked.supplier?.name || item.supplier,
+  }
+}
 
 /** The form's state from a stored mutation's arguments (editing in Pendências). */
 export function fromArgs(args, blobIds) {
@@ -55,6 +85,8 @@ export const itemForApi = (i) => ({
   action: i.action,
   supplier: trimmed(i.supplier),
   unit_cost: decimalForApi(i.unit_cost),
+  // Only when linked: the office's item rows, which do not show the link, must not clear it.
+  ...(i.contract_item_id != null && i.contract_item_id !== '' ? { contract_item_id: Number(i.contract_item_id) } : {}),
 })
 
 const num = (v) => (v === '' || v == null ? null : Number(v))
@@ -93,7 +125,7 @@ export function validate(form, { withSignature }) {
   if (!form.resolved) errors.resolved = 'Informe se o problema foi resolvido.'
   if (form.resolved === 'no' && !form.unresolved_reason.trim()) errors.unresolved_reason = 'Explique por que não foi resolvido.'
   form.items.forEach((item, n) => {
-    if (!item.description.trim()) errors[`items.${n}.description`] = 'Descreva o item.'
+    if (!item.description.trim() && item.contract_item_id == null) errors[`items.${n}.description`] = 'Descreva o item.'
     const quantity = Number(decimalForApi(item.quantity))
     if (!(quantity > 0)) errors[`items.${n}.quantity`] = 'A quantidade deve ser maior que zero.'
   })
@@ -115,7 +147,7 @@ const OCCURRENCE_FIELDS = [
   'resolved',
   'unresolved_reason',
 ]
-const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost']
+const ITEM_FIELDS = ['description', 'code', 'quantity', 'unit', 'action', 'supplier', 'unit_cost', 'contract_item_id']
 
 /** "2.500" (the server's decimal) as the form shows it: "2,5"; "129.90" stays "129,90". */
 function decimalForForm(value, places) {
@@ -150,6 +182,7 @@ export function fromOccurrence(row, items) {
       action: i.action,
       supplier: text(i.supplier),
       unit_cost: decimalForForm(i.unit_cost, 2),
+      contract_item_id: i.contract_item_id ?? null,
     })),
   }
 }
@@ -174,14 +207,16 @@ export function correction(occurrenceId, original, form) {
   const old = new Map(before.items.map((i) => [i.id, i]))
   for (const item of after.items) {
     const was = old.get(item.id)
-    const fields = Object.fromEntries(ITEM_FIELDS.map((f) => [f, item[f]]))
+    const fields = Object.fromEntries(ITEM_FIELDS.map((f) => [f, item[f] ?? null]))
+    // An unlinked item says nothing of the link unless the technician cleared it here.
+    if (fields.contract_item_id == null && (!was || was.contract_item_id == null)) delete fields.contract_item_id
     if (!was) {
       mutations.push(['occurrence_item.upsert.v1', { occurrence_id: occurrenceId, id: item.id, ...fields }])
       continue
     }
     const diff = ITEM_FIELDS.filter((f) => !same(item[f], was[f]))
     if (diff.length) {
-      const base = Object.fromEntries(diff.map((f) => [f, was[f]]))
+      const base = Object.fromEntries(diff.map((f) => [f, was[f] ?? null]))
       mutations.push(['occurrence_item.upsert.v1', { occurrence_id: occurrenceId, id: item.id, ...fields, base }])
     }
   }

@@ -57,7 +57,10 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
     // The store's suppliers (read-only copies): offered as the item's supplier, typed names still go.
     const suppliers = (await db.suppliers.toArray()).map((s) => s.name).sort((a, b) => a.localeCompare(b, 'pt-BR'))
     const current = correcting ? await synced(occurrenceId) : {}
-    return { entry, visit, catalogs, suppliers, ...current, draft: draftKey ? await getMeta(db, draftKey) : null }
+    // What was sold (read-only copy): the module an item concerns is picked from it.
+    const kase = visit ? (await db.cases.get(visit.case_id)) || visit.case : null
+    const contract = kase?.contract?.id != null ? await db.contracts.get(kase.contract.id) : null
+    return { entry, visit, catalogs, suppliers, contract, ...current, draft: draftKey ? await getMeta(db, draftKey) : null }
   }, [visitId, seq, mutationId, occurrenceId])
 
   const [form, setForm] = useState(null)
@@ -329,6 +332,7 @@ export function OccurrenceForm({ visitId, seq, mutationId, occurrenceId }) {
             item={item}
             index={n}
             errors={errors}
+            contract={source.contract}
             onChange={(next) => setForm((f) => ({ ...f, items: f.items.map((i) => (i.id === next.id ? next : i)) }))}
             onRemove={() => setForm((f) => ({ ...f, items: f.items.filter((i) => i.id !== item.id) }))}
           />

@@ -88,4 +88,32 @@ describe('the occurrence form', () => {
     expect(row.payer_label).toBe('Paga pela Fábrica') // the server's label, before any sync
     expect(await getMeta(db, 'draft:occurrence:7')).toBeNull()
   })
+
+  it("offers the contract's items on each item; picking one fills it and the outbox entry links it", async () => {
+    await db.contracts.put({
+      id: 9,
+      number: 'CT-100',
+      items: [{ id: 41, room: { id: 5, name: 'Quarto' }, code: 'RP-204', description: 'Roupeiro 4 portas', supplier: { id: 2, name: 'Móveis Sul' } }],
+    })
+    await openForm()
+    await db.cases.put({ ...CASE, contract: { id: 9, number: 'CT-100' } }) // the form follows the replica live
+    fireEvent.change(screen.getByLabelText(/Tipo de ocorrência/), { target: { value: '1' } })
+    fireEvent.change(screen.getByLabelText(/Modalidade/), { target: { value: 'factory' } })
+    fireEvent.click(screen.getByLabelText('Sim, resolvido'))
+    fireEvent.click(screen.getByRole('button', { name: 'Adicionar item' }))
+
+    const select = await screen.findByLabelText('Item do contrato')
+    expect(options(select)).toEqual(['—', 'Quarto · RP-204 · Roupeiro 4 portas'])
+    fireEvent.change(select, { target: { value: '41' } })
+    expect(screen.getByLabelText(/Descrição/).value).toBe('Roupeiro 4 portas')
+    expect(screen.getByLabelText('Código').value).toBe('RP-204')
+    expect(screen.getByLabelText('Fornecedor').value).toBe('Móveis Sul')
+    fireEvent.input(screen.getByLabelText('Código'), { target: { value: 'RP-204-B' } }) // still editable
+    await vi.waitFor(async () => expect((await getMeta(db, 'draft:occurrence:7'))?.items[0].contract_item_id).toBe(41))
+    fireEvent.click(screen.getByRole('button', { name: 'Salvar ocorrência' }))
+
+    await vi.waitFor(() => expect(location.pathname).toBe('/visita/7'))
+    const [entry] = await db.outbox.toArray()
+    expect(entry.args.items).toMatchObject([{ contract_item_id: 41, code: 'RP-204-B', description: 'Roupeiro 4 portas', supplier: 'Móveis Sul' }])
+  })
 })

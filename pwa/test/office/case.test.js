@@ -93,6 +93,15 @@ describe('occurrence form', () => {
   })
 })
 
+describe("an item the phone linked to the contract's item", () => {
+  it('keeps the link when the office edits it, and sends none for an unlinked item', () => {
+    const stored = { id: 'o1', payer: 'factory', items: [{ id: 'i1', description: 'Aéreo', quantity: '1.000', action: 'replace', contract_item_id: 41 }] }
+    const form = occurrenceForForm(stored)
+    expect(occurrenceBody(form).items[0].contract_item_id).toBe(41)
+    expect('contract_item_id' in occurrenceBody({ ...emptyOccurrence(), items: [item({ description: 'Regulagem' })] }).items[0]).toBe(false)
+  })
+})
+
 describe('undecided occurrences and the responsible', () => {
   it('starts undecided: no reason is sent, and the responsible is a number or null', () => {
     const form = { ...emptyOccurrence(), unresolved_reason: 'typed before choosing', responsible_id: '7' }

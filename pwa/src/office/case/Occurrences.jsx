@@ -42,7 +42,10 @@ function Items({ items }) {
         <tbody>
           {items.map((item) => (
             <tr key={item.id} data-testid="occurrence-item">
-              <td>{item.description}</td>
+              <td>
+                {item.description}
+                {item.contract_item_id != null && <span class="muted small"> · item do contrato</span>}
+              </td>
               <td>{item.code || '—'}</td>
               <td class="num nowrap">{formatQuantity(item)}</td>
               <td>{item.action_label}</td>

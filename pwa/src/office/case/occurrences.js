@@ -88,6 +88,7 @@ export const itemForForm = (i) => ({
   supplier: asText(i.supplier),
   unit_cost: decimalText(i.unit_cost),
   order_id: i.order_id ?? null,
+  contract_item_id: i.contract_item_id ?? null, // kept: re-sent as it was when the office edits the item
 })
 
 /** A stored occurrence as the form's state (editing from the Ocorrências tab). */
