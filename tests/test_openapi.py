@@ -137,3 +137,15 @@ def test_the_docs_page_has_no_inline_script_and_a_strict_policy(client: Any) -> 
     assert "javascript" in init.mimetype
     assert "SwaggerUIBundle(" in init.get_data(as_text=True)
     assert "/api/openapi.json" in html  # the page names the document init.js loads
+
+
+def test_every_pdf_route_documents_its_pdf(spec: dict[str, Any]) -> None:
+    """A route that answers a PDF says so (the fuzz step found the claim dossier undocumented)."""
+    pdf_paths = [path for path in spec["paths"] if path.endswith(".pdf")]
+    assert "/api/claims/{claim_id}/dossier.pdf" in pdf_paths
+    for path in pdf_paths:
+        for method, operation in spec["paths"][path].items():
+            if method not in {"get", "post"}:
+                continue
+            content = operation["responses"]["200"]["content"]
+            assert list(content) == ["application/pdf"], (method, path)

@@ -24,6 +24,7 @@ from server.claims.schemas import (
     ShipmentOut,
 )
 from server.documents.schemas import EmailOut
+from server.documents.views import PDF
 from server.extensions import db
 
 blp = Blueprint("claims", __name__, url_prefix="/api", description="Reclamações à fábrica")
@@ -125,6 +126,8 @@ def ship_parts(data: dict[str, Any], claim_id: int) -> dict[str, Any]:
 
 @blp.get("/claims/<int:claim_id>/dossier.pdf")
 @roles(*OFFICE)
+@blp.response(200, description="The dossier")
+@blp.doc(responses=PDF)
 def get_dossier(claim_id: int) -> Response:
     """The dossier (kind factory_claim) from the store's default layout."""
     pdf, filename = dossier.render(me(), service.load_claim(me(), claim_id))
