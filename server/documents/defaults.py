@@ -230,23 +230,12 @@ PARTS_ORDER = (
 """
 )
 
-FACTORY_CLAIM = """
+FACTORY_CLAIM = (
+    """
 <style>.claim-photo { margin: 4pt 0 8pt 0; page-break-inside: avoid; } .claim-photo img { max-width: 100%; max-height: 150mm; display: block; }</style>
-<header class="doc">
-  <div class="store">
-    {% if store.logo %}<img src="{{ store.logo }}" style="height: 14mm">{% endif %}
-    <strong>{{ store.name }}</strong>
-    {% if store.cnpj %}CNPJ {{ store.cnpj }}<br>{% endif %}
-    {{ store.address.line }}{% if store.address.cep %} — CEP&nbsp;{{ store.address.cep }}{% endif %}<br>
-    {{ store.phone }}{% if store.phone and store.email %} · {% endif %}{{ store.email }}
-  </div>
-  <div class="title">
-    <h1>{{ title }}</h1>
-    <div class="number">{{ claim.number }}</div>
-    <div class="muted">Emitido em {{ generated_at }}</div>
-  </div>
-</header>
-<section>
+"""
+    + HEADER.replace("{{ case.number }}", "{{ claim.number }}").lstrip("\n")
+    + """<section>
   <h2>Fábrica</h2>
   <table class="fields">
     <tr><td class="label">Fábrica</td><td>{{ factory.name }}</td></tr>
@@ -309,6 +298,7 @@ FACTORY_CLAIM = """
 {% endif %}
 <p class="muted">A loja respondeu ao consumidor dentro do prazo do Código de Defesa do Consumidor (Lei 8.078/1990, art. 18) e solicita o ressarcimento dos itens acima, de responsabilidade da fábrica.</p>
 """
+)
 
 DEFAULTS: dict[DocumentKind, tuple[str, str]] = {
     DocumentKind.SERVICE_REQUEST: ("Solicitação de Assistência (padrão)", SERVICE_REQUEST),

@@ -2,7 +2,7 @@
 import { useEffect } from 'preact/hooks'
 import { formatDate } from '../../lib/format.js'
 import { setSearch } from '../../lib/router.js'
-import { MoreButton, SearchBox, queryValue, usePaged } from './paged.jsx'
+import { ListStatus, MoreButton, SearchBox, queryValue, usePaged } from './paged.jsx'
 import './records.css'
 
 export function Contracts({ search }) {
@@ -23,16 +23,7 @@ export function Contracts({ search }) {
         </a>
       </div>
       <SearchBox label="Buscar por número ou cliente" value={q} onSearch={(text) => setSearch(text ? `?busca=${encodeURIComponent(text)}` : '')} />
-      <p class="muted small" role="status" data-testid="list-status">
-        {list.loading && !list.items.length
-          ? 'Carregando…'
-          : `${list.items.length} ${list.items.length === 1 ? 'contrato' : 'contratos'}${list.next ? ' (há mais)' : ''}`}
-      </p>
-      {list.error && (
-        <p class="notice notice-error" role="alert">
-          {list.error}
-        </p>
-      )}
+      <ListStatus list={list} one="contrato" many="contratos" />
       {list.items.length > 0 && (
         <div class="table-wrap">
           <table class="table" data-testid="contracts">

@@ -3,7 +3,7 @@ import { useEffect } from 'preact/hooks'
 import { formatPhone } from '../../lib/format.js'
 import { setSearch } from '../../lib/router.js'
 import { formatDocument } from '../format.js'
-import { MoreButton, SearchBox, queryValue, usePaged } from './paged.jsx'
+import { ListStatus, MoreButton, SearchBox, queryValue, usePaged } from './paged.jsx'
 import './records.css'
 
 export function Customers({ search }) {
@@ -21,16 +21,7 @@ export function Customers({ search }) {
         </a>
       </div>
       <SearchBox label="Buscar por nome, CPF/CNPJ ou telefone" value={q} onSearch={(text) => setSearch(text ? `?busca=${encodeURIComponent(text)}` : '')} />
-      <p class="muted small" role="status" data-testid="list-status">
-        {list.loading && !list.items.length
-          ? 'Carregando…'
-          : `${list.items.length} ${list.items.length === 1 ? 'cliente' : 'clientes'}${list.next ? ' (há mais)' : ''}`}
-      </p>
-      {list.error && (
-        <p class="notice notice-error" role="alert">
-          {list.error}
-        </p>
-      )}
+      <ListStatus list={list} one="cliente" many="clientes" />
       {list.items.length > 0 && (
         <div class="table-wrap">
           <table class="table" data-testid="customers">

@@ -31,6 +31,23 @@ export function usePaged(url) {
   return { ...state, more }
 }
 
+/** How many were found (none counted until the first page came, nor after a failure) and the failure. */
+export function ListStatus({ list, one, many }) {
+  const count = list.items.length
+  return (
+    <>
+      <p class="muted small" role="status" data-testid="list-status">
+        {list.error ? '' : list.loading && !count ? 'Carregando…' : `${count} ${count === 1 ? one : many}${list.next ? ' (há mais)' : ''}`}
+      </p>
+      {list.error && (
+        <p class="notice notice-error" role="alert">
+          {list.error}
+        </p>
+      )}
+    </>
+  )
+}
+
 export function MoreButton({ list }) {
   if (!list.next) return null
   return (
