@@ -13,6 +13,10 @@ a technician's agenda against a bare Flask endpoint answering a body of the same
 same gunicorn settings (bench.bare), each as fast as 16 concurrent clients can ask:
 
     agenda vs bare: <a> req/s vs <b> req/s, ratio <r>
+    one select vs bare: <a> req/s vs <b> req/s, ratio <r>
+
+The second line is the floor under the first: the bare endpoint after one pooled SELECT of a
+session row, as any signed-in request must run (bench.bare).
 
 Bounded: about 5 minutes in all. Not part of `make test`. Usage: `make bench-load`, or
 `python -m bench.load --seconds 30`.
@@ -277,9 +281,14 @@ async def agenda_vs_bare(server: Server, email: str, password: str, env: dict[st
     bare = Server(web, {**env, "BARE_BYTES": str(size)}, port)
     try:
         plain = await hammer(bare.url, "/bare", {}, seconds)
+        one = await hammer(bare.url, "/one-select", {}, seconds)
     finally:
         bare.stop()
-    return f"{agenda:.0f} req/s vs {plain:.0f} req/s, ratio {agenda / plain:.3f} (body {size:,} bytes)"
+    return (
+        f"{agenda:.0f} req/s vs {plain:.0f} req/s, ratio {agenda / plain:.3f} (body {size:,} bytes)\n"
+        f"one select vs bare: {one:.0f} req/s vs {plain:.0f} req/s, ratio {one / plain:.3f}"
+        " (the same body after one pooled SELECT of a session row: the floor of a signed-in request)"
+    )
 
 
 def environment(url: str, folder: str) -> dict[str, str]:

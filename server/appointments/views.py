@@ -1,10 +1,10 @@
 from typing import Any
 
-from flask import Response, jsonify
+from flask import Response
 from flask_smorest import Blueprint
 
 from server.appointments import service
-from server.appointments.agenda import agenda_page
+from server.appointments.agenda import agenda_body
 from server.appointments.models import Appointment
 from server.appointments.schemas import (
     AgendaArgs,
@@ -47,7 +47,8 @@ def create_appointment(data: dict[str, Any], case_id: int) -> Appointment:
 def agenda(args: dict[str, Any]) -> Response:
     """The agenda by start time: `from`/`to` take a date (the store's local day) or a date and time.
     A technician sees only their own visits."""
-    return jsonify(agenda_page(me(), args))  # already shaped as AppointmentPage (server.appointments.agenda)
+    # Already shaped as AppointmentPage and encoded (server.appointments.agenda).
+    return Response(agenda_body(me(), args), mimetype="application/json")
 
 
 @blp.get("/appointments/<int:appointment_id>")
