@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import delete, select
 
 from server.appointments.models import Appointment
+from server.appointments.notes import set_technician_notes
 from server.appointments.service import create_appointment
 from server.attachments.models import Attachment
 from server.attachments.service import link_signature_to_visit, upload_attachment
@@ -206,6 +207,19 @@ def test_signed_visit_report_names_each_signer_with_role_and_time(
     text = pdf_text(as_scheduler.get(pdf_url(world, "visit_report", appointment_id=world["visit"])))
     assert "Tiago Técnico\nTécnico — assinado em 11/03/2030 10:25" in text
     assert "Maria da Silva\nCliente — assinado em 11/03/2030 10:20" in text
+
+
+def test_visit_report_prints_the_technicians_note_as_written(
+    as_scheduler: ApiClient, technician: User, world: dict[str, Any]
+) -> None:
+    before = pdf_text(as_scheduler.get(pdf_url(world, "visit_report", appointment_id=world["visit"])))
+    assert "Observação do técnico" not in before  # no note, no empty line
+    note = "Dobradiça trocada.\nGaveta aguarda corrediça nova."
+    set_technician_notes(technician, world["visit"], note, None)
+    db.session.commit()
+    text = pdf_text(as_scheduler.get(pdf_url(world, "visit_report", appointment_id=world["visit"])))
+    assert "Observação do técnico" in text
+    assert "Dobradiça trocada.\nGaveta aguarda corrediça nova." in text  # its line breaks kept
 
 
 def test_unsigned_visit_report_keeps_both_lines_without_a_time(as_scheduler: ApiClient, world: dict[str, Any]) -> None:

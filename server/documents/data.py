@@ -239,6 +239,7 @@ def visit_data(visit: Appointment, tz: ZoneInfo) -> Data:
         "status": visit.status_label,
         "subject": visit.subject or "",
         "notes": visit.notes or "",
+        "technician_notes": visit.technician_notes or "",
     }
 
 
@@ -374,6 +375,7 @@ def sample_data(title: str) -> Data:
         "status": "Concluído",
         "subject": "Vistoria do roupeiro",
         "notes": "Cliente acompanhou a visita.",
+        "technician_notes": "Dobradiça trocada e porta regulada; gaveta aguarda corrediça.",
     }
     return {
         "title": title,
@@ -404,7 +406,7 @@ def sample_data(title: str) -> Data:
             "address": place,
         },
         "contract": {"number": "C-1001", "delivery_on": "10/10/2026", "delivery_address": place},
-        "visits": [{**visit, "notes": ""}],
+        "visits": [{**visit, "notes": "", "technician_notes": ""}],
         "visit": visit,
         "occurrences": [
             {

@@ -172,6 +172,7 @@ VISIT_REPORT = (
     <tr><td class="label">Técnico</td><td>{{ visit.technician }}</td></tr>
     <tr><td class="label">Tipo</td><td>{{ visit.type }}</td></tr>
     {% if visit.notes %}<tr><td class="label">Observação</td><td>{{ visit.notes }}</td></tr>{% endif %}
+    {% if visit.technician_notes %}<tr><td class="label">Observação do técnico</td><td style="white-space: pre-wrap">{{ visit.technician_notes }}</td></tr>{% endif %}
   </table>
 </section>
 """
