@@ -3,7 +3,7 @@ the fields the office edits."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from server.appointments.rules import (
     _shown,
     _tz,
 )
+from server.appointments.span import longest_visit
 from server.appointments.status import _set_status, follow_visits
 from server.auth.models import Role, User
 from server.cases.models import CaseStatus, ServiceCase
@@ -84,6 +85,8 @@ def _check_overlap(
             Appointment.status.in_(LIVE_STATUSES),
             Appointment.starts_at < ends_at,
             Appointment.ends_at > starts_at,
+            # Bounded through the start-time index by the store's longest visit (server.appointments.span).
+            Appointment.starts_at >= starts_at - timedelta(minutes=longest_visit(store_id)),
         )
         .order_by(Appointment.starts_at, Appointment.id)
     )

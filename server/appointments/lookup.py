@@ -8,12 +8,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, or_
+from sqlalchemy import ColumnElement, Select, false, or_
 from sqlalchemy.orm import selectinload
 
 from server.appointments.models import (
     Appointment,
 )
+from server.appointments.span import overlapping
 from server.auth.access import visible
 from server.auth.models import User
 from server.cases.models import ServiceCase
@@ -62,17 +63,18 @@ def _instant(value: date | datetime, tz: ZoneInfo, *, end: bool) -> datetime:
 
 
 def _period(user: User, store_id: int | None, start: Any, stop: Any) -> ColumnElement[bool]:
-    """Visits starting in [from, to), each store's days in its own timezone."""
+    """Visits sharing time with [from, to), each store's days in its own timezone."""
     stores = [store for store in user.stores if store_id is None or store.id == store_id]
     conditions = []
     for store in stores:
         tz = ZoneInfo(store.timezone)
-        bounds = [Appointment.store_id == store.id]
-        if start is not None:
-            bounds.append(Appointment.starts_at >= _instant(start, tz, end=False))
-        if stop is not None:
-            bounds.append(Appointment.starts_at < _instant(stop, tz, end=True))
-        conditions.append(and_(*bounds))
+        conditions.append(
+            overlapping(
+                store,
+                None if start is None else _instant(start, tz, end=False),
+                None if stop is None else _instant(stop, tz, end=True),
+            )
+        )
     return or_(*conditions) if conditions else false()
 
 

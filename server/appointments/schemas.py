@@ -109,9 +109,11 @@ class AgendaArgs(PageArgs):
     assignee = assignee_filter()
     from_ = DayOrTime(
         data_key="from",
-        metadata={"description": "Visits starting from this day (the store's local day) or instant"},
+        metadata={"description": "Visits that end after the start of this day (the store's local day) or instant"},
     )
-    to = DayOrTime(metadata={"description": "Visits starting up to this day (inclusive) or before this instant"})
+    to = DayOrTime(
+        metadata={"description": "Visits starting before the end of this day (inclusive) or before this instant"}
+    )
     status = DelimitedList(fields.String(validate=validate.OneOf(STATUSES, error="Situação inválida.")))
     calendar_type = calendar_type_field(load_default=TECHNICAL_ASSISTANCE)  # 'all': every Tipo de Agenda
     store_id = Id()

@@ -45,7 +45,8 @@ def create_appointment(data: dict[str, Any], case_id: int) -> Appointment:
 @blp.arguments(AgendaArgs, location="query")
 @blp.response(200, AppointmentPage)
 def agenda(args: dict[str, Any]) -> Response:
-    """The agenda by start time: `from`/`to` take a date (the store's local day) or a date and time.
+    """The agenda by start time: every visit that shares time with the period `from`–`to` (a date
+    is the store's local day, or a date and time), so a visit across midnight is on both days.
     A technician sees only their own visits."""
     # Already shaped as AppointmentPage and encoded (server.appointments.agenda).
     return Response(agenda_body(me(), args), mimetype="application/json")

@@ -35,6 +35,9 @@ class Store(Timestamped, Base):
     case_number_last: Mapped[int] = mapped_column(default=0)
     order_number_year: Mapped[int] = mapped_column(default=0)
     order_number_last: Mapped[int] = mapped_column(default=0)
+    # The longest visit ever booked here, in minutes (it only grows; server.appointments.span):
+    # how far before a period a visit that reaches into it may have started.
+    longest_visit_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Store {self.id} {self.name!r}>"

@@ -326,3 +326,10 @@ def test_nova_visita_books_a_confirmed_visit_across_midnight_with_notes_and_room
     )
     assert visit["room"]["name"] == "Cozinha"
     assert visit["notes"] == "Cliente só está em casa à noite; portaria avisada."
+    # On the grid too, on both sides of midnight: the day view spans the whole day.
+    for shown in (day, following):
+        desk.goto(f"/escritorio/agenda?visao=dia&data={shown.isoformat()}")
+        expect(desk.get_by_test_id("calendar-status")).to_contain_text("neste período")
+        block = event(desk, visit["id"])
+        block.scroll_into_view_if_needed()
+        expect(block).to_be_visible()

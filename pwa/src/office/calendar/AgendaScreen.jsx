@@ -106,8 +106,10 @@ export function AgendaScreen({ search, timeZone }) {
       buttonIcons: false,
       buttonText: { prev: '‹ Anterior', next: 'Próximo ›' },
       allDaySlot: false,
-      slotMinTime: '06:00:00',
-      slotMaxTime: '22:00:00',
+      // The whole day, opened at 07:00: a visit at dawn or late at night (or one that crosses
+      // midnight) is counted in the status line, so it must be on the grid too.
+      slotMinTime: '00:00:00',
+      slotMaxTime: '24:00:00',
       scrollTime: '07:00:00',
       slotDuration: '00:30:00',
       snapDuration: '00:15:00',
