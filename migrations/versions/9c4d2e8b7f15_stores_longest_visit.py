@@ -21,8 +21,9 @@ MINUTES = {
 
 
 def upgrade():
-    with op.batch_alter_table('stores') as batch_op:
-        batch_op.add_column(sa.Column('longest_visit_minutes', sa.Integer(), server_default='0', nullable=False))
+    # Plain ALTER TABLE on both databases (SQLite has had ADD and DROP COLUMN since 3.35): a batch
+    # copy of `stores` would have to drop a table every other table points at.
+    op.add_column('stores', sa.Column('longest_visit_minutes', sa.Integer(), server_default='0', nullable=False))
     minutes = MINUTES[op.get_bind().dialect.name]
     op.execute(
         f"""UPDATE stores SET longest_visit_minutes = COALESCE(
@@ -31,5 +32,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('stores') as batch_op:
-        batch_op.drop_column('longest_visit_minutes')
+    op.drop_column('stores', 'longest_visit_minutes')
