@@ -92,8 +92,9 @@ export function Agenda({ timeZone }) {
     const all = await db.appointments.orderBy('starts_at').toArray()
     const shown = all
       .filter((v) => v.calendar_type !== 'office' && !HIDDEN.has(v.status))
-      // Today onward, plus any earlier visit still open (started but not closed).
-      .filter((v) => dayKey(v.starts_at, timeZone) >= today || v.status === 'in_progress')
+      // Today onward (a visit from 22:00 to 01:00 is today's too), plus any earlier visit still
+      // open (started but not closed).
+      .filter((v) => dayKey(v.ends_at, timeZone) >= today || v.status === 'in_progress')
     // Only the shown visits' cases: a first sync writes hundreds of others, page after page.
     const cases = await db.cases.bulkGet(shown.map((v) => v.case_id))
     return shown.map((v, i) => ({ ...v, caseRow: cases[i] }))

@@ -40,6 +40,19 @@ describe('the agenda', () => {
     expect(screen.queryByText(/Nenhuma visita marcada/)).toBeNull()
   })
 
+  it("keeps last night's visit that runs into today, under the day it started", async () => {
+    await db.cases.bulkPut([CASE])
+    await db.appointments.bulkPut([
+      visit({ id: 11, starts_at: localTime(-1, 22), ends_at: localTime(0, 1) }),
+      visit({ id: 12, starts_at: localTime(-1, 20), ends_at: localTime(-1, 21) }), // ended yesterday
+    ])
+    render(<Agenda timeZone={TZ} />)
+    const [night] = await screen.findAllByTestId('visit')
+    expect(screen.getAllByTestId('visit')).toHaveLength(1)
+    expect(night.getAttribute('href')).toBe('/visita/11')
+    expect(night.textContent).toContain('22:00–01:00')
+  })
+
   it('says so when there is no visit, once a first sync has ended', async () => {
     render(<Agenda timeZone={TZ} />)
     expect(await screen.findByText('Nenhuma visita marcada para hoje ou os próximos dias.')).toBeTruthy()
