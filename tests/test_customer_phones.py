@@ -18,7 +18,7 @@ from server.customers.search import phone_key
 from server.customers.service import update_customer
 from server.extensions import db
 from server.stores.models import Store
-from tests.conftest import ADDRESS, ApiClient, make_case, make_customer
+from tests.conftest import ADDRESS, ApiClient, make_case, make_contract, make_customer
 
 EXAMPLE = Path(__file__).parent / "data" / "contracts-import.csv"
 
@@ -148,6 +148,16 @@ def test_a_case_with_a_new_customer_and_an_import_write_keys(as_scheduler: ApiCl
     found = customer_ids(as_scheduler, "98765-4321")
     assert len(found) == 1
     assert (found.pop(), "11987654321", "87654321") in keys()
+
+
+def test_the_contracts_search_finds_a_phone_too(as_scheduler: ApiClient, scheduler: Any, store: Store) -> None:
+    sp = make_customer(store, name="Cliente SP", phones=["11987654321"])
+    rio = make_customer(store, name="Cliente Rio", phones=["21987654321"])
+    make_contract(scheduler, sp, "C-SP")
+    make_contract(scheduler, rio, "C-RIO")
+    response = as_scheduler.get(f"/api/contracts?q={quote('(11) 8765-4321')}")
+    assert response.status_code == 200, response.json
+    assert [item["number"] for item in response.json["items"]] == ["C-SP"]
 
 
 def test_another_stores_phone_is_not_found(
