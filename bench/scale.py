@@ -23,6 +23,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -102,6 +103,12 @@ class Size:
         found = self.get(self.office, f"/api/cases?q={self.made['cpf']}")
         assert found["items"] or True
 
+    def search_phone(self) -> None:
+        """A mobile as people type it, "(11) 98765-4321": found by its last 8 digits."""
+        phone = self.made["phone"]
+        found = self.get(self.office, f"/api/cases?q={quote(f'({phone[:2]}) {phone[2:7]}-{phone[7:]}')}")
+        assert found["items"] or True
+
     def search_name(self) -> None:
         self.get(self.office, f"/api/cases?q={self.made['surname']}")
 
@@ -161,6 +168,7 @@ class Size:
 MEASURES = [
     "calendar-week",
     "search-cpf",
+    "search-phone",
     "search-name",
     "case-list",
     "dashboard",

@@ -1,8 +1,9 @@
 """A store's history at a chosen size, bulk-loaded into PostgreSQL (shared by bench.scale and bench.load).
 
-At 1×: 500 customers (CPF, phones), 1,000 cases and 3,000 visits over about a month, 20
-technicians. At F×: F times as many over F months (years at 100×), so that what a week, a
-technician's phone or a live-case list holds stays about the same while the history grows.
+At 1×: 500 customers (CPF, phones and their search keys), 1,000 cases and 3,000 visits over
+about a month, 20 technicians. At F×: F times as many over F months (years at 100×), so that
+what a week, a technician's phone or a live-case list holds stays about the same while the
+history grows.
 Rows are valid as the API would write them: each with its own store version, case numbers
 AT-<year>-<seq> per year, statuses that follow the dates, folded search columns.
 
@@ -30,7 +31,7 @@ from server.auth.models import Role, User
 from server.auth.service import create_user
 from server.cases.models import ServiceCase
 from server.common.text import digits, fold, search_blob
-from server.customers.models import Customer
+from server.customers.models import PHONE_TAIL, Customer, CustomerPhone, phone_keys
 from server.database import utcnow
 from server.extensions import db
 from server.stores.models import Store
@@ -152,7 +153,7 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         written = min(at, now)
         return {**stamp, "version": version, "created_at": written, "updated_at": written}
 
-    customers = []
+    customers, phone_rows = [], []
     first_customer = 1
     for i in range(CUSTOMERS * factor):
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {LAST[rng.randrange(len(LAST))]} {i}"
@@ -174,6 +175,10 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
                 "search_text": search_blob(name, document, *phones, None, digits(None)),
             }
         )
+        phone_rows += [
+            {"store_id": store.id, "customer_id": first_customer + i, "digits": number, "tail": number[-PHONE_TAIL:]}
+            for number in phone_keys(phones)
+        ]
     cases, visits = [], []
     per_year: dict[int, int] = {}
     total = CASES * factor
@@ -230,9 +235,10 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
     db.session.commit()
     with psycopg.connect(plain_url(url)) as conn:
         _copy(conn, Customer.__table__, customers)  # type: ignore[arg-type]
+        _copy(conn, CustomerPhone.__table__, phone_rows)  # type: ignore[arg-type]
         _copy(conn, ServiceCase.__table__, cases)  # type: ignore[arg-type]
         _copy(conn, Appointment.__table__, visits)  # type: ignore[arg-type]
-        for table in ("customers", "cases", "appointments"):
+        for table in ("customers", "customer_phones", "cases", "appointments"):
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         this_year = now.year
         conn.execute(
@@ -254,6 +260,7 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         "technicians": [(t.id, t.email) for t in technicians],
         "office_email": office.email,
         "cpf": sample["document"],
+        "phone": sample["phones"][0],
         "surname": LAST[3],
         "case_id": live_case,
         "cases": total,

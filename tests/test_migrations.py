@@ -3,8 +3,15 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, insert, select
 
+from server.customers.models import Customer, CustomerPhone, phone_keys
+from server.database import utcnow
 from server.extensions import db
+from server.stores.models import Store
+
+BEFORE_PHONE_KEYS = "c2a8e4f61d07"
 
 
 def test_models_and_migrations_agree(app: Flask) -> None:
@@ -24,3 +31,50 @@ def test_connections_are_set_up_for_concurrent_writers(app: Flask) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+def test_phone_keys_are_back_filled_as_the_app_writes_them(app: Flask, store: Store) -> None:
+    """The migration's SQL (per database) makes the keys `phone_keys` makes: live customers only,
+    digits only, a phone shorter than a line's 8 digits left out, a repeated phone once."""
+    phones = {
+        "Duas linhas": ["11987654321", "1133334444"],
+        "Pontuado": ["(21) 99876-5432"],
+        "Repetido": ["11912345678", "11912345678"],
+        "Curto": ["1234"],
+        "Sem telefone": [],
+        "Excluído": ["31999998888"],
+    }
+    store_id = store.id
+    db.session.commit()  # and no read until the upgrade: SQLite would keep reading the schema it saw then
+    downgrade(directory="migrations", revision=BEFORE_PHONE_KEYS)
+    try:
+        now = utcnow()
+        with db.engine.begin() as conn:
+            for name, numbers in phones.items():
+                conn.execute(
+                    insert(Customer.__table__).values(
+                        name=name,
+                        phones=numbers,
+                        assistance_only=False,
+                        sort_name=name.lower(),
+                        search_text=name.lower(),
+                        store_id=store_id,
+                        version=1,
+                        created_at=now,
+                        updated_at=now,
+                        deleted_at=now if name == "Excluído" else None,
+                    )
+                )
+    finally:
+        upgrade(directory="migrations")
+    ids = {row.name: row.id for row in db.session.execute(select(Customer.name, Customer.id))}
+    stored = db.session.execute(select(CustomerPhone.customer_id, CustomerPhone.digits, CustomerPhone.tail))
+    expected = {
+        (ids[name], number, number[-8:])
+        for name, numbers in phones.items()
+        if name != "Excluído"
+        for number in phone_keys(numbers)
+    }
+    assert len(expected) == 4
+    assert {tuple(row) for row in stored} == expected
+    assert db.session.scalar(select(func.count(CustomerPhone.id))) == len(expected)

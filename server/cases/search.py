@@ -1,25 +1,23 @@
 """The case search's condition, shaped for the database's indexes.
 
 A term matches a case through the case's own search text (number, reported issue) or its
-customer's (name, CPF/CNPJ, phones, e-mail). On PostgreSQL each side is a trigram-indexed LIKE
-(pg_trgm GIN), and a CPF/CNPJ typed whole is looked up by equality on the customers' document:
-the two sides are separate index reads joined by UNION, since an OR across the two tables would
-leave the planner a scan of every case. SQLite keeps the plain LIKE of both sides.
+customer's (name, CPF/CNPJ, phones, e-mail; `server.customers.search`). On PostgreSQL each side
+is a trigram-indexed LIKE (pg_trgm GIN), and a CPF/CNPJ or a phone typed whole is also looked up
+by equality on its own index: the sides are separate index reads joined by UNION, since an OR
+across the two tables would leave the planner a scan of every case. SQLite keeps the plain LIKE
+of the case's side.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import ColumnElement, select, union
 
 from server.cases.models import ServiceCase
 from server.common.text import digits
 from server.customers.models import Customer
-from server.customers.service import search_condition
+from server.customers.search import matching_ids, search_condition
 from server.extensions import db
 
-DOCUMENT_LENGTHS = (11, 14)  # CPF, CNPJ
 RECENT_WINDOW = 1000  # the latest cases a broad term is first looked for in
 NARROW_DIGITS = 8  # a term with this many digits or more (a CPF, CNPJ or phone) names few cases
 
@@ -29,13 +27,10 @@ def search_is_broad(term: str) -> bool:
     return len(digits(term)) < NARROW_DIGITS
 
 
-def case_search(term: str) -> ColumnElement[bool]:
-    """Cases whose own text or whose customer's matches `term`."""
-    customers: Any = select(Customer.id).where(search_condition(Customer.search_text, term))
-    number = digits(term)
-    if not any(c.isalpha() for c in term) and len(number) in DOCUMENT_LENGTHS:
-        by_document = select(Customer.id).where(Customer.document == number, Customer.deleted_at.is_(None))
-        customers = union(by_document, customers)
+def case_search(term: str, store_ids: list[int] | None = None) -> ColumnElement[bool]:
+    """Cases whose own text or whose customer's matches `term` (`store_ids`: the stores searched,
+    which the customers' equality lookups need to read their indexes by key)."""
+    customers = matching_ids(term, store_ids)
     if db.engine.dialect.name != "postgresql":
         either: ColumnElement[bool] = search_condition(ServiceCase.search_text, term) | ServiceCase.customer_id.in_(
             customers

@@ -94,7 +94,8 @@ def filtered_cases(user: User, args: dict[str, Any], *, row_by_row: bool = False
         limit = now + timedelta(days=args["due_within_days"])
         stmt = stmt.where(ServiceCase.due_at >= now, ServiceCase.due_at <= limit, ServiceCase.status.not_in(FINISHED))
     if args.get("q"):
-        stmt = stmt.where(case_search_row(args["q"]) if row_by_row else case_search(args["q"]))
+        stores = user.store_ids if args.get("store_id") is None else [args["store_id"]]
+        stmt = stmt.where(case_search_row(args["q"]) if row_by_row else case_search(args["q"], stores))
     tz = ZoneInfo(user.stores[0].timezone) if user.stores else ZoneInfo("America/Sao_Paulo")
     if args.get("opened_from"):
         stmt = stmt.where(ServiceCase.opened_at >= _day_start(args["opened_from"], tz))

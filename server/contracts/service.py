@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from server.auth.access import get_visible, visible
@@ -14,7 +14,7 @@ from server.common.text import like_pattern
 from server.contracts.items import check_items, replace_items
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
-from server.customers.service import search_condition
+from server.customers.search import matching_ids
 from server.database import is_referenced, soft_delete, utcnow, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
@@ -41,7 +41,8 @@ def load_contract(user: User, contract_id: int) -> Contract:
 def list_contracts(user: User, args: dict[str, Any]) -> Page[Contract]:
     stmt = visible(Contract, user).options(*LOAD)
     if args.get("q"):
-        customers = select(Customer.id).where(search_condition(Customer.search_text, args["q"]))
+        stores = user.store_ids if args.get("store_id") is None else [args["store_id"]]
+        customers = matching_ids(args["q"], stores)
         stmt = stmt.where(
             or_(Contract.number.ilike(like_pattern(args["q"]), escape="\\"), Contract.customer_id.in_(customers))
         )

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, delete, event, insert, inspect
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from server.common.text import digits, fold, search_blob
 from server.database import Base, StoreRecord, live_unique_index
+
+PHONE_TAIL = 8  # the last digits of a phone: the line within its area code, with or without the mobile's 9
+PHONE_DIGITS_MAX = 20
 
 
 class Customer(StoreRecord, Base):
@@ -45,3 +48,60 @@ class Customer(StoreRecord, Base):
 
     def __repr__(self) -> str:
         return f"<Customer {self.id} {self.name!r}>"
+
+
+class CustomerPhone(Base):
+    """A live customer's phone as a search key, derived from `Customer.phones` (never synced).
+
+    A phone typed in a search box is found by equality on its last digits (`tail`), whichever way
+    it was typed; a LIKE inside the customers' search text would read more of the trigram index
+    the more customers a store has. Written by `_write_phone_keys` in the flush that writes the
+    customer's phones."""
+
+    __tablename__ = "customer_phones"
+    # The tail first: the search may or may not know the store (a user of several stores).
+    __table_args__ = (Index("ix_customer_phones_tail_store", "tail", "store_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    digits: Mapped[str] = mapped_column(String(PHONE_DIGITS_MAX))  # as stored: area code (DDD) and number
+    tail: Mapped[str] = mapped_column(String(PHONE_TAIL))
+
+
+def phone_keys(phones: list[str] | None) -> list[str]:
+    """The digits of each phone that can be a search key (at least a line's worth of digits)."""
+    found = (digits(phone) for phone in phones or [])
+    return sorted({number for number in found if PHONE_TAIL <= len(number) <= PHONE_DIGITS_MAX})
+
+
+def _phones_changed(customer: Customer, session: Session) -> bool:
+    if customer in session.new:
+        return True
+    attrs = inspect(customer).attrs
+    return attrs.phones.history.has_changes() or attrs.deleted_at.history.has_changes()
+
+
+@event.listens_for(Session, "after_flush")
+def _write_phone_keys(session: Session, flush_context: UOWTransaction) -> None:
+    """Keep `customer_phones` equal to the live customers' phones, in the flush that wrote them.
+
+    Here rather than in each service, so that every writer of `phones` (the customer's form, a
+    case's inline customer, the contracts' import) keeps the keys without knowing of them, and a
+    flush of many customers writes their keys in one statement."""
+    changed = [obj for obj in [*session.new, *session.dirty] if isinstance(obj, Customer)]
+    changed = [customer for customer in changed if _phones_changed(customer, session)]
+    if not changed:
+        return
+    connection = session.connection()
+    existing = [customer.id for customer in changed if customer not in session.new]
+    if existing:
+        connection.execute(delete(CustomerPhone).where(CustomerPhone.customer_id.in_(existing)))
+    rows = [
+        {"store_id": customer.store_id, "customer_id": customer.id, "digits": number, "tail": number[-PHONE_TAIL:]}
+        for customer in changed
+        if customer.deleted_at is None
+        for number in phone_keys(customer.phones)
+    ]
+    if rows:
+        connection.execute(insert(CustomerPhone), rows)

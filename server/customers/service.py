@@ -4,39 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, true
-
 from server.auth.access import visible
 from server.auth.models import User
 from server.common import brazil
 from server.common.pagination import Page, paginate
-from server.common.text import digits, fold, like_pattern
 from server.customers.models import Customer
+from server.customers.search import customer_matches
 from server.database import is_referenced, soft_delete, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
 
 
-def search_condition(column: Any, term: str) -> Any:
-    """`column` (a folded search blob) contains every word of the term, in any order — or the
-    term's digits together, so that "529.982.247-25" and "(11) 98765-4321" match too."""
-    words = and_(true(), *(column.like(like_pattern(word), escape="\\") for word in fold(term).split()))
-    number = digits(term)
-    if any(c.isalpha() for c in term):  # "PL-0100" is a code, not a phone
-        document = "".join(c for c in fold(term) if c not in brazil.PUNCTUATION)
-        if len(document) == 14 and document.isalnum():  # "12.ABC.345/01DE-35", an alphanumeric CNPJ
-            return or_(words, column.like(f"%{document}%"))
-        return words
-    if len(number) < 3:
-        return words
-    return or_(words, column.like(f"%{number}%"))
-
-
 def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
     stmt = visible(Customer, user)
+    stores = user.store_ids if args.get("store_id") is None else [args["store_id"]]
     if args.get("q"):
-        stmt = stmt.where(search_condition(Customer.search_text, args["q"]))
+        stmt = stmt.where(customer_matches(args["q"], stores))
     if args.get("store_id") is not None:
         stmt = stmt.where(Customer.store_id == args["store_id"])
     if args.get("assistance_only") is not None:
