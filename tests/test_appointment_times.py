@@ -89,25 +89,29 @@ def test_a_time_with_an_offset_is_that_instant(place: Place) -> None:
 
 
 def test_a_late_visit_is_on_its_local_day_though_utc_says_the_next(place: Place) -> None:
-    """23:30 local on the 10th is the 11th in UTC, and belongs to the 10th; 00:15 on the 11th to the 11th."""
+    """23:30 local on the 10th is the 11th in UTC, and belongs to the 10th; 00:15 on the 11th to the
+    11th; a visit from 23:59 on the 9th to 00:30 on the 10th to both days it shares time with."""
     late = place.book("2030-03-10T23:30:00", "2030-03-10T23:59:00")["id"]
     early = place.book("2030-03-11T00:15:00", "2030-03-11T01:00:00")["id"]
-    before = place.book("2030-03-09T23:59:00", "2030-03-10T00:30:00")["id"]  # starts the day before
+    across = place.book("2030-03-09T23:59:00", "2030-03-10T00:30:00")["id"]  # starts the day before
     assert stored(late).starts_at.date().isoformat() == "2030-03-11"  # in UTC
 
-    assert place.agenda("from=2030-03-10&to=2030-03-10") == [late]
+    assert place.agenda("from=2030-03-10&to=2030-03-10") == [across, late]
     assert place.agenda("from=2030-03-11&to=2030-03-11") == [early]
-    assert place.agenda("from=2030-03-10&to=2030-03-11") == [late, early]
-    assert place.agenda("from=2030-03-10") == [late, early]
-    assert place.agenda("to=2030-03-09") == [before]
-    assert place.agenda("to=2030-03-10") == [before, late]
+    assert place.agenda("from=2030-03-10&to=2030-03-11") == [across, late, early]
+    assert place.agenda("from=2030-03-10") == [across, late, early]
+    assert place.agenda("from=2030-03-09&to=2030-03-09") == [across]
+    assert place.agenda("to=2030-03-09") == [across]
+    assert place.agenda("to=2030-03-10") == [across, late]
 
 
 def test_from_and_to_take_times_too(place: Place) -> None:
-    """A naive time is the store's clock, an offset is an instant; `to` is exclusive."""
+    """A naive time is the store's clock, an offset is an instant; `to` is exclusive, and a visit
+    is in a period it shares any time with."""
     late = place.book("2030-03-10T23:30:00", "2030-03-10T23:59:00")["id"]
     assert place.agenda("from=2030-03-10T23:30:00&to=2030-03-10T23:31:00") == [late]
-    assert place.agenda("from=2030-03-10T23:31:00") == []
+    assert place.agenda("from=2030-03-10T23:31:00") == [late]  # still under way then
+    assert place.agenda("from=2030-03-10T23:59:00") == []  # ended as the period starts
     assert place.agenda("to=2030-03-10T23:30:00") == []
     utc = f"2030-03-11T{place.hours_behind - 1:02d}:30:00Z"  # the same instant, written in UTC
     assert place.agenda(f"from={utc}").count(late) == 1
