@@ -16,17 +16,12 @@ from sqlalchemy import ColumnElement, select, union
 from server.cases.models import ServiceCase
 from server.common.text import digits
 from server.customers.models import Customer
-from server.customers.service import search_condition
+from server.customers.service import search_condition, search_is_broad
 from server.extensions import db
 
 DOCUMENT_LENGTHS = (11, 14)  # CPF, CNPJ
 RECENT_WINDOW = 1000  # the latest cases a broad term is first looked for in
-NARROW_DIGITS = 8  # a term with this many digits or more (a CPF, CNPJ or phone) names few cases
-
-
-def search_is_broad(term: str) -> bool:
-    """Whether the term may match many cases (words), rather than a few (a document, a phone)."""
-    return len(digits(term)) < NARROW_DIGITS
+__all__ = ["RECENT_WINDOW", "case_search", "case_search_row", "search_is_broad"]
 
 
 def case_search(term: str) -> ColumnElement[bool]:

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.catalogs.models import CatalogEntry
@@ -18,7 +18,11 @@ class Contract(StoreRecord, Base):
     """A sales contract (contrato de venda): what was sold, to whom, delivered where."""
 
     __tablename__ = "contracts"
-    __table_args__ = (live_unique_index("uq_contracts_store_number", "store_id", "number"),)
+    __table_args__ = (
+        live_unique_index("uq_contracts_store_number", "store_id", "number"),
+        # A number searched anywhere in it (ILIKE '%…%') on PostgreSQL; a plain index elsewhere.
+        Index("ix_contracts_number_trgm", "number", postgresql_using="gin", postgresql_ops={"number": "gin_trgm_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40))
