@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, literal, or_, select, union
+from sqlalchemy import Select, func, literal, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from server.auth.access import get_visible, visible
@@ -69,7 +69,8 @@ def _page(stmt: Select[Any], entity: Any, args: dict[str, Any], **more: Any) -> 
 
 
 def _number(number: Any, term: str) -> Any:
-    return number.ilike(like_pattern(term), escape="\\")
+    """The number contains the term, ignoring case (through ix_contracts_number_trgm)."""
+    return func.lower(number).like(like_pattern(term.lower()), escape="\\")
 
 
 def _matches(number: Any, customer_id: Any, term: str) -> Any:
