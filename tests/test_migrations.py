@@ -1,11 +1,22 @@
 """The committed migrations build exactly the schema the models describe."""
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select
 
+from server import create_app
+from server.auth.models import User
+from server.claims.board import board
+from server.claims.models import ClaimTotals
+from server.database import utcnow
 from server.extensions import db
+from tests.conftest import TEST_CONFIG
 
 
 # SQLite cannot reflect an index on an expression (ix_contracts_number_trgm): only PostgreSQL compares it.
@@ -27,3 +38,29 @@ def test_connections_are_set_up_for_concurrent_writers(app: Flask) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+def test_the_closed_claims_totals_are_filled_from_the_claims_already_closed(tmp_path: Path) -> None:
+    """Upgrading a store that already has closed claims (the demo's) gives the board the same
+    figures the claims service keeps as each claim closes."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'claims.db'}"})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        upgrade(directory="migrations")
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    now = utcnow()
+
+    def figures() -> dict[str, Any]:
+        user = db.session.scalars(select(User).where(User.role == "scheduler")).one()
+        answer = board(user, None, now)
+        db.session.remove()
+        return answer
+
+    with app.app_context():
+        kept = figures()
+        assert db.session.scalar(select(func.count()).select_from(ClaimTotals)) == 1
+        db.session.remove()
+        downgrade(directory="migrations", revision="c2a8e4f61d07")
+        upgrade(directory="migrations")
+        assert figures() == kept
+        db.engine.dispose()

@@ -106,7 +106,11 @@ def _fill_claim_totals():
             row["answered_claimed"] += claimed[claim_id]
             row["answered_accepted"] += accepted[claim_id]
     if totals:
-        table = sa.table('claim_totals', *(sa.column(name) for name in next(iter(totals.values()))))
+        table = sa.table(
+            'claim_totals', sa.column('store_id', sa.Integer), sa.column('supplier_id', sa.Integer),
+            sa.column('claims', sa.Integer), sa.column('answered', sa.Integer),
+            sa.column('answer_seconds', sa.Numeric(20, 6)), *(sa.column(name, MONEY) for name in SUMS),
+        )  # typed: SQLite's driver takes no Decimal
         op.bulk_insert(table, list(totals.values()))
 
 
