@@ -32,6 +32,8 @@ from sqlalchemy import select
 from bench.common import statements
 from bench.store_data import PASSWORD, create_database, drop_database, make_app, seed
 from server.appointments.models import Appointment
+from server.contracts.models import Contract, ContractItem
+from server.customers.models import Customer
 from server.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,17 +59,33 @@ def touch_visit(app: Flask, technician_id: int) -> None:
         db.session.commit()
 
 
+def import_file(lines: int) -> bytes:
+    """A CSV of the store's latest contract items (as a store re-imports its sales system's export)."""
+    rows = db.session.execute(
+        select(Customer.document, Customer.name, Contract.number, ContractItem.code, ContractItem.description)
+        .join(Contract, Contract.customer_id == Customer.id)
+        .join(ContractItem, ContractItem.contract_id == Contract.id)
+        .order_by(ContractItem.id.desc())
+        .limit(lines)
+    ).all()
+    text = "CPF/CNPJ;Cliente;Contrato;Código;Descrição;Quantidade\n"
+    text += "".join(f"{d};{n};{c};{code};{desc};1\n" for d, n, c, code, desc in rows)
+    return text.encode()
+
+
 class Size:
     """One database and the clients, cursors and ids its measures use."""
 
-    def __init__(self, factor: int, app: Flask, made: dict[str, Any]) -> None:
+    def __init__(self, factor: int, app: Flask, made: dict[str, Any], *, first_pull: bool = True) -> None:
         self.factor, self.app, self.made = factor, app, made
         self.office, self.office_headers = login(app, made["office_email"])
         (self.tech_id, tech_email), (self.other_id, _) = made["technicians"][0], made["technicians"][1]
         self.phone, self.phone_headers = login(app, tech_email)
         self.client_id = str(uuid.uuid4())
-        self.cursor = self.pull_all()
+        self.cursor = self.pull_all() if first_pull else ""
         self.counts: dict[str, int] = {}
+        with app.app_context():
+            self.import_file = import_file(200)
 
     def get(self, client: FlaskClient, url: str) -> Any:
         answer = client.get(url)
@@ -125,6 +143,52 @@ class Size:
     def case_detail(self) -> None:
         self.get(self.office, f"/api/cases/{self.made['case_id']}")
 
+    def claims_board(self) -> None:
+        self.get(self.office, "/api/claims/board")
+
+    def claims_list(self) -> None:
+        """The claims screen's list as it opens (only the open ones)."""
+        self.get(self.office, "/api/claims?open=true")
+
+    def claim_page(self) -> None:
+        self.get(self.office, f"/api/claims/{self.made['claim_id']}")
+
+    def customer_list(self) -> None:
+        self.get(self.office, "/api/customers?limit=25")
+
+    def customer_search(self) -> None:
+        self.get(self.office, f"/api/customers?limit=25&q={self.made['surname']}")
+
+    def customer_first_name(self) -> None:
+        """A first name: its customers are one block of the name order, past every name before it."""
+        self.get(self.office, "/api/customers?limit=25&q=Gabriela")
+
+    def customer_cpf(self) -> None:
+        self.get(self.office, f"/api/customers?limit=25&q={self.made['cpf']}")
+
+    def contract_list(self) -> None:
+        self.get(self.office, "/api/contracts?limit=25")
+
+    def contract_search(self) -> None:
+        self.get(self.office, f"/api/contracts?limit=25&q={self.made['surname']}")
+
+    def contract_number(self) -> None:
+        """An old contract's number: past the latest contracts, found through the numbers' index."""
+        self.get(self.office, "/api/contracts?limit=25&q=V-0000012")
+
+    def customer_contracts(self) -> None:
+        self.get(self.office, f"/api/contracts?limit=25&customer_id={self.made['contract_customer_id']}")
+
+    def contract_detail(self) -> None:
+        self.get(self.office, f"/api/contracts/{self.made['contract_id']}")
+
+    def import_preview(self) -> None:
+        """A file of 200 lines re-importing items of contracts the store already has."""
+        answer = self.office.post(
+            "/api/imports/preview", data=self.import_file, headers={**self.office_headers, "Content-Type": "text/csv"}
+        )
+        assert answer.status_code == 200 and (answer.json or {})["valid"], answer.get_data()[:300]
+
     def pull_unchanged(self) -> None:
         self.pull(self.cursor)
 
@@ -174,6 +238,19 @@ MEASURES = [
     "dashboard",
     "agenda",
     "case-detail",
+    "claims-board",
+    "claims-list",
+    "claim-page",
+    "customer-list",
+    "customer-search",
+    "customer-first-name",
+    "customer-cpf",
+    "contract-list",
+    "contract-search",
+    "contract-number",
+    "customer-contracts",
+    "contract-detail",
+    "import-preview",
     "pull-unchanged",
     "pull-other-change",
     "pull-own-change",
@@ -210,6 +287,7 @@ def main() -> None:
             sizes[factor] = Size(factor, app, made)
             print(
                 f"{factor}x: {made['cases']:,} cases, {made['visits']:,} visits, {made['customers']:,} customers,"
+                f" {made['contracts']:,} contracts, {made['claims']:,} claims ({made['open_claims']} open),"
                 f" built in {time.perf_counter() - start:.1f} s",
                 flush=True,
             )

@@ -24,18 +24,24 @@ from flask_migrate import upgrade
 from sqlalchemy import Table, select, update
 from sqlalchemy.engine import make_url
 
+from bench import store_claims
 from bench.common import ADDRESS
 from server import create_app
 from server.appointments.models import Appointment
 from server.auth.models import Role, User
 from server.auth.service import create_user
 from server.cases.models import ServiceCase
+from server.catalogs.models import CatalogEntry, CatalogKind
+from server.claims.models import Claim, ClaimCredit, ClaimItem
 from server.common.text import digits, fold, search_blob
+from server.contracts.models import Contract, ContractItem
 from server.customers.models import PHONE_TAIL, Customer, CustomerPhone, phone_keys
 from server.database import utcnow
 from server.extensions import db
+from server.occurrences.models import Occurrence, OccurrenceItem
 from server.stores.models import Store
 from server.stores.service import create_store
+from server.suppliers.service import create_supplier
 
 PASSWORD = "bench-password"
 TECHNICIANS = 20
@@ -69,6 +75,22 @@ LAST = [
     "Vieira",
     "Barbosa",
 ]
+FACTORIES = ["Móveis Serra", "Vale Planejados", "Linha Sul Móveis", "Fábrica Horizonte"]
+# In COPY order (foreign keys first); ids given in Python for all but the claims' items and credits.
+MODELS: list[Any] = [
+    Customer,
+    CustomerPhone,
+    Contract,
+    ContractItem,
+    ServiceCase,
+    Appointment,
+    Occurrence,
+    OccurrenceItem,
+    Claim,
+    ClaimItem,
+    ClaimCredit,
+]
+NUMBERED = ("customers", "customer_phones", "contracts", "contract_items", "cases", "appointments", "claims")
 ISSUES = ["Porta desalinhada.", "Gaveta travando.", "Dobradiça solta.", "Tampo riscado.", "Puxador quebrado."]
 
 
@@ -140,6 +162,7 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         {"name": "Escritório", "email": "escritorio@bench.test", "role": Role.SCHEDULER, "password": PASSWORD},
         stores=[store],
     )
+    factories = [create_supplier(store, {"kind": "factory", "name": name}) for name in FACTORIES]
     db.session.commit()
     now = utcnow()
     end = now + timedelta(days=14)
@@ -179,6 +202,21 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
             {"store_id": store.id, "customer_id": first_customer + i, "digits": number, "tail": number[-PHONE_TAIL:]}
             for number in phone_keys(phones)
         ]
+    catalog: dict[str, list[int]] = {}
+    for entry in db.session.scalars(select(CatalogEntry).where(CatalogEntry.store_id == store.id)):
+        catalog.setdefault(entry.kind, []).append(entry.id)
+    extra = store_claims.Store(
+        store_id=store.id,
+        now=now,
+        office_id=office.id,
+        versioned=versioned,
+        rooms=catalog[CatalogKind.ROOMS.value],
+        product_lines=catalog[CatalogKind.PRODUCT_LINES.value],
+        occurrence_type=catalog[CatalogKind.OCCURRENCE_TYPES.value][0],
+        factories=[(f.id, f.name) for f in factories],
+        rng=random.Random(seed_value + 1),  # its own, so the cases are the same as without it
+    )
+    contract_of = store_claims.contracts(extra, customers, end - span, span)
     cases, visits = [], []
     per_year: dict[int, int] = {}
     total = CASES * factor
@@ -232,14 +270,17 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
                 }
             )
             visit_id += 1
+    for case in cases:
+        case["contract_id"] = contract_of.get(case["customer_id"])
+    store_claims.claims(extra, cases, visits)
+    rows = {"customers": customers, "customer_phones": phone_rows, "cases": cases, "appointments": visits, **extra.rows}
     db.session.commit()
     with psycopg.connect(plain_url(url)) as conn:
-        _copy(conn, Customer.__table__, customers)  # type: ignore[arg-type]
-        _copy(conn, CustomerPhone.__table__, phone_rows)  # type: ignore[arg-type]
-        _copy(conn, ServiceCase.__table__, cases)  # type: ignore[arg-type]
-        _copy(conn, Appointment.__table__, visits)  # type: ignore[arg-type]
-        for table in ("customers", "customer_phones", "cases", "appointments"):
-            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        for model in MODELS:
+            _copy(conn, model.__table__, rows.get(model.__tablename__, []))
+        for name in NUMBERED:
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+        conn.execute(store_claims.CLAIM_TOTALS)
         this_year = now.year
         conn.execute(
             "UPDATE stores SET version = %s, case_number_year = %s, case_number_last = %s WHERE id = %s",
@@ -266,6 +307,12 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         "cases": total,
         "visits": len(visits),
         "customers": len(customers),
+        "contracts": len(extra.rows.get("contracts", [])),
+        "claims": len(extra.rows.get("claims", [])),
+        "claim_id": max((c["id"] for c in extra.rows.get("claims", []) if c["status"] != "closed"), default=None),
+        "contract_id": extra.rows["contract_items"][-1]["contract_id"] if extra.rows.get("contract_items") else None,
+        "contract_customer_id": next(iter(contract_of), None),
+        "open_claims": sum(1 for c in extra.rows.get("claims", []) if c["status"] != "closed"),
     }
 
 

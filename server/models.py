@@ -9,7 +9,7 @@ from server.attachments.models import Attachment
 from server.auth.models import User
 from server.cases.models import CaseEvent, ServiceCase
 from server.catalogs.models import CatalogEntry
-from server.claims.models import Claim, ClaimCredit, ClaimItem
+from server.claims.models import Claim, ClaimCredit, ClaimItem, ClaimTotals
 from server.contracts.models import Contract, ContractImport, ContractItem
 from server.customers.models import Customer
 from server.database import index_versions
@@ -33,6 +33,7 @@ __all__ = [
     "Claim",
     "ClaimCredit",
     "ClaimItem",
+    "ClaimTotals",
     "Contract",
     "ContractImport",
     "ContractItem",

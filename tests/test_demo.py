@@ -210,3 +210,5 @@ def test_the_demo_board_has_two_factories_with_claims_in_several_states(app: Fla
     assert len(board["factories"]) == 2
     assert any(row["overdue"] for row in board["factories"])
     assert Decimal(board["totals"]["received"]) > 0 and Decimal(board["totals"]["outstanding"]) > 0
+    # Answered after 6 days; after 9 and 11 (one of them closed: its part kept in the factory's totals).
+    assert sorted(row["mean_days_to_answer"] for row in board["factories"]) == ["10.0", "6.0"]

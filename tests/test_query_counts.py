@@ -116,3 +116,30 @@ def test_occurrence_list_query_count_does_not_grow(app: Flask, scheduler: Any, c
         counts.append(len(statements))
     assert len(response.json) == 100 and all(len(o["items"]) == 2 for o in response.json)
     assert counts[0] == counts[1]
+
+
+def test_import_preview_query_count_does_not_grow(app: Flask, store: Any, scheduler: Any) -> None:
+    """The preview looks customers, contracts, rooms and factories up in batches, never per line."""
+    from bench.store_data import cpf
+
+    client = login(app, scheduler)
+    header = "CPF/CNPJ;Cliente;Contrato;Ambiente;Linha;Fábrica;Código;Descrição;Quantidade\n"
+
+    def line(i: int) -> str:
+        return f"{cpf(7000 + i)};Cliente {i};V-{i:04d};Cozinha;Cozinhas;Fábrica {i % 4};M-{i};Módulo {i};1\n"
+
+    counts, known = [], 0
+    for lines in (3, 30):
+        for i in range(known, lines, 2):  # every other customer, every fourth contract already in the store
+            owner = make_customer(store, name=f"Cliente {i}", document=cpf(7000 + i))
+            if i % 4 == 0:
+                make_contract(scheduler, owner, number=f"V-{i:04d}")
+        known = lines + lines % 2
+        content = (header + "".join(line(i) for i in range(lines))).encode()
+        with counting() as statements:
+            response = client.post("/api/imports/preview", data=content, headers={"Content-Type": "text/csv"})
+        assert response.status_code == 200, response.json
+        assert response.json["valid"] and response.json["rows"] == lines, response.json
+        counts.append(len(statements))
+    assert response.json["contracts"]["updated"] == 8
+    assert counts[0] == counts[1], counts

@@ -5,7 +5,7 @@ their SHA-256) get the new line; a layout the store edited is left as it is. Eac
 takes a new store version, as any write to a store record does.
 
 Revision ID: 5b1e7c9d2a40
-Revises: d7f3a9b2c418
+Revises: 5b7e0c3d9a12
 Create Date: 2026-12-05 07:40:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '5b1e7c9d2a40'
-down_revision = 'd7f3a9b2c418'
+down_revision = '5b7e0c3d9a12'
 branch_labels = None
 depends_on = None
 

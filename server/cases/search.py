@@ -13,18 +13,11 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, select, union
 
 from server.cases.models import ServiceCase
-from server.common.text import digits
 from server.customers.models import Customer
 from server.customers.search import matching_ids, search_condition
 from server.extensions import db
 
 RECENT_WINDOW = 1000  # the latest cases a broad term is first looked for in
-NARROW_DIGITS = 8  # a term with this many digits or more (a CPF, CNPJ or phone) names few cases
-
-
-def search_is_broad(term: str) -> bool:
-    """Whether the term may match many cases (words), rather than a few (a document, a phone)."""
-    return len(digits(term)) < NARROW_DIGITS
 
 
 def case_search(term: str, store_ids: list[int] | None = None) -> ColumnElement[bool]:

@@ -14,11 +14,12 @@ from server.auth.models import Role, User
 from server.cases import events
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
 from server.cases.progress import open_order_numbers, record_event
-from server.cases.search import RECENT_WINDOW, case_search, case_search_row, search_is_broad
+from server.cases.search import RECENT_WINDOW, case_search, case_search_row
 from server.common.pagination import Page, decode_cursor, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
 from server.customers.models import Customer
+from server.customers.search import search_is_broad
 from server.customers.service import build_customer
 from server.database import bump_store_version, utcnow
 from server.errors import Conflict, ValidationFailed

@@ -155,6 +155,8 @@ def _advance(user: User, claim: Claim, plan: DemoClaim) -> None:
         return
     now = utcnow()
     service.move(user, claim, {"status": "sent", "factory_reference": f"SAC-{claim.id:04d}"})
+    # Dated back as each step is taken: a claim's times count on the board when it closes.
+    claim.sent_at = now - timedelta(days=plan.sent_days_ago)
     if plan.accepted is not None:
         answers: list[dict[str, Any]] = [
             {"id": item.id, "accepted": True, "accepted_amount": Decimal(amount)}
@@ -166,13 +168,13 @@ def _advance(user: User, claim: Claim, plan: DemoClaim) -> None:
         verdict = service._verdict(claim)
         assert verdict is not None
         service.move(user, claim, {"status": verdict.value})
+        if plan.answer_after is not None:
+            claim.answered_at = claim.sent_at + timedelta(days=plan.answer_after)
+        db.session.flush()
         for days_ago, amount, form in plan.credits or []:
             credit = {"received_on": date.today() - timedelta(days=days_ago), "amount": Decimal(amount), "form": form}
             service.add_credit(user, claim, credit)
         if plan.final:
             db.session.refresh(claim)
             service.move(user, service.load_claim(user, claim.id), {"status": plan.final})
-    claim.sent_at = now - timedelta(days=plan.sent_days_ago)
-    if plan.answer_after is not None:
-        claim.answered_at = claim.sent_at + timedelta(days=plan.answer_after)
     db.session.commit()

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.cases.models import ServiceCase
@@ -54,6 +54,7 @@ MOVES: dict[ClaimStatus, tuple[ClaimStatus, ...]] = {
 ANSWERS = (S.ACCEPTED, S.PARTIALLY_ACCEPTED, S.REFUSED)  # the factory has answered
 WAITING = (S.SENT.value, S.IN_REVIEW.value)  # the factory owes an answer
 OPEN = tuple(s.value for s in ClaimStatus if s not in (S.CLOSED,))
+ON_BOARD = tuple(s for s in OPEN if s != S.DRAFT.value)  # open, and sent to the factory
 CREDITABLE = (S.ACCEPTED.value, S.PARTIALLY_ACCEPTED.value, S.PARTS_SHIPPED.value, S.CREDITED.value)
 
 
@@ -102,7 +103,12 @@ class Claim(StoreRecord, Base):
     """A reclamação à fábrica: factory-paid items of one or more cases, claimed from one factory."""
 
     __tablename__ = "claims"
-    __table_args__ = (Index("uq_claims_store_number", "store_id", "number", unique=True),)
+    __table_args__ = (
+        Index("uq_claims_store_number", "store_id", "number", unique=True),
+        # The open claims (the list's "Só as abertas", the board) and a status's claims, newest
+        # first, without reading the closed ones of every past year.
+        Index("ix_claims_store_status", "store_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(20))
@@ -218,3 +224,27 @@ class ClaimCredit(StoreRecord, Base):
     @property
     def form_label(self) -> str:
         return CREDIT_FORM_LABELS[CreditForm(self.form)]
+
+
+class ClaimTotals(Base):
+    """Per factory, the board's figures over its closed claims, added as each claim closes.
+
+    The board reads this row and the factory's open claims, instead of every claim of the store's
+    history. A closed claim no longer changes, but for a credit removed by mistake (its part is
+    taken out and added again)."""
+
+    __tablename__ = "claim_totals"
+    __table_args__ = (UniqueConstraint("supplier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    claims: Mapped[int] = mapped_column(default=0)
+    claimed: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)
+    accepted: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)
+    received: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)
+    outstanding: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)  # Σ max(accepted − received, 0)
+    answered: Mapped[int] = mapped_column(default=0)  # claims with an answer: the mean and the rate
+    answer_seconds: Mapped[Decimal] = mapped_column(Numeric(20, 6), default=Decimal(0))  # Σ sent → answered
+    answered_claimed: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)
+    answered_accepted: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=ZERO)

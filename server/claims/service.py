@@ -9,22 +9,26 @@ get the claim's new status with their next pull.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.auth.access import visible
 from server.auth.models import User
 from server.cases.models import FINISHED, ServiceCase
 from server.cases.progress import record_event
 from server.catalogs.models import CatalogEntry, CatalogKind
+from server.claims import totals
 from server.claims.models import (
     ANSWERS,
     CREDIT_FORM_LABELS,
     CREDITABLE,
     MOVES,
+    OPEN,
     STATUS_LABELS,
     ZERO,
     Claim,
@@ -45,26 +49,55 @@ from server.orders.models import OrderStatus, PartsOrder
 from server.stores.models import Store
 from server.suppliers.models import Supplier
 
-LOAD = (
-    selectinload(Claim.supplier),
-    selectinload(Claim.credits),
-    selectinload(Claim.items).selectinload(ClaimItem.occurrence_item),
-    selectinload(Claim.items).selectinload(ClaimItem.case),
-)
 PREFIX = "RF"  # Reclamação à Fábrica
+ITEM_LOAD = (selectinload(ClaimItem.occurrence_item), selectinload(ClaimItem.case))
+
+
+def with_parts(claims: list[Claim]) -> list[Claim]:
+    """The claims with their items (and the items' occurrence items and cases) and credits, each
+    read in one statement through its claim_id index, whatever the number of claims.
+
+    A selectinload of these relationships (they leave out removed rows) would join back to the
+    claims, and PostgreSQL may then hash every credit of the store's history."""
+    ids = [claim.id for claim in claims]
+    items: dict[int, list[ClaimItem]] = defaultdict(list)
+    credits: dict[int, list[ClaimCredit]] = defaultdict(list)
+    if ids:
+        for item in db.session.scalars(
+            select(ClaimItem)
+            .where(ClaimItem.claim_id.in_(ids), ClaimItem.deleted_at.is_(None))
+            .options(*ITEM_LOAD)
+            .order_by(ClaimItem.id)
+            .execution_options(populate_existing=True)
+        ):
+            items[item.claim_id].append(item)
+        for credit in db.session.scalars(
+            select(ClaimCredit)
+            .where(ClaimCredit.claim_id.in_(ids), ClaimCredit.deleted_at.is_(None))
+            .order_by(ClaimCredit.received_on, ClaimCredit.id)
+            .execution_options(populate_existing=True)
+        ):
+            credits[credit.claim_id].append(credit)
+    for claim in claims:
+        set_committed_value(claim, "items", items[claim.id])
+        set_committed_value(claim, "credits", credits[claim.id])
+    return claims
 
 
 def load_claim(user: User, claim_id: int) -> Claim:
     claim = db.session.scalar(
-        visible(Claim, user).where(Claim.id == claim_id).options(*LOAD).execution_options(populate_existing=True)
+        visible(Claim, user)
+        .where(Claim.id == claim_id)
+        .options(selectinload(Claim.supplier))
+        .execution_options(populate_existing=True)
     )
     if claim is None:
         raise NotFound("Reclamação não encontrada.")
-    return claim
+    return with_parts([claim])[0]
 
 
 def list_claims(user: User, args: dict[str, Any]) -> list[Claim]:
-    stmt = visible(Claim, user).options(*LOAD)
+    stmt = visible(Claim, user).options(selectinload(Claim.supplier))
     if args.get("store_id") is not None:
         stmt = stmt.where(Claim.store_id == args["store_id"])
     if args.get("supplier_id") is not None:
@@ -72,11 +105,11 @@ def list_claims(user: User, args: dict[str, Any]) -> list[Claim]:
     if args.get("status"):
         stmt = stmt.where(Claim.status == args["status"])
     if args.get("open"):
-        stmt = stmt.where(Claim.status != ClaimStatus.CLOSED.value)
+        stmt = stmt.where(Claim.status.in_(OPEN))  # the statuses themselves: ix_claims_store_status
     if args.get("case_id") is not None:
         covered = select(ClaimItem.claim_id).where(ClaimItem.case_id == args["case_id"], ClaimItem.deleted_at.is_(None))
         stmt = stmt.where(Claim.id.in_(covered))
-    return list(db.session.scalars(stmt.order_by(Claim.id.desc()).limit(500)))
+    return with_parts(list(db.session.scalars(stmt.order_by(Claim.id.desc()).limit(500))))
 
 
 def case_claim_items(case: ServiceCase) -> list[ClaimItem]:
@@ -322,6 +355,8 @@ def move(user: User, claim: Claim, data: dict[str, Any]) -> Claim:
     if data.get("factory_reference"):
         claim.factory_reference = data["factory_reference"]
     claim.status = target.value
+    if target == ClaimStatus.CLOSED:
+        totals.add_closed(claim)
     _touch(claim)
     note = f"{STATUS_LABELS[current]} → {STATUS_LABELS[target]}."
     if claim.factory_reference:
@@ -424,6 +459,9 @@ def remove_credit(user: User, claim: Claim, credit_id: int) -> Claim:
     credit = next((c for c in claim.credits if c.id == credit_id), None)
     if credit is None:
         raise NotFound("Crédito não encontrado.")
+    if claim.status == ClaimStatus.CLOSED.value:  # its part of the factory's totals changes
+        totals.add_closed(claim, -1)
+        totals.add_closed(claim, received=claim.received - credit.amount)
     soft_delete(credit)
     _touch(claim)
     _log(

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from flask import current_app
-from sqlalchemy import Select, literal, tuple_
+from sqlalchemy import ColumnElement, Select, literal, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from server.database import UTCDateTime
@@ -32,7 +32,7 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
-def _bound(column: QueryableAttribute[Any], value: Any) -> Any:
+def _bound(column: QueryableAttribute[Any] | ColumnElement[Any], value: Any) -> Any:
     """A cursor value as a parameter of the column's type (datetimes travel as ISO strings)."""
     if isinstance(column.type, UTCDateTime):
         try:
@@ -55,7 +55,7 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
 
 def paginate(
     stmt: Select[Any],
-    order: Sequence[QueryableAttribute[Any]],
+    order: Sequence[QueryableAttribute[Any] | ColumnElement[Any]],
     key: Callable[[Any], Sequence[Any]],
     *,
     cursor: str | None,

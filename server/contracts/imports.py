@@ -115,6 +115,7 @@ LABELS = {
     "state": "UF",
 }
 XLSX_MAGIC = b"PK\x03\x04"
+CUSTOMER = CustomerIn()  # one schema for every line: building it costs more than a line's check
 
 
 def max_bytes() -> int:
@@ -291,7 +292,7 @@ def _customer_fields(plan: Plan, line: Line) -> dict[str, Any] | None:
     if any(address.values()):
         raw["address"] = {k: val for k, val in address.items() if val is not None}
     try:
-        data: dict[str, Any] = CustomerIn().load(raw)
+        data: dict[str, Any] = CUSTOMER.load(raw)
     except ValidationError as error:
         columns = {"name": "customer_name", "document": "customer_document", "phones": "customer_phones"}
         columns |= {"email": "customer_email"}

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, literal, or_, select, union
+from sqlalchemy.orm import aliased, selectinload
 
 from server.auth.access import get_visible, visible
 from server.auth.models import User
-from server.common.pagination import Page, paginate
+from server.common.pagination import Page, decode_cursor, paginate
 from server.common.text import like_pattern
 from server.contracts.items import check_items, replace_items
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
-from server.customers.search import matching_ids
+from server.customers.search import matching_ids, search_condition, search_is_broad
 from server.database import is_referenced, soft_delete, utcnow, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 
-LOAD = (
-    selectinload(Contract.customer),
-    selectinload(Contract.items).selectinload(ContractItem.room),
-    selectinload(Contract.items).selectinload(ContractItem.product_line),
-    selectinload(Contract.items).selectinload(ContractItem.supplier),
-)
+RECENT_WINDOW = 1000  # the latest contracts a broad term is first looked for in
+
+
+def load(entity: Any) -> tuple[Any, ...]:
+    """The customer and the items (with their room, product line and factory) of the contracts."""
+    return (
+        selectinload(entity.customer),
+        selectinload(entity.items).selectinload(ContractItem.room),
+        selectinload(entity.items).selectinload(ContractItem.product_line),
+        selectinload(entity.items).selectinload(ContractItem.supplier),
+    )
+
+
+LOAD = load(Contract)
 
 
 def get_contract(user: User, contract_id: int) -> Contract:
@@ -39,20 +47,82 @@ def load_contract(user: User, contract_id: int) -> Contract:
 
 
 def list_contracts(user: User, args: dict[str, Any]) -> Page[Contract]:
-    stmt = visible(Contract, user).options(*LOAD)
-    if args.get("q"):
-        stores = user.store_ids if args.get("store_id") is None else [args["store_id"]]
-        customers = matching_ids(args["q"], stores)
-        stmt = stmt.where(
-            or_(Contract.number.ilike(like_pattern(args["q"]), escape="\\"), Contract.customer_id.in_(customers))
-        )
+    """Newest first. A search first reads the latest contracts (a broad term), then, when they do
+    not fill the page, gathers every match through the indexes."""
+    stmt = visible(Contract, user)
     if args.get("customer_id") is not None:
         stmt = stmt.where(Contract.customer_id == args["customer_id"])
     if args.get("store_id") is not None:
         stmt = stmt.where(Contract.store_id == args["store_id"])
-    return paginate(
-        stmt, [Contract.id], lambda c: (c.id,), cursor=args.get("cursor"), limit=args.get("limit"), descending=True
+    if not args.get("q"):
+        return _page(stmt.options(*LOAD), Contract, args)
+    if search_is_broad(args["q"]):
+        page = _latest_matches(stmt, args)
+        if page is not None:
+            return page
+    return _every_match(stmt, args, user.store_ids if args.get("store_id") is None else [args["store_id"]])
+
+
+def _page(stmt: Select[Any], entity: Any, args: dict[str, Any], **more: Any) -> Page[Contract]:
+    cursor, limit = args.get("cursor"), args.get("limit")
+    return paginate(stmt, [entity.id], lambda c: (c.id,), cursor=cursor, limit=limit, descending=True, **more)
+
+
+def _number(number: Any, term: str) -> Any:
+    """The number contains the term, ignoring case (through ix_contracts_number_trgm)."""
+    return func.lower(number).like(like_pattern(term.lower()), escape="\\")
+
+
+def _matches(number: Any, customer_id: Any, term: str) -> Any:
+    """The contract's number, or its customer read by primary key (one customer per contract
+    read, never the set of every matching customer), matches the term."""
+    customer = select(Customer.search_text).where(Customer.id == customer_id).scalar_subquery()
+    return or_(_number(number, term), search_condition(customer, term))
+
+
+def _latest_matches(stmt: Select[Any], args: dict[str, Any]) -> Page[Contract] | None:
+    """The page, when the latest `RECENT_WINDOW` contracts (after the cursor) fill it; else None.
+
+    A common word (a surname) matches contracts of every year: reading the latest and checking
+    each stops after a page, whatever the history holds. A rare term (a CPF, an old contract's
+    number) is left to the indexed search."""
+    ordered = stmt.order_by(Contract.id.desc())
+    if args.get("cursor"):
+        ordered = ordered.where(Contract.id < literal(decode_cursor(args["cursor"], 1)[0], Contract.id.type))
+    window = aliased(Contract, ordered.limit(RECENT_WINDOW).subquery("window"))
+    found = select(window).where(_matches(window.number, window.customer_id, args["q"])).options(*load(window))
+    page = _page(found, window, args)
+    if page.next_cursor is not None:
+        return page
+    beyond = db.session.scalar(ordered.with_only_columns(Contract.id).offset(RECENT_WINDOW).limit(1))
+    return page if beyond is None else None
+
+
+def _every_match(stmt: Select[Any], args: dict[str, Any], stores: list[int]) -> Page[Contract]:
+    """Every match gathered, then ordered. On PostgreSQL the two sides are index reads (the
+    numbers' and the customers' trigram indexes) joined by UNION and gathered apart
+    (MATERIALIZED), so that the planner cannot walk the contracts from the newest instead."""
+    term = args["q"]
+    customers = matching_ids(term, stores)  # a CPF or phone typed whole: by equality (server.customers.search)
+    if db.engine.dialect.name != "postgresql":
+        found = stmt.where(or_(_number(Contract.number, term), Contract.customer_id.in_(customers)))
+        return _page(found.options(*LOAD), Contract, args)
+    keys = stmt.with_only_columns(Contract.id)
+    matches = (
+        union(
+            keys.where(_number(Contract.number, term)),
+            keys.where(Contract.customer_id.in_(customers)),
+        )
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
     )
+
+    def contracts(paged: Select[Any]) -> list[Contract]:
+        page = paged.subquery("page")
+        whole = select(Contract).join(page, page.c.id == Contract.id).order_by(page.c.id.desc()).options(*LOAD)
+        return list(db.session.scalars(whole))
+
+    return _page(select(matches.c.id), matches.c, args, rows_of=contracts)
 
 
 def _customer(user: User, customer_id: int) -> Customer:

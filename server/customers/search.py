@@ -18,6 +18,12 @@ from server.common.text import digits, fold, like_pattern
 from server.customers.models import PHONE_TAIL, Customer, CustomerPhone
 
 DOCUMENT_LENGTHS = (11, 14)  # CPF, CNPJ
+NARROW_DIGITS = 8  # a term with this many digits or more (a CPF, CNPJ or phone) names few records
+
+
+def search_is_broad(term: str) -> bool:
+    """Whether the term may match many records (words), rather than a few (a document, a phone)."""
+    return len(digits(term)) < NARROW_DIGITS
 
 
 def search_condition(column: Any, term: str) -> Any:

@@ -4,33 +4,93 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Select, literal, select, tuple_
+from sqlalchemy.orm import aliased
+
 from server.auth.access import visible
 from server.auth.models import User
 from server.common import brazil
-from server.common.pagination import Page, paginate
+from server.common.pagination import Page, decode_cursor, paginate
 from server.customers.models import Customer
-from server.customers.search import customer_matches
+from server.customers.search import customer_matches, search_condition, search_is_broad
 from server.database import is_referenced, soft_delete, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 from server.stores.models import Store
 
+NAME_WINDOW = 1000  # the customers a broad term is first looked for in, in name order
+
 
 def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
+    """A page in name order. A search first reads the next customers in that order (a broad term),
+    then, when they do not fill the page, gathers every match through the search index."""
     stmt = visible(Customer, user)
-    stores = user.store_ids if args.get("store_id") is None else [args["store_id"]]
-    if args.get("q"):
-        stmt = stmt.where(customer_matches(args["q"], stores))
     if args.get("store_id") is not None:
         stmt = stmt.where(Customer.store_id == args["store_id"])
     if args.get("assistance_only") is not None:
         stmt = stmt.where(Customer.assistance_only.is_(args["assistance_only"]))
+    if not args.get("q"):
+        return _page(stmt, args)
+    if search_is_broad(args["q"]):
+        page = _next_in_name_order(stmt, args)
+        if page is not None:
+            return page
+    return _every_match(stmt, args, user.store_ids if args.get("store_id") is None else [args["store_id"]])
+
+
+def _page(stmt: Select[Any], args: dict[str, Any], order: tuple[Any, Any] | None = None) -> Page[Customer]:
     return paginate(
         stmt,
-        [Customer.sort_name, Customer.id],
+        list(order or (Customer.sort_name, Customer.id)),
         lambda c: (c.sort_name, c.id),
         cursor=args.get("cursor"),
         limit=args.get("limit"),
+    )
+
+
+def _next_in_name_order(stmt: Select[Any], args: dict[str, Any]) -> Page[Customer] | None:
+    """The page, when the next `NAME_WINDOW` customers in name order (after the cursor) fill it;
+    else None.
+
+    A surname matches customers all along the alphabet: reading them in order and checking each
+    stops after a page, whatever the history holds. A first name matches one block somewhere in
+    the order, which that reading would reach only after every name before it: left, with the
+    rare terms, to the indexed search."""
+    ordered = stmt.order_by(Customer.sort_name, Customer.id)
+    if args.get("cursor"):
+        after = decode_cursor(args["cursor"], 2)
+        bound = (literal(after[0], Customer.sort_name.type), literal(after[1], Customer.id.type))
+        ordered = ordered.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*bound))
+    window = aliased(Customer, ordered.limit(NAME_WINDOW).subquery("window"))
+    found = select(window).where(search_condition(window.search_text, args["q"]))
+    page = _page(found, args, (window.sort_name, window.id))
+    if page.next_cursor is not None:
+        return page
+    beyond = db.session.scalar(ordered.with_only_columns(Customer.id).offset(NAME_WINDOW).limit(1))
+    return page if beyond is None else None
+
+
+def _every_match(stmt: Select[Any], args: dict[str, Any], stores: list[int]) -> Page[Customer]:
+    """Every match gathered, then ordered. On PostgreSQL the matches' keys are gathered apart
+    (MATERIALIZED, through the trigram index), so that the planner cannot walk the name order
+    instead, and only the page's customers are read whole."""
+    found = stmt.where(customer_matches(args["q"], stores))
+    if db.engine.dialect.name != "postgresql":
+        return _page(found, args)
+    matches = found.with_only_columns(Customer.id, Customer.sort_name).cte("matches").prefix_with("MATERIALIZED")
+
+    def customers(paged: Select[Any]) -> list[Customer]:
+        keys = paged.subquery("page")
+        whole = select(Customer).join(keys, keys.c.id == Customer.id).order_by(keys.c.sort_name, keys.c.id)
+        return list(db.session.scalars(whole))
+
+    return paginate(
+        select(matches.c.id, matches.c.sort_name),
+        [matches.c.sort_name, matches.c.id],
+        lambda c: (c.sort_name, c.id),
+        cursor=args.get("cursor"),
+        limit=args.get("limit"),
+        rows_of=customers,
     )
 
 
