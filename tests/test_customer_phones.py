@@ -177,7 +177,7 @@ def search_statements() -> Iterator[list[tuple[str, Any]]]:
     seen: list[tuple[str, Any]] = []
 
     def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        if "customer_phones" in statement and statement.lstrip().upper().startswith("SELECT"):
+        if "customer_phones" in statement and statement.lstrip().upper().startswith(("SELECT", "WITH")):
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", record)
