@@ -286,6 +286,12 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
             "UPDATE stores SET version = %s, case_number_year = %s, case_number_last = %s WHERE id = %s",
             (version, this_year, per_year.get(this_year, 0), store.id),
         )
+        # The visits went in by COPY, past the listener that keeps the store's longest visit.
+        conn.execute(
+            "UPDATE stores SET longest_visit_minutes = (SELECT COALESCE(MAX(CEIL("
+            "EXTRACT(EPOCH FROM ends_at - starts_at) / 60)), 0) FROM appointments WHERE store_id = %s) WHERE id = %s",
+            (store.id, store.id),
+        )
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
