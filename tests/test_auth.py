@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -9,8 +10,10 @@ from flask import Flask
 from werkzeug.http import parse_cookie
 
 from server import create_app
+from server.auth import service
 from server.auth.models import Role, User
 from server.config import ConfigError
+from server.extensions import db
 from server.stores.models import Store
 from tests.conftest import PASSWORD, TEST_CONFIG, ApiClient, login, make_user
 
@@ -73,6 +76,29 @@ def test_login_session_cookie_is_httponly_and_samesite_lax(client, admin):
     assert attrs.get("samesite") == "lax"
     assert "expires" not in attrs  # without "remember me" the session ends with the browser
     assert _set_cookie(response, "remember_token") is None
+
+
+def test_the_password_is_checked_with_no_transaction_open(client, admin, monkeypatch):
+    """A login checks the hash (slow on purpose) holding no lock: on SQLite another writer can
+    begin at that moment, so a burst of logins does not queue past the busy timeout."""
+    real = service.check_password_hash
+    seen: list[bool] = []
+
+    def checking(hashed: str, password: str) -> bool:
+        seen.append(db.session().in_transaction())
+        if db.engine.dialect.name == "sqlite":
+            other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # "database is locked" if the login held the write lock
+                other.execute("ROLLBACK")
+            finally:
+                other.close()
+        return real(hashed, password)
+
+    monkeypatch.setattr(service, "check_password_hash", checking)
+    response = client.post("/api/auth/login", json={"email": admin.email, "password": PASSWORD})
+    assert response.status_code == 200, response.json
+    assert seen == [False]
 
 
 def test_login_is_case_insensitive_on_email(client, admin):

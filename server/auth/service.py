@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.appointments.models import CalendarToken
 from server.auth import passwords, sessions, throttle
@@ -19,14 +20,29 @@ from server.stores.models import Store
 _DUMMY_HASH = generate_password_hash("assistec-timing-equalizer")
 
 
-def authenticate(email: str, password: str) -> User | None:
+@dataclass(frozen=True)
+class Credentials:
+    """What a login checks, read apart from the user so the check needs no open transaction."""
+
+    user_id: int
+    password_hash: str
+    active: bool
+
+
+def credentials(email: str) -> Credentials | None:
     user: User | None = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    if user is None:
-        User(password_hash=_DUMMY_HASH).check_password(password)
+    return None if user is None else Credentials(user.id, user.password_hash, user.active)
+
+
+def verify(found: Credentials | None, password: str) -> int | None:
+    """The user id when the password is theirs and the account active. A password hash takes a
+    noticeable moment of CPU on purpose, so run this with no transaction open (server.auth.views)."""
+    if found is None:
+        check_password_hash(_DUMMY_HASH, password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not check_password_hash(found.password_hash, password) or not found.active:
         return None
-    return user
+    return found.user_id
 
 
 def list_users(viewer: User, role: str | None, store_id: int | None, include_inactive: bool) -> list[User]:

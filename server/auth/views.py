@@ -48,8 +48,14 @@ def login(data: dict[str, Any]) -> dict[str, Any]:
     With `must_change_password` the user must change the (temporary) password first."""
     account = data["email"].strip().lower()
     throttle.check(account, _address())
-    user = service.authenticate(data["email"], data["password"])
-    if user is None:
+    found = service.credentials(data["email"])
+    # Only reads so far. The password check is slow on purpose, and on SQLite a POST's transaction
+    # holds the write lock from its first statement: a burst of logins queued behind one another
+    # past the busy timeout. End the read; the session's writes begin a short transaction of their own.
+    db.session.rollback()
+    user_id = service.verify(found, data["password"])
+    user = None if user_id is None else db.session.get(User, user_id)
+    if user is None or not user.active:  # read again: deactivated while the password was checked
         throttle.record_failure(account, _address())
         raise Problem(401, "E-mail ou senha incorretos.", slug="invalid-credentials", title="Login não autorizado")
     session.clear()
