@@ -22,12 +22,12 @@ ADDRESS = {
 
 
 @contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run inside the block, in order."""
-    seen: list[str] = []
+def statements(app: Flask) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements run inside the block, in order, each with its parameters."""
+    seen: list[tuple[str, Any]] = []
 
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        seen.append((statement, parameters))
 
     with app.app_context():
         engine = db.engine

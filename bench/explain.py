@@ -11,14 +11,13 @@ Usage: `python -m bench.explain --url postgresql+psycopg://…/assistec_100x cla
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from bench.common import statements as recorded_statements
 from bench.scale import Size
 from bench.store_data import CONFIG, LAST, TECHNICIANS, user_id
 from server import create_app
@@ -46,22 +45,6 @@ def describe() -> dict[str, Any]:
         "contract_id": db.session.scalar(select(func.max(ContractItem.contract_id))),
         "contract_customer_id": db.session.scalar(select(func.min(Contract.customer_id))),
     }
-
-
-@contextmanager
-def recorded(app: Flask) -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def explain(app: Flask, statements: list[tuple[str, Any]]) -> None:
@@ -96,7 +79,7 @@ def main() -> None:
     for name in args.names:
         measure = getattr(size, name.replace("-", "_"))
         measure()
-        with recorded(app) as statements:
+        with recorded_statements(app) as statements:
             measure()
         print(f"== {name}: {len(statements)} statements")
         explain(app, statements)

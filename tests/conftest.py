@@ -159,6 +159,22 @@ def runner(app: Flask) -> Any:
 # --- records ------------------------------------------------------------------------------
 
 
+def page_of(client: Any, url: str, field: str = "id") -> tuple[list[Any], str | None]:
+    """One page of a list: each item's `field`, and the next page's cursor."""
+    response = client.get(url)
+    assert response.status_code == 200, response.json
+    return [item[field] for item in response.json["items"]], response.json["next_cursor"]
+
+
+def every_page(client: Any, url: str, field: str = "id") -> list[Any]:
+    """Each item's `field` over every page of a list, following its cursors."""
+    found, cursor = page_of(client, url, field)
+    while cursor:
+        more, cursor = page_of(client, f"{url}&cursor={cursor}", field)
+        found += more
+    return found
+
+
 @contextmanager
 def counting() -> Iterator[list[str]]:
     """The SQL statements run inside the block (to show a list costs the same for 10 and 100 rows)."""

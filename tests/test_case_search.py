@@ -8,21 +8,15 @@ from typing import Any
 import pytest
 
 from server.cases import service
-from tests.conftest import CPFS, make_case, make_customer
+from tests.conftest import CPFS, every_page, make_case, make_customer, page_of
 
 
-def ids_of(client: Any, query: str) -> tuple[list[int], str | None]:
-    response = client.get(f"/api/cases?{query}")
-    assert response.status_code == 200, response.json
-    return [item["id"] for item in response.json["items"]], response.json["next_cursor"]
+def ids_of(client: Any, query: str) -> tuple[list[Any], str | None]:
+    return page_of(client, f"/api/cases?{query}")
 
 
-def every_page(client: Any, query: str) -> list[int]:
-    found, cursor = ids_of(client, query)
-    while cursor:
-        more, cursor = ids_of(client, f"{query}&cursor={cursor}")
-        found += more
-    return found
+def all_pages(client: Any, query: str) -> list[Any]:
+    return every_page(client, f"/api/cases?{query}")
 
 
 @pytest.fixture
@@ -47,9 +41,9 @@ def test_broad_rare_and_document_terms_find_the_same_cases_whatever_the_window(
 ) -> None:
     monkeypatch.setattr(service, "RECENT_WINDOW", window)
     newest_first = sorted(history["souza"], reverse=True)
-    assert every_page(as_scheduler, "q=souza&limit=2") == newest_first
+    assert all_pages(as_scheduler, "q=souza&limit=2") == newest_first
     assert ids_of(as_scheduler, "q=souza&limit=2")[0] == newest_first[:2]
-    assert every_page(as_scheduler, "q=nakamura") == history["rare"]
-    assert every_page(as_scheduler, "q=ana%20souza") == newest_first
-    assert every_page(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == history["cpf"]
-    assert every_page(as_scheduler, "q=ninguem") == []
+    assert all_pages(as_scheduler, "q=nakamura") == history["rare"]
+    assert all_pages(as_scheduler, "q=ana%20souza") == newest_first
+    assert all_pages(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == history["cpf"]
+    assert all_pages(as_scheduler, "q=ninguem") == []

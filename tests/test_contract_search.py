@@ -11,22 +11,16 @@ import pytest
 from server.catalogs.models import CatalogKind
 from server.contracts import service
 from server.extensions import db
-from tests.conftest import CPFS, counting, make_contract, make_customer
+from tests.conftest import CPFS, counting, every_page, make_contract, make_customer, page_of
 from tests.test_contracts import entries
 
 
-def ids_of(client: Any, query: str) -> tuple[list[int], str | None]:
-    response = client.get(f"/api/contracts?{query}")
-    assert response.status_code == 200, response.json
-    return [item["id"] for item in response.json["items"]], response.json["next_cursor"]
+def ids_of(client: Any, query: str) -> tuple[list[Any], str | None]:
+    return page_of(client, f"/api/contracts?{query}")
 
 
-def every_page(client: Any, query: str) -> list[int]:
-    found, cursor = ids_of(client, query)
-    while cursor:
-        more, cursor = ids_of(client, f"{query}&cursor={cursor}")
-        found += more
-    return found
+def all_pages(client: Any, query: str) -> list[Any]:
+    return every_page(client, f"/api/contracts?{query}")
 
 
 @pytest.fixture
@@ -51,12 +45,12 @@ def test_every_kind_of_term_finds_the_same_contracts_whatever_the_window(
 ) -> None:
     monkeypatch.setattr(service, "RECENT_WINDOW", window)
     newest_first = sorted(sales["souza"], reverse=True)
-    assert every_page(as_scheduler, "q=souza&limit=2") == newest_first
+    assert all_pages(as_scheduler, "q=souza&limit=2") == newest_first
     assert ids_of(as_scheduler, "q=souza&limit=2")[0] == newest_first[:2]
-    assert every_page(as_scheduler, "q=x-77") == sales["number"]
-    assert every_page(as_scheduler, "q=ana%20SOUZA") == newest_first
-    assert every_page(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == sales["cpf"]
-    assert every_page(as_scheduler, "q=ninguem") == []
+    assert all_pages(as_scheduler, "q=x-77") == sales["number"]
+    assert all_pages(as_scheduler, "q=ana%20SOUZA") == newest_first
+    assert all_pages(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == sales["cpf"]
+    assert all_pages(as_scheduler, "q=ninguem") == []
 
 
 @pytest.mark.parametrize("term", ["souza", "x-7", CPFS[3]])

@@ -11,21 +11,15 @@ import pytest
 from server.customers import service
 from server.customers.models import Customer
 from server.extensions import db
-from tests.conftest import CPFS, counting, make_customer
+from tests.conftest import CPFS, counting, every_page, make_customer, page_of
 
 
-def names_of(client: Any, query: str) -> tuple[list[str], str | None]:
-    response = client.get(f"/api/customers?{query}")
-    assert response.status_code == 200, response.json
-    return [item["name"] for item in response.json["items"]], response.json["next_cursor"]
+def names_of(client: Any, query: str) -> tuple[list[Any], str | None]:
+    return page_of(client, f"/api/customers?{query}", "name")
 
 
-def every_page(client: Any, query: str) -> list[str]:
-    found, cursor = names_of(client, query)
-    while cursor:
-        more, cursor = names_of(client, f"{query}&cursor={cursor}")
-        found += more
-    return found
+def all_pages(client: Any, query: str) -> list[Any]:
+    return every_page(client, f"/api/customers?{query}", "name")
 
 
 @pytest.fixture
@@ -53,12 +47,12 @@ def test_every_kind_of_term_finds_the_same_customers_whatever_the_window(
     as_scheduler: Any, people: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch, window: int
 ) -> None:
     monkeypatch.setattr(service, "NAME_WINDOW", window)
-    assert every_page(as_scheduler, "q=souza&limit=2") == people["souza"]
+    assert all_pages(as_scheduler, "q=souza&limit=2") == people["souza"]
     assert names_of(as_scheduler, "q=souza&limit=2")[0] == people["souza"][:2]
-    assert every_page(as_scheduler, "q=zelia&limit=2") == people["zelia"]
-    assert every_page(as_scheduler, "q=ZÉLIA%20prado&limit=3") == people["zelia"]
-    assert every_page(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == people["cpf"]
-    assert every_page(as_scheduler, "q=ninguem") == []
+    assert all_pages(as_scheduler, "q=zelia&limit=2") == people["zelia"]
+    assert all_pages(as_scheduler, "q=ZÉLIA%20prado&limit=3") == people["zelia"]
+    assert all_pages(as_scheduler, f"q={CPFS[2][:3]}.{CPFS[2][3:6]}.{CPFS[2][6:9]}-{CPFS[2][9:]}") == people["cpf"]
+    assert all_pages(as_scheduler, "q=ninguem") == []
 
 
 @pytest.mark.parametrize("term", ["souza", "zelia", CPFS[3]])
