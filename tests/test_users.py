@@ -398,3 +398,19 @@ def test_user_cannot_be_left_without_any_store(as_admin, technician, store):
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["store_ids"]
     assert _stored(technician.id).store_ids == [store.id]
+
+
+def test_an_admin_cannot_deactivate_or_demote_themselves(app, as_admin, admin, store):
+    """The store's last admin would lock everyone out; another admin may do it (found by the fuzz
+    step: the admin's own PATCH ended its session)."""
+    url = f"/api/users/{admin.id}"
+    refused = as_admin.patch(url, json={"active": False})
+    assert refused.status_code == 422, refused.json
+    assert refused.json["errors"] == {"active": ["Você não pode desativar a sua própria conta."]}
+    demoted = as_admin.patch(url, json={"role": "scheduler"})
+    assert demoted.status_code == 422, demoted.json
+    assert demoted.json["errors"] == {"role": ["Você não pode mudar o seu próprio perfil."]}
+    assert as_admin.get("/api/auth/me").status_code == 200  # still signed in, still admin
+    assert as_admin.patch(url, json={"name": "Ana Administradora", "role": "admin", "active": True}).status_code == 200
+    as_other = login(app, make_user(Role.ADMIN, [store]))
+    assert as_other.patch(url, json={"active": False}).status_code == 200

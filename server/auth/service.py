@@ -98,6 +98,13 @@ def update_user(user: User, data: dict[str, Any], actor: User) -> User:
             "Este usuário também pertence a uma loja que não é sua: senha, e-mail, perfil e situação "
             "só podem ser alterados por um administrador de todas as lojas dele."
         )
+    if user.id == actor.id:
+        # An admin who deactivates or demotes themselves can be the store's last one: nobody would
+        # be left to undo it. Another admin can.
+        if data.get("active") is False:
+            raise ValidationFailed({"active": ["Você não pode desativar a sua própria conta."]})
+        if "role" in data and data["role"] != user.role:
+            raise ValidationFailed({"role": ["Você não pode mudar o seu próprio perfil."]})
     if "email" in data:
         data["email"] = data["email"].strip().lower()
         _check_email_free(data["email"], exclude_id=user.id)
