@@ -22,6 +22,10 @@ _log_format = os.environ.get("LOG_FORMAT") or ("json" if _production else "text"
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
+# The longest request line gunicorn takes (its default is 4094): a long filtered list's address
+# reaches the app, which answers a bad value with a problem+json 422. Beyond this gunicorn itself
+# answers 414 in HTML, before the app sees the request.
+limit_request_line = 8190
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 logconfig_dict = gunicorn_logconfig(_log_format, os.environ.get("LOG_LEVEL", "INFO"))
