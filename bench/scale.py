@@ -1,7 +1,7 @@
 """Scale benchmark: does each office and phone read cost the same at 1× and 100× the store's history?
 
 Builds two databases on the local PostgreSQL (bench.store_data: 1× ≈ 1,000 cases, 3,000 visits,
-500 customers, 20 technicians; 100× the same times 100 over 100 months), then times every
+500 customers, 20 technicians, over 60 days; 100× the same times 100 over 6,000 days), then times every
 measure on both, interleaved (measure by measure, size by size, run by run) so that a busy
 machine slows both alike, and prints the median of `--runs` (≥ 20) per measure:
 

@@ -1,9 +1,11 @@
 """A store's history at a chosen size, bulk-loaded into PostgreSQL (shared by bench.scale and bench.load).
 
 At 1×: 500 customers (CPF, phones and their search keys), 1,000 cases and 3,000 visits over
-about a month, 20 technicians. At F×: F times as many over F months (years at 100×), so that
-what a week, a technician's phone or a live-case list holds stays about the same while the
-history grows.
+`DAYS_PER_FACTOR` days, 20 technicians. At F×: F times as many over F times as long (16 years at
+100×), so that what a week, a technician's phone or a live-case list holds is the same while the
+history grows. The 1× history is longer than a phone's window (`SYNC_WINDOW_DAYS` back, two weeks
+ahead): were it shorter, the phone's scope at 1× would start where the store began and hold less
+than at 100×, and the pull would seem to grow with the history when it grew with the scope.
 Rows are valid as the API would write them: each with its own store version, case numbers
 AT-<year>-<seq> per year, statuses that follow the dates, folded search columns.
 
@@ -46,6 +48,7 @@ from server.suppliers.service import create_supplier
 PASSWORD = "bench-password"
 TECHNICIANS = 20
 CUSTOMERS, CASES, VISITS_PER_CASE = 500, 1000, 3
+DAYS_PER_FACTOR = 60  # the 1× history (see the docstring)
 CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "bench",
@@ -166,7 +169,7 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
     db.session.commit()
     now = utcnow()
     end = now + timedelta(days=14)
-    span = timedelta(days=30 * factor)
+    span = timedelta(days=DAYS_PER_FACTOR * factor)
     version = store.version
     stamp: dict[str, Any] = {"store_id": store.id, "deleted_at": None}
 

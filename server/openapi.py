@@ -16,6 +16,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
 from flask.typing import ResponseReturnValue
 from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from marshmallow import INCLUDE, Schema, fields, validate
 from werkzeug.exceptions import HTTPException, NotFound
@@ -109,6 +110,14 @@ class IdConverter(IntegerConverter):
             return super().to_python(value)
         except ValidationError:
             raise NotFound() from None
+
+
+class Blueprint(SmorestBlueprint):
+    """flask-smorest's Blueprint, with each arguments schema built once: given a class, webargs
+    builds an instance for every request, which cost more than parsing the query string."""
+
+    def arguments(self, schema: Any, **kwargs: Any) -> Any:
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
 
 
 class AssistecApi(Api):

@@ -11,7 +11,9 @@ from typing import Any
 import brotli
 from flask import Flask
 
+from server.common import compress
 from tests.conftest import login, make_case, make_customer
+from tests.test_appointments import DAY, book_ok
 from tests.test_attachments import jpeg, upload_ok, uploads  # noqa: F401  (the fixture keeps files in tmp)
 
 PULL = {"protocol": 1, "schema_version": 1, "cursor": None}
@@ -79,3 +81,34 @@ def test_files_and_conditional_answers_are_sent_as_they_are(app: Flask, as_techn
         f"/api/attachments/{photo['id']}", headers={"Accept-Encoding": "gzip", "If-None-Match": served.headers["ETag"]}
     )
     assert again.status_code == 304
+
+
+def test_a_kept_answer_is_compressed_once_per_encoding_the_clients_ask_for(
+    app: Flask, scheduler, technician, store, monkeypatch
+):
+    """The agenda kept in this process's answers: br for a phone, gzip when br is refused, plain
+    when nothing is accepted, each decoding to the same JSON; a repeat compresses nothing."""
+    case = make_case(scheduler, make_customer(store, name="Cliente Agenda"), assignee_id=technician.id)
+    office = login(app, scheduler)
+    for hour in range(8, 16):
+        book_ok(office, case, technician, f"{hour:02d}:00", f"{hour:02d}:30", subject=f"Visita das {hour} horas")
+    calls: list[str] = []
+    real = compress._compress
+    monkeypatch.setattr(compress, "_compress", lambda body, encoding: calls.append(encoding) or real(body, encoding))
+    phone = login(app, technician)
+    url = f"/api/appointments?assignee=me&from={DAY}&to={DAY}"
+    plain = phone.get(url, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+    assert len(plain.json["items"]) == 8
+    for accepted, encoding, decode in (
+        ("gzip, deflate, br", "br", brotli.decompress),
+        ("br;q=0, gzip", "gzip", gzip.decompress),
+        ("gzip, deflate, br", "br", brotli.decompress),
+    ):
+        packed = phone.get(url, headers={"Accept-Encoding": accepted})
+        assert packed.status_code == 200
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert int(packed.headers["Content-Length"]) == len(packed.data) < len(plain.data) / 3
+        assert json.loads(decode(packed.data)) == plain.json
+    assert calls == ["br", "gzip"]

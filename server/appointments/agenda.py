@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import Response, current_app
 from sqlalchemy import Row, Select, event, exists, inspect, select
 from sqlalchemy.orm import Session, aliased, join
 
@@ -23,7 +23,8 @@ from server.appointments.models import APPOINTMENT_STATUS_LABELS, Appointment, A
 from server.auth.models import User
 from server.cases.models import ServiceCase
 from server.catalogs.models import CatalogEntry
-from server.common.answer_cache import answers, data_versions
+from server.common.answer_cache import data_versions
+from server.common.compress import cached_json
 from server.common.pagination import paginate
 from server.customers.models import Customer
 from server.database import bump_store_version
@@ -159,10 +160,10 @@ def agenda_page(user: User, args: dict[str, Any]) -> dict[str, Any]:
     return {"items": [visit_dict(row, zones) for row in page.items], "next_cursor": page.next_cursor}
 
 
-def agenda_body(user: User, args: dict[str, Any]) -> bytes:
-    """The agenda's page as JSON bytes, from this process's answers when nothing changed."""
+def agenda_answer(user: User, args: dict[str, Any]) -> Response:
+    """The agenda's page as a JSON answer, from this process's answers when nothing changed."""
     key = ("agenda", data_versions(user), tuple(sorted((name, repr(value)) for name, value in args.items())))
-    return answers().get_or_build(key, lambda: current_app.json.dumps(agenda_page(user, args)).encode())
+    return cached_json(key, lambda: current_app.json.dumps(agenda_page(user, args)).encode())
 
 
 @event.listens_for(Session, "before_flush")

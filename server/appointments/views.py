@@ -1,10 +1,9 @@
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from server.appointments import service
-from server.appointments.agenda import agenda_body
+from server.appointments.agenda import agenda_answer
 from server.appointments.models import Appointment
 from server.appointments.schemas import (
     AgendaArgs,
@@ -19,6 +18,7 @@ from server.appointments.schemas import (
 from server.auth.access import OFFICE, me, roles
 from server.cases.service import load_case
 from server.common.schemas import patch
+from server.openapi import Blueprint
 
 blp = Blueprint("appointments", __name__, url_prefix="/api", description="Agenda: visitas dos técnicos")
 
@@ -49,7 +49,7 @@ def agenda(args: dict[str, Any]) -> Response:
     is the store's local day, or a date and time), so a visit across midnight is on both days.
     A technician sees only their own visits."""
     # Already shaped as AppointmentPage and encoded (server.appointments.agenda).
-    return Response(agenda_body(me(), args), mimetype="application/json")
+    return agenda_answer(me(), args)
 
 
 @blp.get("/appointments/<int:appointment_id>")

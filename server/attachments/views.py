@@ -4,7 +4,6 @@ from typing import Any
 
 from flask import Response, request, send_file
 from flask.typing import ResponseReturnValue
-from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.attachments import service
@@ -12,6 +11,7 @@ from server.attachments.models import Attachment
 from server.attachments.schemas import AttachmentOut, LinkIn, UploadArgs, UploadHeaders
 from server.auth.access import me
 from server.errors import problem_response
+from server.openapi import Blueprint
 
 blp = Blueprint("attachments", __name__, url_prefix="/api/attachments", description="Fotos e assinaturas")
 

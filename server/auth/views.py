@@ -2,7 +2,6 @@ from typing import Any
 
 from flask import request, session
 from flask_login import logout_user
-from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from server.auth import service, sessions, throttle
@@ -22,6 +21,7 @@ from server.auth.tasks import enqueue_reset_email
 from server.common.schemas import patch
 from server.errors import Problem
 from server.extensions import csrf, db
+from server.openapi import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Login e sessão")
 users_blp = Blueprint("users", __name__, url_prefix="/api/users", description="Usuários")

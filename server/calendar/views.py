@@ -1,7 +1,6 @@
 from typing import Any
 
 from flask import current_app, request, url_for
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
@@ -9,6 +8,7 @@ from server.auth.access import me, public, roles
 from server.auth.models import Role
 from server.calendar import service
 from server.common.schemas import Id, Strict, When
+from server.openapi import Blueprint
 
 blp = Blueprint(
     "calendar", __name__, url_prefix="/api/calendar", description="Agenda do técnico como feed iCalendar (.ics)"

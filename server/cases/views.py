@@ -1,13 +1,12 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, me, roles
 from server.cases import service
 from server.cases.models import CaseEvent, ServiceCase
 from server.cases.schemas import CancelIn, CaseEventOut, CaseIn, CaseListArgs, CaseOut, CasePage, CaseUpdate
 from server.common.pagination import Page
 from server.common.schemas import patch
+from server.openapi import Blueprint
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Assistências")
 

@@ -1,7 +1,5 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import get_visible, me, pick_store, roles
 from server.auth.models import Role
 from server.catalogs import service
@@ -9,6 +7,7 @@ from server.catalogs.models import CatalogEntry, CatalogKind
 from server.catalogs.schemas import CatalogEntryIn, CatalogEntryOut, CatalogListArgs
 from server.common.schemas import patch
 from server.errors import NotFound
+from server.openapi import Blueprint
 
 blp = Blueprint("catalogs", __name__, url_prefix="/api/catalogs", description="Cadastros auxiliares")
 

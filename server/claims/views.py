@@ -1,7 +1,6 @@
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 from server.auth.access import OFFICE, get_visible, me, roles
 from server.cases.models import ServiceCase
@@ -26,6 +25,7 @@ from server.claims.schemas import (
 from server.documents.schemas import EmailOut
 from server.documents.views import PDF
 from server.extensions import db
+from server.openapi import Blueprint
 
 blp = Blueprint("claims", __name__, url_prefix="/api", description="Reclamações à fábrica")
 

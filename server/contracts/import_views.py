@@ -3,7 +3,6 @@ from typing import Any
 
 from flask import request
 from flask.typing import ResponseReturnValue
-from flask_smorest import Blueprint
 from marshmallow import fields
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -14,6 +13,7 @@ from server.contracts.import_tasks import enqueue_import
 from server.contracts.models import ContractImport, ImportStatus
 from server.errors import NotFound, problem_response
 from server.extensions import db
+from server.openapi import Blueprint
 from server.transaction import after_commit
 
 blp = Blueprint("imports", __name__, url_prefix="/api/imports", description="Importação de clientes e contratos")

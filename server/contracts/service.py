@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, selectinload
 from server.auth.access import get_visible, visible
 from server.auth.models import User
 from server.common.pagination import Page, decode_cursor, paginate
-from server.common.text import like_pattern
+from server.common.text import digits, like_pattern
 from server.contracts.items import check_items, replace_items
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import Customer
@@ -20,6 +20,7 @@ from server.errors import Conflict, ValidationFailed
 from server.extensions import db
 
 RECENT_WINDOW = 1000  # the latest contracts a broad term is first looked for in
+NUMBER_DIGITS = 5  # a term with this many digits names a contract's number (or a document): few match
 
 
 def load(entity: Any) -> tuple[Any, ...]:
@@ -56,7 +57,7 @@ def list_contracts(user: User, args: dict[str, Any]) -> Page[Contract]:
         stmt = stmt.where(Contract.store_id == args["store_id"])
     if not args.get("q"):
         return _page(stmt.options(*LOAD), Contract, args)
-    if search_is_broad(args["q"]):
+    if search_is_broad(args["q"]) and len(digits(args["q"])) < NUMBER_DIGITS:
         page = _latest_matches(stmt, args)
         if page is not None:
             return page
@@ -85,7 +86,7 @@ def _latest_matches(stmt: Select[Any], args: dict[str, Any]) -> Page[Contract] |
 
     A common word (a surname) matches contracts of every year: reading the latest and checking
     each stops after a page, whatever the history holds. A rare term (a CPF, an old contract's
-    number) is left to the indexed search."""
+    number) goes to the indexed search at once: in the window it would be found only if recent."""
     ordered = stmt.order_by(Contract.id.desc())
     if args.get("cursor"):
         ordered = ordered.where(Contract.id < literal(decode_cursor(args["cursor"], 1)[0], Contract.id.type))

@@ -1,13 +1,12 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, me, roles
 from server.common.pagination import Page
 from server.common.schemas import patch
 from server.contracts import service
 from server.contracts.models import Contract
 from server.contracts.schemas import ContractIn, ContractListArgs, ContractOut, ContractPage
+from server.openapi import Blueprint
 
 blp = Blueprint("contracts", __name__, url_prefix="/api/contracts", description="Contratos")
 

@@ -1,13 +1,12 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, get_visible, me, pick_store, roles
 from server.common.pagination import Page
 from server.common.schemas import patch
 from server.customers import service
 from server.customers.models import Customer
 from server.customers.schemas import CustomerIn, CustomerListArgs, CustomerOut, CustomerPage, NewCustomerIn
+from server.openapi import Blueprint
 
 blp = Blueprint("customers", __name__, url_prefix="/api/customers", description="Clientes")
 

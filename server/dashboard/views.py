@@ -1,10 +1,9 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, me, roles
 from server.dashboard import service
 from server.dashboard.schemas import DashboardArgs, DashboardOut
+from server.openapi import Blueprint
 
 blp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard", description="Painel do escritório")
 

@@ -2,7 +2,6 @@ import uuid
 from typing import Any
 
 from flask import Response
-from flask_smorest import Blueprint
 
 import server.documents.tasks  # noqa: F401  (its after-commit listener queues the e-mails)
 from server.auth.access import OFFICE, me, roles
@@ -24,6 +23,7 @@ from server.documents.schemas import (
     OutboxEntry,
 )
 from server.errors import NotFound
+from server.openapi import Blueprint
 
 blp = Blueprint("documents", __name__, url_prefix="/api", description="Documentos, layouts de impressão e e-mail")
 

@@ -1,10 +1,9 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import public
 from server.meta.labels import meta_document
 from server.meta.schemas import MetaOut
+from server.openapi import Blueprint
 
 blp = Blueprint("meta", __name__, url_prefix="/api/meta", description="Rótulos dos códigos da API")
 

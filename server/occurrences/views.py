@@ -1,14 +1,13 @@
 import uuid
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, me, roles
 from server.cases.service import load_case
 from server.common.schemas import patch
 from server.occurrences import service
 from server.occurrences.models import Occurrence, OccurrenceItem
 from server.occurrences.schemas import ItemIn, ItemOut, OccurrenceIn, OccurrenceOut, OccurrenceUpdate
+from server.openapi import Blueprint
 
 blp = Blueprint("occurrences", __name__, url_prefix="/api", description="Ocorrências e seus itens")
 

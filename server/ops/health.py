@@ -15,7 +15,6 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask import current_app
 from flask.typing import ResponseReturnValue
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
@@ -23,6 +22,7 @@ from server.auth.access import public
 from server.errors import Problem
 from server.extensions import db
 from server.jobs import huey
+from server.openapi import Blueprint
 
 blp = Blueprint("ops", __name__, url_prefix="/api", description="Saúde do serviço")
 

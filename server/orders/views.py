@@ -1,9 +1,8 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, me, roles
 from server.cases.service import load_case
+from server.openapi import Blueprint
 from server.orders import service
 from server.orders.models import PartsOrder
 from server.orders.schemas import CostSummaryOut, OrderCancelIn, OrderGenerateIn, OrderOut, OrderUpdate

@@ -1,10 +1,9 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 import server.push.tasks  # noqa: F401  (its after-commit listener queues the notices)
 from server.appointments.service import load_appointment
 from server.auth.access import OFFICE, me, roles
+from server.openapi import Blueprint
 from server.push import keys, service
 from server.push.models import PushNotification, PushSubscription
 from server.push.schemas import NotificationOut, SubscriptionIn, SubscriptionOut, UnsubscribeIn, VapidKeyOut

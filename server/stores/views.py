@@ -1,10 +1,9 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import me, require_member, roles
 from server.auth.models import Role
 from server.common.schemas import patch
+from server.openapi import Blueprint
 from server.stores import service
 from server.stores.models import Store
 from server.stores.schemas import StoreIn, StoreOut

@@ -1,9 +1,8 @@
 from typing import Any
 
-from flask_smorest import Blueprint
-
 from server.auth.access import OFFICE, get_visible, me, pick_store, roles
 from server.common.schemas import patch
+from server.openapi import Blueprint
 from server.suppliers import service
 from server.suppliers.models import Supplier
 from server.suppliers.schemas import SupplierIn, SupplierListArgs, SupplierOut

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_smorest import Blueprint
 
 from server.auth.access import me
+from server.openapi import Blueprint
 from server.sync import pull as pull_service
 from server.sync import push as push_service
 from server.sync.pull import PullResult
