@@ -93,3 +93,19 @@ def test_a_contract_with_3_or_30_items_costs_the_same(as_scheduler: Any, schedul
         assert response.status_code == 200 and len(response.json["items"]) == size
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_a_term_with_five_digits_goes_to_the_indexes_at_once(
+    as_scheduler: Any, scheduler: Any, store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An old contract's number is not in the latest contracts: reading them first would be wasted."""
+    old = make_contract(scheduler, make_customer(store, name="Cliente Antigo"), "V-2019-00012").id
+    for i in range(3):
+        make_contract(scheduler, make_customer(store, name=f"Cliente Novo {i}"), f"V-2026-{i:05d}")
+
+    def window(*args: Any) -> None:
+        raise AssertionError("the latest contracts were read for a number")
+
+    monkeypatch.setattr(service, "_latest_matches", window)
+    assert all_pages(as_scheduler, "q=19-00012") == [old]
+    assert all_pages(as_scheduler, "q=00012") == [old]
