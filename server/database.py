@@ -208,9 +208,14 @@ def _forget_versions(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(_VERSIONS_KEY, None)
 
 
-# --- SQLite as a real target --------------------------------------------------------------
+# --- The database's transactions per kind of request ----------------------------------------
 
-_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def read_request() -> bool:
+    """Whether this is a request that only reads (server.transaction refuses its writes)."""
+    return has_request_context() and request.method in SAFE_METHODS
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
@@ -222,6 +227,8 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     GET/HEAD/OPTIONS) begins IMMEDIATE and queues on the busy timeout. Reads, and work outside
     a request (CLI commands, tests), begin DEFERRED and run alongside writers thanks to WAL.
     """
+    if engine.dialect.name == "postgresql":
+        _reads_without_transaction(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -237,5 +244,25 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        writes = has_request_context() and request.method not in _SAFE_METHODS
+        writes = has_request_context() and not read_request()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _reads_without_transaction(engine: Engine) -> None:
+    """PostgreSQL: a read request's statements run each in its own transaction (autocommit).
+
+    In READ COMMITTED every statement of a transaction takes a new snapshot anyway, so a read sees
+    what it would have seen inside one. What goes is the BEGIN and the ROLLBACK around it: two of
+    the three round trips of an answer kept in this process (the agenda a phone asks again), which
+    under load cost more than the rest of the request. A read request that writes is refused
+    (server.transaction), so no write can be left half done by autocommit."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A transaction asked for by its isolation level (server.transaction.write_in_read) stays one.
+        if read_request() and "isolation_level" not in connection.get_execution_options():
+            connection.connection.driver_connection.autocommit = True  # psycopg sends no BEGIN
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
+        dbapi_connection.autocommit = False  # back in the pool: the next user begins a transaction

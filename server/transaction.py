@@ -10,11 +10,16 @@ A unit of work that changed no row rolls back instead: it gives back the store v
 to lock the store (see `server.database.bump_store_version`), so phones are not sent an empty
 version. Work that must follow the commit (a job that reads what was written) is registered
 with `after_commit()`: it runs once the transaction commits, never if it rolls back.
+
+A read request (GET, HEAD, OPTIONS) writes nothing: on PostgreSQL it runs without a transaction
+(server.database), so a write there could not be undone with the rest. The one write a read may
+make, the session's sliding expiry, goes through `write_in_read()` and commits at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -32,11 +37,13 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.util import identity_key
 
+from server.database import read_request
 from server.extensions import db
 
 _WROTE = "assistec.wrote"
 _PENDING = "assistec.after_commit"
 _READY = "assistec.after_commit_ready"
+_READ_MAY_WRITE = "assistec.read_may_write"
 
 
 def commit() -> None:
@@ -59,6 +66,36 @@ def after_commit(callback: Callable[[], Any]) -> None:
     db.session.info.setdefault(_PENDING, []).append(callback)
 
 
+@contextmanager
+def write_in_read() -> Iterator[None]:
+    """Writes a read request may make (a session's sliding expiry, the default layouts of a store
+    made before they existed): in a transaction of their own, committed when the block ends. In
+    any other request the block is part of its unit of work, as every write."""
+    if not read_request():
+        yield
+        return
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False  # what the request loaded stays
+    session.commit()  # what the read held (on PostgreSQL, no transaction)
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+    session.info[_READ_MAY_WRITE] = True
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_READ_MAY_WRITE, None)
+        session.expire_on_commit = expire
+
+
+def _refuse_in_read(session: Session) -> None:
+    if read_request() and not session.info.get(_READ_MAY_WRITE):
+        raise RuntimeError("a read request (GET, HEAD, OPTIONS) must not write")
+
+
 def register_unit_of_work(app: Flask) -> None:
     """Commit each request that succeeded, once, after its view (register it after the other
     after-request hooks: Flask runs them last-registered first, so the commit comes before
@@ -75,6 +112,12 @@ def register_unit_of_work(app: Flask) -> None:
             db.session.rollback()
             return app.make_response(app.handle_user_exception(error))
         return response
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flush_in_read(session: Session, flush_context: UOWTransaction, instances: Any) -> None:
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        _refuse_in_read(session)
 
 
 @event.listens_for(Session, "after_flush")
@@ -133,6 +176,7 @@ def _collections_of(mapper: Mapper[Any]) -> list[RelationshipProperty[Any]]:
 @event.listens_for(Session, "do_orm_execute")
 def _mark_bulk_written(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
+        _refuse_in_read(state.session)
         state.session.info[_WROTE] = True
 
 

@@ -19,6 +19,7 @@ from server.auth.models import AuthSession, User
 from server.database import utcnow
 from server.extensions import db
 from server.stores.models import Store
+from server.transaction import write_in_read
 
 
 def _hash(key: str) -> str:
@@ -49,8 +50,10 @@ def load(cookie_id: str) -> User | None:
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
     if expires_at - now < lifetime / 2:
         # Sliding expiry without a write per request: a phone in daily use is never logged out.
-        db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(expires_at=now + lifetime))
-        db.session.commit()
+        with write_in_read():
+            db.session.execute(
+                update(AuthSession).where(AuthSession.id == session_id).values(expires_at=now + lifetime)
+            )
     user.session_key = key
     return user
 

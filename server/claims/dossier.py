@@ -33,6 +33,7 @@ from server.documents.service import (
 from server.errors import ValidationFailed
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
+from server.transaction import write_in_read
 
 KIND = DocumentKind.FACTORY_CLAIM
 
@@ -46,10 +47,11 @@ def ensure_layout(store_id: int) -> None:
     )
     if found is None:
         name, body = DEFAULTS[KIND]
-        db.session.add(
-            PrintLayout(store_id=store_id, kind=KIND.value, name=name, html=wrap(body), css=CSS, is_default=True)
-        )
-        db.session.flush()
+        with write_in_read():
+            db.session.add(
+                PrintLayout(store_id=store_id, kind=KIND.value, name=name, html=wrap(body), css=CSS, is_default=True)
+            )
+            db.session.flush()
 
 
 def _claim(case: ServiceCase, claim_id: Any) -> Claim:

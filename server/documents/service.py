@@ -34,6 +34,7 @@ from server.extensions import db
 from server.orders.models import PartsOrder
 from server.stores.models import Store
 from server.suppliers.models import Supplier
+from server.transaction import write_in_read
 
 # --- layouts ------------------------------------------------------------------------------
 
@@ -61,10 +62,11 @@ def ensure_defaults(store_id: int) -> None:
     has_any = select(PrintLayout.id).where(PrintLayout.store_id == store_id).limit(1)
     if db.session.scalar(has_any) is not None:
         return
-    bump_store_version(db.session, store_id)
-    if db.session.scalar(has_any) is None:
-        default_layouts(db.session.get_one(Store, store_id))
-    db.session.flush()
+    with write_in_read():
+        bump_store_version(db.session, store_id)
+        if db.session.scalar(has_any) is None:
+            default_layouts(db.session.get_one(Store, store_id))
+        db.session.flush()
 
 
 def list_layouts(user: User, store_id: int | None, kind: str | None) -> list[PrintLayout]:
