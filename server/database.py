@@ -19,12 +19,14 @@ from typing import Any
 from flask import has_request_context, request
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     DateTime,
     Engine,
     ForeignKey,
     Index,
     MetaData,
     and_,
+    bindparam,
     column,
     event,
     exists,
@@ -206,6 +208,17 @@ def _stamp_versions(session: Session, flush_context: UOWTransaction, instances: 
 def _forget_versions(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_VERSIONS_KEY, None)
+
+
+def among(values_of: Any, values: Any) -> ColumnElement[bool]:
+    """`column IN (…)` for a fixed set of statuses, the values written into the SQL.
+
+    psycopg prepares a statement after its fifth run, and PostgreSQL may then plan it once for
+    any parameters. With the statuses as parameters that plan cannot know how rare they are: for
+    the open claims (24 of 9,986 at 100×) it walked every claim backwards by id, 2.6 ms instead of
+    0.08 ms. (Planning every run for its values, `plan_cache_mode = force_custom_plan`, fixed it
+    too, but cost the agenda 4–10 % of its requests a second: the session's lookup replanned.)"""
+    return values_of.in_(bindparam(None, tuple(values), expanding=True, literal_execute=True))  # type: ignore[no-any-return]
 
 
 # --- The database's transactions per kind of request ----------------------------------------

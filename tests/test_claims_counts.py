@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from server.auth.models import User
@@ -125,6 +125,27 @@ def test_claims_lists_cost_the_same_for_4_and_32_claims(
         sizes.append(body["factories"][0]["open_claims"] if name == "board" else len(body))
     assert sizes[1] >= sizes[0] * 6, sizes  # the answer really grew
     assert counts[0] == counts[1], f"{name}: {counts[0]} statements for {sizes[0]}, {counts[1]} for {sizes[1]}"
+
+
+def test_the_open_list_names_its_statuses_and_limit_in_the_sql(
+    app: Flask, as_scheduler: ApiClient, world: dict[str, Any], scheduler: User, technician: User
+) -> None:
+    """A prepared statement's plan made for any statuses and any limit walked every claim (see
+    `server.database.among`): the open list's statement carries both as constants."""
+    grow(world, scheduler, technician, 0, 4)
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, sql: str, params: Any, *args: Any) -> None:
+        seen.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert as_scheduler.get("/api/claims?open=true").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    [(sql, params)] = [(sql, params) for sql, params in seen if sql.startswith("SELECT claims.id")]
+    assert "'draft'" in sql and "'closed'" not in sql and f"LIMIT {service.LIST_LIMIT}" in sql
+    assert "draft" not in repr(params) and service.LIST_LIMIT not in dict(params or {}).values()
 
 
 def test_a_claims_page_costs_the_same_for_3_and_30_items(

@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -39,7 +39,7 @@ from server.claims.models import (
     ItemAnswer,
 )
 from server.common.text import fold
-from server.database import bump_store_version, soft_delete, utcnow
+from server.database import among, bump_store_version, soft_delete, utcnow
 from server.documents import data as docdata
 from server.documents.data import money
 from server.errors import Conflict, NotFound, ValidationFailed
@@ -50,6 +50,7 @@ from server.stores.models import Store
 from server.suppliers.models import Supplier
 
 PREFIX = "RF"  # Reclamação à Fábrica
+LIST_LIMIT = 500  # the newest claims a list shows (the open ones are a few dozen)
 ITEM_LOAD = (selectinload(ClaimItem.occurrence_item), selectinload(ClaimItem.case))
 
 
@@ -105,11 +106,14 @@ def list_claims(user: User, args: dict[str, Any]) -> list[Claim]:
     if args.get("status"):
         stmt = stmt.where(Claim.status == args["status"])
     if args.get("open"):
-        stmt = stmt.where(Claim.status.in_(OPEN))  # the statuses themselves: ix_claims_store_status
+        stmt = stmt.where(among(Claim.status, OPEN))  # the statuses themselves: ix_claims_store_status
     if args.get("case_id") is not None:
         covered = select(ClaimItem.claim_id).where(ClaimItem.case_id == args["case_id"], ClaimItem.deleted_at.is_(None))
         stmt = stmt.where(Claim.id.in_(covered))
-    return with_parts(list(db.session.scalars(stmt.order_by(Claim.id.desc()).limit(500))))
+    # The limit written into the SQL too (see `among`): as a parameter, a plan made for any limit
+    # expected to stop early and walked every claim backwards by id.
+    newest = stmt.order_by(Claim.id.desc()).limit(literal(LIST_LIMIT, literal_execute=True))
+    return with_parts(list(db.session.scalars(newest)))
 
 
 def case_claim_items(case: ServiceCase) -> list[ClaimItem]:
