@@ -145,7 +145,8 @@ def test_the_open_list_names_its_statuses_and_limit_in_the_sql(
         event.remove(db.engine, "before_cursor_execute", record)
     [(sql, params)] = [(sql, params) for sql, params in seen if sql.startswith("SELECT claims.id")]
     assert "'draft'" in sql and "'closed'" not in sql and f"LIMIT {service.LIST_LIMIT}" in sql
-    assert "draft" not in repr(params) and service.LIST_LIMIT not in dict(params or {}).values()
+    values = list(params.values()) if isinstance(params, dict) else list(params)
+    assert "draft" not in values and service.LIST_LIMIT not in values
 
 
 def test_a_claims_page_costs_the_same_for_3_and_30_items(
