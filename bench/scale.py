@@ -150,6 +150,10 @@ class Size:
         """The claims screen's list as it opens (only the open ones)."""
         self.get(self.office, "/api/claims?open=true")
 
+    def claims_all(self) -> None:
+        """The claims screen with "Só as abertas" unchecked: the first page of every claim."""
+        self.get(self.office, "/api/claims")
+
     def claim_page(self) -> None:
         self.get(self.office, f"/api/claims/{self.made['claim_id']}")
 
@@ -240,6 +244,7 @@ MEASURES = [
     "case-detail",
     "claims-board",
     "claims-list",
+    "claims-all",
     "claim-page",
     "customer-list",
     "customer-search",

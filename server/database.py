@@ -232,7 +232,8 @@ def read_request() -> bool:
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write requests.
+    """PostgreSQL: read requests without a transaction (`_reads_without_transaction`). SQLite:
+    WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE for write requests.
 
     pysqlite's own BEGIN is turned off so that we emit it: a transaction that begins DEFERRED,
     reads, and then needs the write lock fails at once with "database is locked" when another
@@ -278,4 +279,5 @@ def _reads_without_transaction(engine: Engine) -> None:
 
     @event.listens_for(engine, "reset")
     def _on_reset(dbapi_connection: Any, record: Any, reset_state: Any) -> None:
-        dbapi_connection.autocommit = False  # back in the pool: the next user begins a transaction
+        if dbapi_connection.autocommit:  # (psycopg refuses the change inside a transaction)
+            dbapi_connection.autocommit = False  # back in the pool: the next user begins a transaction

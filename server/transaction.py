@@ -12,8 +12,9 @@ version. Work that must follow the commit (a job that reads what was written) is
 with `after_commit()`: it runs once the transaction commits, never if it rolls back.
 
 A read request (GET, HEAD, OPTIONS) writes nothing: on PostgreSQL it runs without a transaction
-(server.database), so a write there could not be undone with the rest. The one write a read may
-make, the session's sliding expiry, goes through `write_in_read()` and commits at once.
+(server.database), so a write there could not be undone with the rest, and one is refused before
+it is sent. The writes a read makes on purpose (the session's sliding expiry, an old store's
+default layouts) go through `write_in_read()`, in a transaction of their own.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from server.extensions import db
 from server.occurrences.service import create_occurrence
 from server.stores.models import Store
 from tests.claims_world import claim_world
-from tests.conftest import CPFS, ApiClient, counting
+from tests.conftest import CPFS, ApiClient, counting, every_page, page_of
 from tests.test_documents import first
 
 
@@ -122,9 +122,26 @@ def test_claims_lists_cost_the_same_for_4_and_32_claims(
         assert response.status_code == 200, response.json
         counts.append(len(statements))
         body = response.json
-        sizes.append(body["factories"][0]["open_claims"] if name == "board" else len(body))
+        sizes.append(
+            body["factories"][0]["open_claims"] if name == "board" else len(body["items"] if "list" in name else body)
+        )
     assert sizes[1] >= sizes[0] * 6, sizes  # the answer really grew
     assert counts[0] == counts[1], f"{name}: {counts[0]} statements for {sizes[0]}, {counts[1]} for {sizes[1]}"
+
+
+def test_the_claims_list_pages_through_every_claim_newest_first(
+    as_scheduler: ApiClient, world: dict[str, Any], scheduler: User, technician: User
+) -> None:
+    """The list is cut in pages (it was the newest 500, whole): each page one query, every
+    claim once, and the open ones apart."""
+    grow(world, scheduler, technician, 0, 12)
+    every = every_page(as_scheduler, "/api/claims?limit=5")
+    assert len(every) == 12 and every == sorted(every, reverse=True)
+    first, cursor = page_of(as_scheduler, "/api/claims?limit=5")
+    assert first == every[:5] and cursor
+    open_ones = every_page(as_scheduler, "/api/claims?open=true&limit=2")
+    closed = {c["id"] for c in as_scheduler.get("/api/claims?status=closed&limit=200").json["items"]}
+    assert open_ones == [claim_id for claim_id in every if claim_id not in closed] and len(closed) == 3
 
 
 def test_the_open_list_names_its_statuses_and_limit_in_the_sql(
@@ -144,9 +161,10 @@ def test_the_open_list_names_its_statuses_and_limit_in_the_sql(
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     [(sql, params)] = [(sql, params) for sql, params in seen if sql.startswith("SELECT claims.id")]
-    assert "'draft'" in sql and "'closed'" not in sql and f"LIMIT {service.LIST_LIMIT}" in sql
+    limit = app.config["PAGE_LIMIT_DEFAULT"] + 1  # a page, and one more to know there is another
+    assert "'draft'" in sql and "'closed'" not in sql and f"LIMIT {limit}" in sql
     values = list(params.values()) if isinstance(params, dict) else list(params)
-    assert "draft" not in values and service.LIST_LIMIT not in values
+    assert "draft" not in values and limit not in values
 
 
 def test_a_claims_page_costs_the_same_for_3_and_30_items(

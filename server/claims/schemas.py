@@ -1,7 +1,7 @@
 from marshmallow import fields, validate
 
 from server.claims.models import ClaimStatus, CreditForm, Outcome
-from server.common.schemas import Day, Id, Money, Quantity, Ref, StoreTime, Strict, Text
+from server.common.schemas import Day, Id, Money, PageArgs, Quantity, Ref, StoreTime, Strict, Text, page_schema
 
 STATUSES = [s.value for s in ClaimStatus]
 OUTCOMES = [o.value for o in Outcome]
@@ -99,7 +99,7 @@ class DossierEmailIn(Strict):
     layout = Id()
 
 
-class ClaimListArgs(Strict):
+class ClaimListArgs(PageArgs):
     store_id = Id()
     supplier_id = Id()
     case_id = Id()
@@ -167,6 +167,9 @@ class ClaimOut(Strict):
     version = fields.Integer()
     created_at = StoreTime()
     updated_at = StoreTime()
+
+
+ClaimPage = page_schema(ClaimOut, "ClaimPage")
 
 
 class VisitSuggestion(Strict):

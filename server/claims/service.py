@@ -13,7 +13,7 @@ from collections import defaultdict
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -38,6 +38,7 @@ from server.claims.models import (
     CreditForm,
     ItemAnswer,
 )
+from server.common.pagination import Page, paginate
 from server.common.text import fold
 from server.database import among, bump_store_version, soft_delete, utcnow
 from server.documents import data as docdata
@@ -50,7 +51,6 @@ from server.stores.models import Store
 from server.suppliers.models import Supplier
 
 PREFIX = "RF"  # Reclamação à Fábrica
-LIST_LIMIT = 500  # the newest claims a list shows (the open ones are a few dozen)
 ITEM_LOAD = (selectinload(ClaimItem.occurrence_item), selectinload(ClaimItem.case))
 
 
@@ -97,7 +97,8 @@ def load_claim(user: User, claim_id: int) -> Claim:
     return with_parts([claim])[0]
 
 
-def list_claims(user: User, args: dict[str, Any]) -> list[Claim]:
+def list_claims(user: User, args: dict[str, Any]) -> Page[Claim]:
+    """Newest first, a page at a time."""
     stmt = visible(Claim, user).options(selectinload(Claim.supplier))
     if args.get("store_id") is not None:
         stmt = stmt.where(Claim.store_id == args["store_id"])
@@ -110,10 +111,15 @@ def list_claims(user: User, args: dict[str, Any]) -> list[Claim]:
     if args.get("case_id") is not None:
         covered = select(ClaimItem.claim_id).where(ClaimItem.case_id == args["case_id"], ClaimItem.deleted_at.is_(None))
         stmt = stmt.where(Claim.id.in_(covered))
-    # The limit written into the SQL too (see `among`): as a parameter, a plan made for any limit
-    # expected to stop early and walked every claim backwards by id.
-    newest = stmt.order_by(Claim.id.desc()).limit(literal(LIST_LIMIT, literal_execute=True))
-    return with_parts(list(db.session.scalars(newest)))
+    return paginate(
+        stmt,
+        [Claim.id],
+        lambda claim: (claim.id,),
+        cursor=args.get("cursor"),
+        limit=args.get("limit"),
+        descending=True,
+        rows_of=lambda page: with_parts(list(db.session.scalars(page))),
+    )
 
 
 def case_claim_items(case: ServiceCase) -> list[ClaimItem]:

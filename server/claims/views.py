@@ -14,6 +14,7 @@ from server.claims.schemas import (
     ClaimIn,
     ClaimListArgs,
     ClaimOut,
+    ClaimPage,
     ClaimUpdate,
     CreditIn,
     DossierEmailIn,
@@ -22,6 +23,7 @@ from server.claims.schemas import (
     ShipmentIn,
     ShipmentOut,
 )
+from server.common.pagination import Page
 from server.documents.schemas import EmailOut
 from server.documents.views import PDF
 from server.extensions import db
@@ -38,9 +40,9 @@ def _saved(user_claim_id: int) -> Claim:
 @blp.get("/claims")
 @roles(*OFFICE)
 @blp.arguments(ClaimListArgs, location="query")
-@blp.response(200, ClaimOut(many=True))
-def list_claims(args: dict[str, Any]) -> list[Claim]:
-    """Newest first (at most 500)."""
+@blp.response(200, ClaimPage)
+def list_claims(args: dict[str, Any]) -> Page[Claim]:
+    """Newest first, a page at a time (`next_cursor`)."""
     return service.list_claims(me(), args)
 
 

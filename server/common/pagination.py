@@ -76,7 +76,9 @@ def paginate(
         columns = tuple_(*order)
         stmt = stmt.where(columns < bound if descending else columns > bound)
     ordering = [col.desc() if descending else col.asc() for col in order]
-    page = stmt.order_by(*ordering).limit(size + 1)
+    # The limit written into the SQL (see server.database.among): as a parameter, a prepared
+    # statement's plan made for any limit expected to stop early, and walked every older claim.
+    page = stmt.order_by(*ordering).limit(literal(size + 1, literal_execute=True))
     rows = list(rows_of(page) if rows_of is not None else db.session.scalars(page))
     has_more = len(rows) > size
     rows = rows[:size]

@@ -1,11 +1,13 @@
 // Reclamações: the board per factory (open claims, the oldest waiting, mean days to answer,
 // acceptance rate, the money claimed / accepted / received / outstanding, claims waiting longer
-// than the factory's answer time flagged) and the list of claims. Two requests.
+// than the factory's answer time flagged) and the list of claims, newest first, 50 a page (the
+// API's cursor: "Carregar mais" asks for the next).
 import { useEffect, useState } from 'preact/hooks'
 import { labelOf } from '../../data/labels.js'
 import { problemOf } from '../../data/problem.js'
 import { setSearch } from '../../lib/router.js'
 import { officeApi } from '../api.js'
+import { ListStatus, MoreButton, usePaged } from '../records/paged.jsx'
 import { day, money, percent } from './claims.js'
 import '../records/records.css'
 
@@ -85,16 +87,12 @@ function Board({ board }) {
 export function Claims({ search, timeZone }) {
   const onlyOpen = new URLSearchParams(search).get('abertas') !== '0'
   const [board, setBoard] = useState(null)
-  const [claims, setClaims] = useState(null)
   const [error, setError] = useState('')
+  const list = usePaged(`/api/claims?limit=50${onlyOpen ? '&open=true' : ''}`)
   useEffect(() => {
     document.title = 'Reclamações — Assistec'
     officeApi.get('/api/claims/board').then(setBoard, (e) => setError(problemOf(e).message))
   }, [])
-  useEffect(() => {
-    setClaims(null)
-    officeApi.get(`/api/claims${onlyOpen ? '?open=true' : ''}`).then(setClaims, (e) => setError(problemOf(e).message))
-  }, [onlyOpen])
   return (
     <>
       <div class="screen-head">
@@ -116,9 +114,14 @@ export function Claims({ search, timeZone }) {
             <input type="checkbox" checked={onlyOpen} onChange={(e) => setSearch(e.currentTarget.checked ? '' : '?abertas=0')} /> Só as abertas
           </label>
         </div>
-        {!claims && <p role="status">Carregando…</p>}
-        {claims && !claims.length && <p class="muted">Nenhuma reclamação. Abra uma pela aba Ocorrências de uma assistência.</p>}
-        {claims && claims.length > 0 && (
+        {list.loading || list.error || list.items.length ? (
+          <ListStatus list={list} one="reclamação" many="reclamações" />
+        ) : (
+          <p class="muted" role="status">
+            {onlyOpen ? 'Nenhuma reclamação aberta.' : 'Nenhuma reclamação.'} Abra uma pela aba Ocorrências de uma assistência.
+          </p>
+        )}
+        {list.items.length > 0 && (
           <div class="table-wrap">
             <table class="table" data-testid="claims">
               <thead>
@@ -137,7 +140,7 @@ export function Claims({ search, timeZone }) {
                 </tr>
               </thead>
               <tbody>
-                {claims.map((c) => (
+                {list.items.map((c) => (
                   <tr key={c.id} data-testid="claim-row">
                     <td>
                       <a href={`/escritorio/reclamacoes/${c.id}`}>{c.number}</a>
@@ -154,6 +157,7 @@ export function Claims({ search, timeZone }) {
             </table>
           </div>
         )}
+        <MoreButton list={list} />
       </section>
     </>
   )
