@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.auth.models import User
@@ -66,6 +66,8 @@ class Occurrence(StoreRecord, Base):
     """
 
     __tablename__ = "occurrences"
+    # The month's occurrences (the painel's costs by payer) without reading the store's history.
+    __table_args__ = (Index("ix_occurrences_store_created", "store_id", "created_at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
