@@ -10,7 +10,8 @@ search and the dashboard every ~3 s. Prints
 
 (an error: any answer other than 2xx, or a failed connection). Then, on the PostgreSQL server,
 a technician's agenda against a bare Flask endpoint answering a body of the same size on the
-same gunicorn settings (bench.bare), each as fast as 16 concurrent clients can ask:
+same gunicorn settings (bench.bare), each as fast as 16 concurrent clients can ask, in
+interleaved turns (the median of each):
 
     agenda vs bare: <a> req/s vs <b> req/s, ratio <r>
     one select vs bare: <a> req/s vs <b> req/s, ratio <r>
