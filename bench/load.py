@@ -117,6 +117,7 @@ class Tally:
     times: list[float] = field(default_factory=list)
     errors: int = 0
     recording: bool = False
+    failures: list[str] = field(default_factory=list)  # what the first errors were, to print
 
     async def call(self, session: aiohttp.ClientSession, method: str, url: str, **kwargs: Any) -> Any:
         start = time.perf_counter()
@@ -124,11 +125,15 @@ class Tally:
             async with session.request(method, url, **kwargs) as answer:
                 body = await answer.json(content_type=None) if answer.status != 204 else None
                 ok = 200 <= answer.status < 300
-        except (TimeoutError, aiohttp.ClientError):
+                failure = f"{method} {url.split('?')[0]}: {answer.status} {str(body)[:200]}"
+        except (TimeoutError, aiohttp.ClientError) as error:
             body, ok = None, False
+            failure = f"{method} {url.split('?')[0]}: {type(error).__name__} {error}"[:300]
         if self.recording:
             self.times.append(time.perf_counter() - start)
             self.errors += not ok
+            if not ok and len(self.failures) < 5:
+                self.failures.append(failure)
         if not ok and not self.recording:
             raise RuntimeError(f"{method} {url}: {body}")
         return body
@@ -247,6 +252,7 @@ async def load(base: str, password: str, phones: list[str], schedulers: list[str
     return (
         f"{len(times) / elapsed:.1f} req/s, p50 {percentile(times, 0.5):.0f} ms, p95 {percentile(times, 0.95):.0f} ms,"
         f" p99 {percentile(times, 0.99):.0f} ms, errors {errors}"
+        + "".join(f"\n  error: {failure}" for failure in run.tally.failures)
     )
 
 
