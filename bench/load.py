@@ -125,15 +125,14 @@ class Tally:
             async with session.request(method, url, **kwargs) as answer:
                 body = await answer.json(content_type=None) if answer.status != 204 else None
                 ok = 200 <= answer.status < 300
-                failure = f"{method} {url.split('?')[0]}: {answer.status} {str(body)[:200]}"
+                what: Any = (answer.status, body)
         except (TimeoutError, aiohttp.ClientError) as error:
-            body, ok = None, False
-            failure = f"{method} {url.split('?')[0]}: {type(error).__name__} {error}"[:300]
+            body, ok, what = None, False, (type(error).__name__, error)
         if self.recording:
             self.times.append(time.perf_counter() - start)
             self.errors += not ok
-            if not ok and len(self.failures) < 5:
-                self.failures.append(failure)
+            if not ok and len(self.failures) < 5:  # described only when it failed: a pull's body is large
+                self.failures.append(f"{method} {url.split('?')[0]}: {what[0]} {str(what[1])[:300]}")
         if not ok and not self.recording:
             raise RuntimeError(f"{method} {url}: {body}")
         return body
