@@ -104,6 +104,11 @@ def register_unit_of_work(app: Flask) -> None:
 
     @app.after_request
     def end_request(response: Response) -> Response:
+        if read_request():
+            # Nothing to commit (writes were refused); closing, rather than rolling back, leaves
+            # what was loaded readable to the hooks that follow instead of expiring it.
+            db.session.close()
+            return response
         if response.status_code >= 400:
             db.session.rollback()
             return response

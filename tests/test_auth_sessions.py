@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from flask import Flask
@@ -112,6 +112,23 @@ def test_a_session_in_use_slides_its_expiry(app: Flask, scheduler: User) -> None
     db.session.commit()
     renewed = db.session.scalar(select(AuthSession.expires_at))
     assert renewed is not None and renewed > utcnow() + lifetime - timedelta(minutes=1)
+
+
+def test_a_remembered_cookie_is_sent_again_only_when_its_session_slides(app: Flask, scheduler: User) -> None:
+    """A phone's "manter conectado" cookie is not signed and sent again with every answer; when the
+    row's expiry slides, the cookie comes again with the new expiry, so neither outlives the other."""
+    browser = _login(app, scheduler, remember=True)
+    answer = browser.get("/api/auth/me")
+    assert answer.status_code == 200 and answer.headers.getlist("Set-Cookie") == []
+    db.session.execute(update(AuthSession).values(expires_at=utcnow() + timedelta(days=2)))
+    db.session.commit()
+    answer = browser.get("/api/auth/me")
+    cookies = [value for value in answer.headers.getlist("Set-Cookie") if value.startswith("session=")]
+    assert len(cookies) == 1
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    expires = browser.get_cookie("session").expires  # type: ignore[union-attr]
+    assert expires is not None and expires.replace(tzinfo=UTC) > utcnow() + lifetime - timedelta(minutes=1)
+    assert browser.get("/api/auth/me").headers.getlist("Set-Cookie") == []
 
 
 def test_the_database_holds_no_usable_cookie_secret(app: Flask, scheduler: User) -> None:

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 from functools import cache
 
-from flask import current_app
+from flask import current_app, session
 from flask_login import login_user
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import contains_eager
@@ -54,6 +54,7 @@ def load(cookie_id: str) -> User | None:
             db.session.execute(
                 update(AuthSession).where(AuthSession.id == session_id).values(expires_at=now + lifetime)
             )
+        session.modified = True  # a "remember me" cookie's own expiry slides with the row's
     user.session_key = key
     return user
 
