@@ -142,7 +142,9 @@ async def login(tally: Tally, base: str, email: str, password: str) -> tuple[aio
     jar = aiohttp.CookieJar(unsafe=True)  # loopback: an IP address keeps its cookies
     session = aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=180), cookie_jar=jar)
     # As the PWA logs in ("manter conectado" is ticked unless unticked).
-    answer = await tally.call(session, "POST", "/api/auth/login", json={"email": email, "password": password, "remember": True})
+    answer = await tally.call(
+        session, "POST", "/api/auth/login", json={"email": email, "password": password, "remember": True}
+    )
     return session, {"X-CSRF-Token": answer["csrf_token"]}
 
 
