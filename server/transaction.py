@@ -13,8 +13,9 @@ with `after_commit()`: it runs once the transaction commits, never if it rolls b
 
 A read request (GET, HEAD, OPTIONS) writes nothing: on PostgreSQL it runs without a transaction
 (server.database), so a write there could not be undone with the rest, and one is refused before
-it is sent. The writes a read makes on purpose (the session's sliding expiry, an old store's
-default layouts) go through `write_in_read()`, in a transaction of their own.
+it is sent; it ends by closing its session. The writes a read makes on purpose (the session's
+sliding expiry, an old store's default layouts) go through `write_in_read()`, in a transaction of
+their own.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from server.claims.models import Claim, ClaimItem
 from server.claims.schemas import PhoneClaimItemOut
 
+ITEM = PhoneClaimItemOut()  # built once, as the pull's other schemas (server.sync.scope)
+
 
 def claim_items_rows(
     changed: ColumnElement[bool], in_scope_occurrences: Select[Any], sent_occurrences: Select[Any]
@@ -25,5 +27,5 @@ def claim_items_rows(
             or_(changed, ClaimItem.occurrence_id.in_(sent_occurrences)),
         )
         .options(selectinload(ClaimItem.claim).selectinload(Claim.supplier)),
-        PhoneClaimItemOut(),
+        ITEM,
     )

@@ -104,6 +104,11 @@ MATERIALIZE_LIMIT = 5000  # scope id sets up to this size are read once and sent
 
 Ids = list[int] | Select[Any]  # a scope's ids: read once, or (when many) a subquery
 
+# Each table's schema, built once: building one costs more than dumping a small pull's rows with it.
+CATALOG_ENTRY, SUPPLIER, CUSTOMER, CONTRACT = CatalogEntryOut(), SupplierOut(), CustomerOut(), ContractOut()
+CASE, APPOINTMENT, ITEM, ATTACHMENT = CaseOut(), AppointmentOut(), ItemOut(), AttachmentOut()
+OCCURRENCE = OccurrenceOut(exclude=("items", "attachments"))  # sent as tables of their own
+
 
 # --- scope --------------------------------------------------------------------------------
 
@@ -235,7 +240,7 @@ class Scope:
                     CatalogEntry.active.is_(True),
                     self.changed(CatalogEntry),
                 ),
-                CatalogEntryOut(),
+                CATALOG_ENTRY,
             ),
             "suppliers": (
                 select(Supplier).where(
@@ -244,7 +249,7 @@ class Scope:
                     Supplier.active.is_(True),
                     self.changed(Supplier),
                 ),
-                SupplierOut(),
+                SUPPLIER,
             ),
             "customers": (
                 select(Customer).where(
@@ -255,7 +260,7 @@ class Scope:
                         Customer.id.in_(select(ServiceCase.customer_id).where(ServiceCase.id.in_(sent))),
                     ),
                 ),
-                CustomerOut(),
+                CUSTOMER,
             ),
             "contracts": (
                 select(Contract)
@@ -268,9 +273,9 @@ class Scope:
                     ),
                 )
                 .options(*CONTRACT_LOAD),
-                ContractOut(),
+                CONTRACT,
             ),
-            "cases": (select(ServiceCase).where(ServiceCase.id.in_(sent)).options(*CASE_LOAD), CaseOut()),
+            "cases": (select(ServiceCase).where(ServiceCase.id.in_(sent)).options(*CASE_LOAD), CASE),
             "appointments": (
                 select(Appointment)
                 .where(
@@ -278,7 +283,7 @@ class Scope:
                     or_(self.changed(Appointment), Appointment.case_id.in_(sent)),  # a visit embeds its case
                 )
                 .options(*APPOINTMENT_LOAD),
-                AppointmentOut(),
+                APPOINTMENT,
             ),
             "occurrences": (
                 select(Occurrence)
@@ -287,7 +292,7 @@ class Scope:
                     or_(self.changed(Occurrence), Occurrence.case_id.in_(sent)),
                 )
                 .options(*OCCURRENCE_LOAD, selectinload(Occurrence.case).selectinload(ServiceCase.store)),
-                OccurrenceOut(exclude=("items", "attachments")),  # sent as tables of their own
+                OCCURRENCE,
             ),
             "occurrence_items": (
                 select(OccurrenceItem).where(
@@ -295,7 +300,7 @@ class Scope:
                     OccurrenceItem.deleted_at.is_(None),
                     or_(self.changed(OccurrenceItem), OccurrenceItem.occurrence_id.in_(sent_occurrences)),
                 ),
-                ItemOut(),
+                ITEM,
             ),
             "attachments": (
                 select(Attachment).where(
@@ -310,7 +315,7 @@ class Scope:
                         Attachment.appointment_id.in_(select(Appointment.id).where(Appointment.case_id.in_(sent))),
                     ),
                 ),
-                AttachmentOut(),
+                ATTACHMENT,
             ),
             "claim_items": claim_items_rows(self.changed(ClaimItem), in_scope_occurrences, sent_occurrences),
         }
