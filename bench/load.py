@@ -102,6 +102,19 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def troubles(self, most: int = 20) -> list[str]:
+        """The log lines that tell of a failure: a traceback, a worker timed out, killed or
+        started again (a connection reset under a request is one of these seen from outside)."""
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").splitlines()
+        self.log.seek(0, os.SEEK_END)
+        marks = ("Traceback", "WORKER TIMEOUT", "Worker exiting", "was sent", "Booting worker", " 500 ")
+        boots = sum("Booting worker" in line for line in lines)
+        found = [line for line in lines if any(mark in line for mark in marks)]
+        if boots <= int(os.environ.get("WEB_CONCURRENCY", "2")):  # only the first boots: drop them
+            found = [line for line in found if "Booting worker" not in line]
+        return found[:most]
+
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -134,7 +147,7 @@ class Tally:
             if not ok and len(self.failures) < 5:  # described only when it failed: a pull's body is large
                 self.failures.append(f"{method} {url.split('?')[0]}: {what[0]} {str(what[1])[:300]}")
         if not ok and not self.recording:
-            raise RuntimeError(f"{method} {url}: {body}")
+            raise RuntimeError(f"{method} {url}: {what[0]} {str(what[1])[:300]}")
         return body
 
 
@@ -308,6 +321,12 @@ async def agenda_vs_bare(server: Server, email: str, password: str, env: dict[st
     )
 
 
+def report(server: Server) -> None:
+    """What the server's log tells of a failure during the run, if anything."""
+    for line in server.troubles():
+        print(f"  server: {line}", flush=True)
+
+
 def environment(url: str, folder: str) -> dict[str, str]:
     return {
         "DATABASE_URL": url,
@@ -346,6 +365,7 @@ def main() -> None:
                     load(server.url, DEMO_PASSWORD, phones, ["atendimento@demo.assistec.com.br"] * 10, args.seconds)
                 )
             finally:
+                report(server)
                 server.stop()
             print(f"load sqlite: {line}", flush=True)
         if args.only in (None, "postgresql"):
@@ -371,6 +391,7 @@ def main() -> None:
                     line = asyncio.run(agenda_vs_bare(server, technicians[0], PASSWORD, env, args.agenda_seconds))
                     print(f"agenda vs bare: {line}", flush=True)
                 finally:
+                    report(server)
                     server.stop()
             finally:
                 drop_database(url)
