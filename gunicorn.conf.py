@@ -22,6 +22,11 @@ _log_format = os.environ.get("LOG_FORMAT") or ("json" if _production else "text"
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "30"))
+# An idle keep-alive connection stays open longer than a client or a proxy keeps one (aiohttp 15 s,
+# a load balancer 60 s): when the server closes first, a request sent on it at that moment is lost
+# ("Server disconnected", a 502 at a balancer). gunicorn's default is 2 s; an idle connection
+# costs the gthread worker a poller entry, not a thread.
+keepalive = int(os.environ.get("WEB_KEEPALIVE", "75"))
 # The longest request line gunicorn takes (its default is 4094): a long filtered list's address
 # reaches the app, which answers a bad value with a problem+json 422. Beyond this gunicorn itself
 # answers 414 in HTML, before the app sees the request.
