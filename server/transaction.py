@@ -69,6 +69,18 @@ def after_commit(callback: Callable[[], Any]) -> None:
 
 
 @contextmanager
+def keeping_loaded() -> Iterator[None]:
+    """Commits inside the block leave what the unit of work loaded as it is, rather than expiring
+    it: it would otherwise be read again at its next use."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expire
+
+
+@contextmanager
 def write_in_read() -> Iterator[None]:
     """Writes a read request may make (a session's sliding expiry, the default layouts of a store
     made before they existed): in a transaction of their own, committed when the block ends. In
@@ -77,20 +89,19 @@ def write_in_read() -> Iterator[None]:
         yield
         return
     session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False  # what the request loaded stays
-    session.commit()  # what the read held (on PostgreSQL, no transaction)
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "READ COMMITTED"})
-    session.info[_READ_MAY_WRITE] = True
-    try:
-        yield
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.info.pop(_READ_MAY_WRITE, None)
-        session.expire_on_commit = expire
+    with keeping_loaded():  # what the request loaded stays
+        session.commit()  # what the read held (on PostgreSQL, no transaction)
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "READ COMMITTED"})
+        session.info[_READ_MAY_WRITE] = True
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.info.pop(_READ_MAY_WRITE, None)
 
 
 def _refuse_in_read(session: Session) -> None:

@@ -64,6 +64,7 @@ from server.sync.models import Rejection, SyncClient
 from server.sync.push import register_client
 from server.sync.relevance import scope_touched
 from server.sync.scope import TABLES, UUID_TABLES, Scope, soon_visits, today_start
+from server.transaction import keeping_loaded
 
 USER = UserOut()  # built once, as the tables' schemas (server.sync.scope)
 
@@ -92,15 +93,11 @@ def _begin_snapshot() -> None:
     end the request's READ COMMITTED transaction (the login, the client's row) and start a
     REPEATABLE READ one."""
     if db.engine.dialect.name == "postgresql":
-        session = db.session()
         # The user and their stores stay as loaded: the versions were read from them already, and
         # expiring them would read both again inside the snapshot (two more round trips a pull).
-        expire, session.expire_on_commit = session.expire_on_commit, False
-        try:
-            session.commit()
-        finally:
-            session.expire_on_commit = expire
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        with keeping_loaded():
+            db.session.commit()
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def _user_stamp(user: User) -> str:
