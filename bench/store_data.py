@@ -38,6 +38,7 @@ from server.claims.models import Claim, ClaimCredit, ClaimItem
 from server.common.text import digits, fold, search_blob
 from server.contracts.models import Contract, ContractItem
 from server.customers.models import PHONE_TAIL, Customer, CustomerPhone, phone_keys
+from server.customers.words import CustomerVocabulary, CustomerWord, letter_words
 from server.database import utcnow
 from server.extensions import db
 from server.occurrences.models import Occurrence, OccurrenceItem
@@ -83,6 +84,8 @@ FACTORIES = ["Móveis Serra", "Vale Planejados", "Linha Sul Móveis", "Fábrica 
 MODELS: list[Any] = [
     Customer,
     CustomerPhone,
+    CustomerVocabulary,
+    CustomerWord,
     Contract,
     ContractItem,
     ServiceCase,
@@ -179,7 +182,9 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         written = min(at, now)
         return {**stamp, "version": version, "created_at": written, "updated_at": written}
 
-    customers, phone_rows = [], []
+    customers: list[dict[str, Any]] = []
+    phone_rows: list[dict[str, Any]] = []
+    word_rows: list[dict[str, Any]] = []
     first_customer = 1
     for i in range(CUSTOMERS * factor):
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {LAST[rng.randrange(len(LAST))]} {i}"
@@ -204,6 +209,10 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
         phone_rows += [
             {"store_id": store.id, "customer_id": first_customer + i, "digits": number, "tail": number[-PHONE_TAIL:]}
             for number in phone_keys(phones)
+        ]
+        word_rows += [
+            {"customer_id": first_customer + i, "word": word, "store_id": store.id, "sort_name": fold(name)}
+            for word in letter_words(customers[-1]["search_text"])
         ]
     catalog: dict[str, list[int]] = {}
     for entry in db.session.scalars(select(CatalogEntry).where(CatalogEntry.store_id == store.id)):
@@ -276,7 +285,16 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
     for case in cases:
         case["contract_id"] = contract_of.get(case["customer_id"])
     store_claims.claims(extra, cases, visits)
-    rows = {"customers": customers, "customer_phones": phone_rows, "cases": cases, "appointments": visits, **extra.rows}
+    vocabulary = [{"store_id": store.id, "word": word} for word in sorted({row["word"] for row in word_rows})]
+    rows = {
+        "customers": customers,
+        "customer_phones": phone_rows,
+        "customer_vocabulary": vocabulary,
+        "customer_words": word_rows,
+        "cases": cases,
+        "appointments": visits,
+        **extra.rows,
+    }
     db.session.commit()
     with psycopg.connect(plain_url(url)) as conn:
         for model in MODELS:

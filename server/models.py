@@ -12,6 +12,7 @@ from server.catalogs.models import CatalogEntry
 from server.claims.models import Claim, ClaimCredit, ClaimItem, ClaimTotals
 from server.contracts.models import Contract, ContractImport, ContractItem
 from server.customers.models import Customer
+from server.customers.words import CustomerVocabulary, CustomerWord
 from server.database import index_versions
 from server.documents.models import DocumentEmail, PrintLayout
 from server.occurrences.models import Occurrence, OccurrenceItem
@@ -38,6 +39,8 @@ __all__ = [
     "ContractImport",
     "ContractItem",
     "Customer",
+    "CustomerVocabulary",
+    "CustomerWord",
     "DocumentEmail",
     "Occurrence",
     "OccurrenceItem",

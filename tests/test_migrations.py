@@ -15,6 +15,8 @@ from server.auth.models import User
 from server.claims.board import board
 from server.claims.models import ClaimTotals
 from server.customers.models import Customer, CustomerPhone, phone_keys
+from server.customers.service import create_customer
+from server.customers.words import CustomerVocabulary, CustomerWord, word_rows
 from server.database import utcnow
 from server.extensions import db
 from server.stores.models import Store
@@ -22,6 +24,7 @@ from tests.conftest import TEST_CONFIG
 
 BEFORE_PHONE_KEYS = "c2a8e4f61d07"
 BEFORE_CLAIM_TOTALS = "d7f3a9b2c418"
+BEFORE_WORD_LISTS = "3e8a6d1f0c27"
 
 
 # SQLite cannot reflect an index on an expression (ix_contracts_number_trgm): only PostgreSQL compares it.
@@ -90,6 +93,36 @@ def test_phone_keys_are_back_filled_as_the_app_writes_them(app: Flask, store: St
     assert len(expected) == 4
     assert {tuple(row) for row in stored} == expected
     assert db.session.scalar(select(func.count(CustomerPhone.id))) == len(expected)
+
+
+def test_word_lists_are_back_filled_as_the_app_writes_them(app: Flask, store: Store, other_store: Store) -> None:
+    """The migration lists each live customer under the words `word_rows` gives, and each store's
+    words once; a tombstone is in no list."""
+    names = {"Zélia Prado": store, "Ana Zélia 12": store, "Ana Lima": other_store, "Excluída Prado": store}
+    for name, owner in names.items():
+        customer = create_customer(owner, {"name": name, "email": "ana.b@x.com", "address": None})
+        if name.startswith("Excluída"):
+            customer.deleted_at = utcnow()
+    db.session.commit()
+    written = {tuple(row) for row in db.session.execute(select(CustomerWord.customer_id, CustomerWord.word))}
+    expected = {
+        (row["customer_id"], row["word"])
+        for customer in db.session.scalars(select(Customer).where(Customer.deleted_at.is_(None)))
+        for row in word_rows(customer)
+    }
+    stored_vocabulary = set(db.session.execute(select(CustomerVocabulary.store_id, CustomerVocabulary.word)))
+    assert written == expected and len(expected) == 16
+    db.session.commit()  # and no read until the upgrade: SQLite would keep reading the schema it saw then
+    downgrade(directory="migrations", revision=BEFORE_WORD_LISTS)
+    upgrade(directory="migrations")
+    rows = db.session.execute(select(CustomerWord.customer_id, CustomerWord.word, CustomerWord.sort_name)).all()
+    sort_names = {row.id: row.sort_name for row in db.session.execute(select(Customer.id, Customer.sort_name))}
+    assert {(row.customer_id, row.word) for row in rows} == expected
+    assert all(row.sort_name == sort_names[row.customer_id] for row in rows)
+    # the deleted customer's "excluida" was a word of the store once; the back-fill knows only live ones
+    assert set(
+        db.session.execute(select(CustomerVocabulary.store_id, CustomerVocabulary.word))
+    ) == stored_vocabulary - {(store.id, "excluida")}
 
 
 def test_the_closed_claims_totals_are_filled_from_the_claims_already_closed(tmp_path: Path) -> None:

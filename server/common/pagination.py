@@ -53,6 +53,11 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     return values
 
 
+def page_size(limit: int | None, max_limit: int | None = None) -> int:
+    """The rows a page holds: the limit asked for, within the configured bounds."""
+    return min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], max_limit or current_app.config["PAGE_LIMIT_MAX"])
+
+
 def paginate(
     stmt: Select[Any],
     order: Sequence[QueryableAttribute[Any] | ColumnElement[Any]],
@@ -69,7 +74,7 @@ def paginate(
     `key(row)` gives the row's values of the `order` columns, which become the next cursor.
     `rows_of` reads the statement (default: its first column as objects, `scalars`).
     """
-    size = min(limit or current_app.config["PAGE_LIMIT_DEFAULT"], max_limit or current_app.config["PAGE_LIMIT_MAX"])
+    size = page_size(limit, max_limit)
     if cursor:
         values = decode_cursor(cursor, len(order))
         bound = tuple_(*(_bound(col, v) for col, v in zip(order, values, strict=True)))

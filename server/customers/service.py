@@ -13,6 +13,7 @@ from server.common import brazil
 from server.common.pagination import Page, decode_cursor, paginate
 from server.customers.models import Customer
 from server.customers.search import customer_matches, search_condition, search_is_broad
+from server.customers.words import page_by_word, single_word
 from server.database import is_referenced, soft_delete, value_taken
 from server.errors import Conflict, ValidationFailed
 from server.extensions import db
@@ -22,8 +23,9 @@ NAME_WINDOW = 1000  # the customers a broad term is first looked for in, in name
 
 
 def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
-    """A page in name order. A search first reads the next customers in that order (a broad term),
-    then, when they do not fill the page, gathers every match through the search index."""
+    """A page in name order. A word of letters is read from its lists in that order
+    (`server.customers.words`); another search first reads the next customers in that order (a
+    broad term), then, when they do not fill the page, gathers every match through the search index."""
     stmt = visible(Customer, user)
     if args.get("store_id") is not None:
         stmt = stmt.where(Customer.store_id == args["store_id"])
@@ -31,11 +33,17 @@ def list_customers(user: User, args: dict[str, Any]) -> Page[Customer]:
         stmt = stmt.where(Customer.assistance_only.is_(args["assistance_only"]))
     if not args.get("q"):
         return _page(stmt, args)
+    stores = [s for s in user.store_ids if args.get("store_id") in (None, s)]
+    word = single_word(args["q"])
+    if word is not None and args.get("assistance_only") is None:  # the word lists hold every live customer
+        page = page_by_word(stmt, word, stores, args)
+        if page is not None:
+            return page
     if search_is_broad(args["q"]):
         page = _next_in_name_order(stmt, args)
         if page is not None:
             return page
-    return _every_match(stmt, args, user.store_ids if args.get("store_id") is None else [args["store_id"]])
+    return _every_match(stmt, args, stores)
 
 
 def _page(stmt: Select[Any], args: dict[str, Any], order: tuple[Any, Any] | None = None) -> Page[Customer]:
