@@ -6,6 +6,7 @@ Metrics: each worker writes its counters under PROMETHEUS_MULTIPROC_DIR and any 
 scrape with the sum; the folder is emptied when gunicorn starts and a dead worker's gauges dropped.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -45,3 +46,11 @@ def child_exit(server: object, worker: object) -> None:
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined]
+
+
+def post_worker_init(worker: object) -> None:
+    """Move what loading the app allocated (modules, mappers, schemas: long-lived) out of the
+    collector's reach. A full collection then looks only at what requests made since: 4–5 ms
+    instead of 80–110 ms, a pause that held every thread of the worker (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()

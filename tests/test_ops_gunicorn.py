@@ -3,8 +3,10 @@ access log is JSON with the request id, and a scrape adds up the counters of eve
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -13,6 +15,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,3 +91,16 @@ def test_gunicorn_logs_json_access_lines_and_serves_summed_metrics(database_url:
     assert (access[0]["method"], access[0]["path"], access[0]["status"]) == ("GET", "/api/health", 200)
     pids = {line.get("message", "") for line in lines if line["logger"] == "gunicorn.error"}
     assert sum("Booting worker" in message for message in pids) == 2
+
+
+def test_a_worker_freezes_what_loading_the_app_allocated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the app is loaded, its long-lived objects leave the collector's generations, so a
+    full collection during requests does not walk them (gunicorn.conf.py, post_worker_init)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the settings set it when unset
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
