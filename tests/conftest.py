@@ -190,6 +190,34 @@ def counting() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", record)
 
 
+@contextmanager
+def reads_of(*tables: str) -> Iterator[list[tuple[str, Any]]]:
+    """The SELECT statements (with their parameters) run inside the block that name any of `tables`."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        if any(name in statement for name in tables) and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def index_plan(statement: str, parameters: Any) -> str:
+    """The statement's plan, with sequential scans priced out on PostgreSQL: on a test's few rows a
+    scan is cheapest, so what this shows is that an index path exists for each table."""
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+            return "\n".join(row[0] for row in rows)
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        return "\n".join(str(row[-1]) for row in rows)
+
+
 def store_version(store_id: int) -> int:
     """The store's committed version, read in a new transaction (SQLite keeps a snapshot per
     transaction, so a test that read earlier would otherwise see an old value)."""

@@ -4,21 +4,19 @@ phones, in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.customers.models import CustomerPhone
 from server.customers.search import phone_key
 from server.customers.service import update_customer
 from server.extensions import db
 from server.stores.models import Store
-from tests.conftest import ADDRESS, ApiClient, make_case, make_contract, make_customer
+from tests.conftest import ADDRESS, ApiClient, index_plan, make_case, make_contract, make_customer, reads_of
 
 EXAMPLE = Path(__file__).parent / "data" / "contracts-import.csv"
 
@@ -171,43 +169,15 @@ def test_another_stores_phone_is_not_found(
 # --- the plan: equality on the index ----------------------------------------------------------
 
 
-@contextmanager
-def search_statements() -> Iterator[list[tuple[str, Any]]]:
-    """The statements (with their parameters) that read the phone keys."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        if "customer_phones" in statement and statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-def plan(statement: str, parameters: Any) -> str:
-    """The plan of the statement, with sequential scans priced out on PostgreSQL: on a handful
-    of rows a scan is cheapest, so what this shows is that an index path exists for each table."""
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET enable_seqscan = off")
-            rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
-            return "\n".join(row[0] for row in rows)
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-        return "\n".join(str(row[-1]) for row in rows)
-
-
 @pytest.mark.parametrize("url", ["/api/cases", "/api/customers"])
 def test_the_phone_is_looked_up_by_equality_on_its_index(
     as_scheduler: ApiClient, phones: dict[str, Any], url: str
 ) -> None:
-    with search_statements() as seen:
+    with reads_of("customer_phones") as seen:
         response = as_scheduler.get(f"{url}?q={quote('(11) 98765-4321')}")
     assert response.status_code == 200, response.json
     assert len(seen) == 1, seen
-    shown = plan(*seen[0])
+    shown = index_plan(*seen[0])
     if db.engine.dialect.name == "postgresql":
         assert "ix_customer_phones_tail_store" in shown, shown
         assert "Seq Scan" not in shown, shown
@@ -216,7 +186,7 @@ def test_the_phone_is_looked_up_by_equality_on_its_index(
 
 
 def test_a_word_does_not_read_the_phone_keys(as_scheduler: ApiClient, phones: dict[str, Any]) -> None:
-    with search_statements() as seen:
+    with reads_of("customer_phones") as seen:
         assert customer_ids(as_scheduler, "Cliente sp") == {phones["sp"]}
         assert case_ids(as_scheduler, "Cliente") == {phones[f"{name}_case"] for name in ("sp", "rio", "fixo")}
     assert seen == []

@@ -5,14 +5,12 @@ lists follow every write of a customer, in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.auth.models import Role
 from server.common.text import fold
@@ -22,7 +20,17 @@ from server.customers.service import update_customer
 from server.customers.words import CustomerVocabulary, CustomerWord, letter_words, single_word
 from server.extensions import db
 from server.stores.models import Store
-from tests.conftest import ADDRESS, ApiClient, counting, every_page, login, make_customer, make_user
+from tests.conftest import (
+    ADDRESS,
+    ApiClient,
+    counting,
+    every_page,
+    index_plan,
+    login,
+    make_customer,
+    make_user,
+    reads_of,
+)
 
 EXAMPLE = Path(__file__).parent / "data" / "contracts-import.csv"
 NAMES = [
@@ -204,38 +212,11 @@ def test_a_case_with_a_new_customer_and_an_import_write_lists(as_scheduler: ApiC
 # --- the plan: the vocabulary's index, then each list's index, one page deep --------------------
 
 
-@contextmanager
-def list_statements() -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        if "customer_vocabulary" in statement or "customer_words" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
-def plan(statement: str, parameters: Any) -> str:
-    """The plan with sequential scans priced out on PostgreSQL (on a few rows a scan is cheapest:
-    this shows that an index path exists)."""
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql("SET enable_seqscan = off")
-            rows = conn.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
-            return "\n".join(row[0] for row in rows)
-        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
-        return "\n".join(str(row[-1]) for row in rows)
-
-
 def test_each_list_is_read_through_its_index_in_name_order(as_scheduler: ApiClient, named: dict[str, int]) -> None:
-    with list_statements() as seen:
+    with reads_of("customer_vocabulary", "customer_words") as seen:
         assert search(as_scheduler, "gabriela", limit=25) == expected("gabriela")
     assert len(seen) == 2, seen
-    vocabulary_plan, lists_plan = plan(*seen[0]), plan(*seen[1])
+    vocabulary_plan, lists_plan = index_plan(*seen[0]), index_plan(*seen[1])
     if db.engine.dialect.name == "postgresql":
         assert "Seq Scan" not in vocabulary_plan, vocabulary_plan
         assert "ix_customer_words_list" in lists_plan and "Seq Scan on customer_words" not in lists_plan, lists_plan

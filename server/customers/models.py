@@ -75,11 +75,16 @@ def phone_keys(phones: list[str] | None) -> list[str]:
     return sorted({number for number in found if PHONE_TAIL <= len(number) <= PHONE_DIGITS_MAX})
 
 
-def _phones_changed(customer: Customer, session: Session) -> bool:
-    if customer in session.new:
-        return True
-    attrs = inspect(customer).attrs
-    return attrs.phones.history.has_changes() or attrs.deleted_at.history.has_changes()
+def changed_customers(session: Session, *attributes: str) -> list[Customer]:
+    """The customers this flush wrote that are new or had one of `attributes` changed."""
+    found = []
+    for obj in [*session.new, *session.dirty]:
+        if not isinstance(obj, Customer):
+            continue
+        attrs = inspect(obj).attrs
+        if obj in session.new or any(attrs[name].history.has_changes() for name in attributes):
+            found.append(obj)
+    return found
 
 
 @event.listens_for(Session, "after_flush")
@@ -89,8 +94,7 @@ def _write_phone_keys(session: Session, flush_context: UOWTransaction) -> None:
     Here rather than in each service, so that every writer of `phones` (the customer's form, a
     case's inline customer, the contracts' import) keeps the keys without knowing of them, and a
     flush of many customers writes their keys in one statement."""
-    changed = [obj for obj in [*session.new, *session.dirty] if isinstance(obj, Customer)]
-    changed = [customer for customer in changed if _phones_changed(customer, session)]
+    changed = changed_customers(session, "phones", "deleted_at")
     if not changed:
         return
     connection = session.connection()

@@ -23,14 +23,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Select, String, delete, event, insert, inspect, literal, select, tuple_
+from sqlalchemy import ForeignKey, Index, Select, String, delete, event, insert, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from server.common.pagination import Page, decode_cursor, encode_cursor, page_size
 from server.common.text import fold, like_pattern
-from server.customers.models import Customer
+from server.customers.models import Customer, changed_customers
 from server.database import Base
 from server.extensions import db
 
@@ -98,20 +98,12 @@ def add_to_vocabulary(connection: Connection, pairs: list[dict[str, Any]]) -> No
     connection.execute(stmt, [{"store_id": store_id, "word": word} for store_id, word in rows])
 
 
-def _words_changed(customer: Customer, session: Session) -> bool:
-    if customer in session.new:
-        return True
-    attrs = inspect(customer).attrs
-    return any(attrs[name].history.has_changes() for name in ("search_text", "sort_name", "deleted_at"))
-
-
 @event.listens_for(Session, "after_flush")
 def _write_words(session: Session, flush_context: UOWTransaction) -> None:
     """Keep each customer's lists equal to its search text, in the flush that wrote it (every
     writer of a customer — the form, a case's inline customer, the contracts' import — keeps
     them without knowing of them)."""
-    changed = [obj for obj in [*session.new, *session.dirty] if isinstance(obj, Customer)]
-    changed = [customer for customer in changed if _words_changed(customer, session)]
+    changed = changed_customers(session, "search_text", "sort_name", "deleted_at")
     if not changed:
         return
     connection = session.connection()
