@@ -3,6 +3,8 @@ it shows (the case, an occurrence, a photo, the layout) renders it again. Render
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from server.auth.models import User
-from server.documents import bounded
+from server.documents import bounded, cache
 from server.documents.models import PrintLayout
 from server.extensions import db
 from server.stores.models import Store
@@ -118,3 +120,21 @@ def test_the_cache_can_be_turned_off(app: Flask, as_scheduler: ApiClient, world:
     visit_report(as_scheduler, world)
     visit_report(as_scheduler, world)
     assert bounded.renders() == start + 2
+
+
+def test_the_local_folder_is_pruned_every_few_writes_to_the_newest(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listing the folder costs with the files it holds, so it happens once per `PRUNE_EVERY`
+    writes, and then keeps the newest `RENDER_CACHE_FILES`."""
+    app.config["RENDER_CACHE_FILES"] = 5
+    monkeypatch.setattr(cache, "_writes", itertools.count())
+    looks = []
+    prune = cache._prune
+    monkeypatch.setattr(cache, "_prune", lambda folder, keep: (looks.append(keep), prune(folder, keep)))
+    folder = Path(app.config["UPLOAD_FOLDER"]) / cache.PREFIX
+    for i in range(2 * cache.PRUNE_EVERY + 20):
+        cache.write(f"{i:064x}", b"%PDF-1.7 " + str(i).encode())
+        os.utime(folder / f"{i:064x}"[:2] / f"{i:064x}.pdf", (1_000_000 + i, 1_000_000 + i))  # in order
+    assert looks == [5, 5, 5]
+    kept = sorted(int(path.stem, 16) for path in folder.glob("*/*.pdf"))
+    newest_at_last_look = range(2 * cache.PRUNE_EVERY - 4, 2 * cache.PRUNE_EVERY + 1)
+    assert kept == [*newest_at_last_look, *range(2 * cache.PRUNE_EVERY + 1, 2 * cache.PRUNE_EVERY + 20)]
