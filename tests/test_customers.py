@@ -487,6 +487,30 @@ def test_garbage_cursor_is_rejected(as_scheduler, customer, cursor):
     assert body["errors"] == {"cursor": ["Cursor inválido: recomece a listagem."]}
 
 
+FORGED = [encode_cursor(values) for values in (["maria", "x"], [1, 2], [None, None], [{"a": 1}, [1]], ["maria", True])]
+SHORT_FORGED = [encode_cursor(values) for values in (["x"], [None], [{"a": 1}], [True], [1.5])]
+
+
+@pytest.mark.parametrize(
+    ("url", "cursors"),
+    [
+        ("/api/customers?q=gabriela", FORGED),  # the word's lists
+        ("/api/customers?q=gabriela%20maria", FORGED),  # the window in name order
+        ("/api/customers?q=529.982.247-25", FORGED),  # every match gathered
+        ("/api/customers?q=", FORGED),
+        ("/api/cases?q=porta", SHORT_FORGED),  # the latest cases first
+        ("/api/contracts?q=maria", SHORT_FORGED),  # the latest contracts first
+        ("/api/contracts?q=", SHORT_FORGED),
+    ],
+)
+def test_a_cursor_of_the_right_shape_and_wrong_types_is_refused(as_scheduler, customer, url, cursors):
+    """A cursor with the right number of values of the wrong type (made by hand) answers 422 on
+    `cursor` on every path a list may take, not a database error."""
+    for cursor in cursors:
+        body = problem(as_scheduler.get(f"{url}&cursor={cursor}"), 422)
+        assert body["errors"] == {"cursor": ["Cursor inválido: recomece a listagem."]}, cursor
+
+
 @pytest.mark.parametrize("limit", ["0", "-1", "dez"])
 def test_bad_limit_is_rejected(as_scheduler, limit):
     body = problem(as_scheduler.get(URL, query_string={"limit": limit}), 422)

@@ -15,7 +15,7 @@ from server.cases import events
 from server.cases.models import FINISHED, STATUS_LABELS, CaseEvent, CaseStatus, ServiceCase
 from server.cases.progress import open_order_numbers, record_event
 from server.cases.search import RECENT_WINDOW, case_search, case_search_row
-from server.common.pagination import Page, decode_cursor, paginate
+from server.common.pagination import Page, cursor_bounds, paginate
 from server.common.text import search_blob
 from server.contracts.models import Contract
 from server.customers.models import Customer
@@ -136,7 +136,7 @@ def recent_matches(user: User, args: dict[str, Any]) -> Page[ServiceCase] | None
     if args.get("store_id") is not None:
         newest = newest.where(ServiceCase.store_id == args["store_id"])
     if args.get("cursor"):
-        newest = newest.where(ServiceCase.id < int(decode_cursor(args["cursor"], 1)[0]))
+        newest = newest.where(ServiceCase.id < cursor_bounds(args["cursor"], (ServiceCase.id,))[0])
     floor = db.session.scalar(newest.order_by(ServiceCase.id.desc()).offset(RECENT_WINDOW).limit(1))
     stmt = filtered_cases(user, args, row_by_row=True).options(*LOAD)
     if floor is not None:

@@ -32,13 +32,24 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
+INVALID_CURSOR = "Cursor inválido: recomece a listagem."
+
+
 def _bound(column: QueryableAttribute[Any] | ColumnElement[Any], value: Any) -> Any:
-    """A cursor value as a parameter of the column's type (datetimes travel as ISO strings)."""
+    """A cursor value as a parameter of the column's type (datetimes travel as ISO strings). A
+    value of another type (a cursor made by hand) is refused here: the database would fail on it."""
     if isinstance(column.type, UTCDateTime):
         try:
             value = datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            raise ValidationFailed({"cursor": ["Cursor inválido: recomece a listagem."]}) from None
+            raise ValidationFailed({"cursor": [INVALID_CURSOR]}) from None
+    else:
+        try:
+            expected = column.type.python_type
+        except NotImplementedError:
+            expected = object
+        if expected in (int, str) and (type(value) is not expected):
+            raise ValidationFailed({"cursor": [INVALID_CURSOR]})
     return literal(value, type_=column.type)
 
 
@@ -49,8 +60,13 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
     if not isinstance(values, list) or len(values) != size:
-        raise ValidationFailed({"cursor": ["Cursor inválido: recomece a listagem."]})
+        raise ValidationFailed({"cursor": [INVALID_CURSOR]})
     return values
+
+
+def cursor_bounds(cursor: str, columns: Sequence[QueryableAttribute[Any] | ColumnElement[Any]]) -> list[Any]:
+    """The cursor's values, one per column, each as a parameter of its column's type."""
+    return [_bound(column, value) for column, value in zip(columns, decode_cursor(cursor, len(columns)), strict=True)]
 
 
 def page_size(limit: int | None, max_limit: int | None = None) -> int:
@@ -76,8 +92,7 @@ def paginate(
     """
     size = page_size(limit, max_limit)
     if cursor:
-        values = decode_cursor(cursor, len(order))
-        bound = tuple_(*(_bound(col, v) for col, v in zip(order, values, strict=True)))
+        bound = tuple_(*cursor_bounds(cursor, order))
         columns = tuple_(*order)
         stmt = stmt.where(columns < bound if descending else columns > bound)
     ordering = [col.desc() if descending else col.asc() for col in order]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, literal, or_, select, union
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from server.auth.access import get_visible, visible
 from server.auth.models import User
-from server.common.pagination import Page, decode_cursor, paginate
+from server.common.pagination import Page, cursor_bounds, paginate
 from server.common.text import digits, like_pattern
 from server.contracts.items import check_items, replace_items
 from server.contracts.models import Contract, ContractItem
@@ -89,7 +89,7 @@ def _latest_matches(stmt: Select[Any], args: dict[str, Any]) -> Page[Contract] |
     number) goes to the indexed search at once: in the window it would be found only if recent."""
     ordered = stmt.order_by(Contract.id.desc())
     if args.get("cursor"):
-        ordered = ordered.where(Contract.id < literal(decode_cursor(args["cursor"], 1)[0], Contract.id.type))
+        ordered = ordered.where(Contract.id < cursor_bounds(args["cursor"], (Contract.id,))[0])
     window = aliased(Contract, ordered.limit(RECENT_WINDOW).subquery("window"))
     found = select(window).where(_matches(window.number, window.customer_id, args["q"])).options(*load(window))
     page = _page(found, window, args)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, literal, select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import aliased
 
 from server.auth.access import visible
 from server.auth.models import User
 from server.common import brazil
-from server.common.pagination import Page, decode_cursor, paginate
+from server.common.pagination import Page, cursor_bounds, paginate
 from server.customers.models import Customer
 from server.customers.search import customer_matches, search_condition, search_is_broad
 from server.customers.words import page_by_word, single_word
@@ -66,8 +66,7 @@ def _next_in_name_order(stmt: Select[Any], args: dict[str, Any]) -> Page[Custome
     rare terms, to the indexed search."""
     ordered = stmt.order_by(Customer.sort_name, Customer.id)
     if args.get("cursor"):
-        after = decode_cursor(args["cursor"], 2)
-        bound = (literal(after[0], Customer.sort_name.type), literal(after[1], Customer.id.type))
+        bound = cursor_bounds(args["cursor"], (Customer.sort_name, Customer.id))
         ordered = ordered.where(tuple_(Customer.sort_name, Customer.id) > tuple_(*bound))
     window = aliased(Customer, ordered.limit(NAME_WINDOW).subquery("window"))
     found = select(window).where(search_condition(window.search_text, args["q"]))

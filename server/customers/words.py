@@ -28,7 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
-from server.common.pagination import Page, decode_cursor, encode_cursor, page_size
+from server.common.pagination import Page, cursor_bounds, encode_cursor, page_size
 from server.common.text import fold, like_pattern
 from server.customers.models import Customer, changed_customers
 from server.database import Base
@@ -119,6 +119,8 @@ def _write_words(session: Session, flush_context: UOWTransaction) -> None:
 def page_by_word(stmt: Select[Any], word: str, stores: list[int], args: dict[str, Any]) -> Page[Customer] | None:
     """The page of `stmt`'s customers (visible ones) having a word that contains `word`, in name
     order after the cursor; None when the word matches more than `WORD_LISTS_MAX` lists."""
+    columns = (CustomerWord.sort_name, CustomerWord.customer_id)
+    after = cursor_bounds(args["cursor"], columns) if args.get("cursor") else None
     found = select(CustomerVocabulary.store_id, CustomerVocabulary.word).where(
         CustomerVocabulary.store_id.in_(stores), CustomerVocabulary.word.like(like_pattern(word), escape="\\")
     )
@@ -129,17 +131,15 @@ def page_by_word(stmt: Select[Any], word: str, stores: list[int], args: dict[str
         return Page([], None)
     size = page_size(args.get("limit"))
     deep = literal(size + 1, literal_execute=True)
-    after = decode_cursor(args["cursor"], 2) if args.get("cursor") else None
     heads = []
     for store_id, listed in lists:
         head = select(CustomerWord.customer_id, CustomerWord.sort_name).where(
             CustomerWord.store_id == store_id, CustomerWord.word == listed
         )
         if after is not None:
-            bound = (literal(after[0], CustomerWord.sort_name.type), literal(after[1], CustomerWord.customer_id.type))
-            head = head.where(tuple_(CustomerWord.sort_name, CustomerWord.customer_id) > tuple_(*bound))
+            head = head.where(tuple_(*columns) > tuple_(*after))
         # Each list's first rows, as a subquery: SQLite takes no ORDER BY inside a UNION's parts.
-        first = head.order_by(CustomerWord.sort_name, CustomerWord.customer_id).limit(deep).subquery()
+        first = head.order_by(*columns).limit(deep).subquery()
         heads.append(select(first.c.customer_id, first.c.sort_name))
     merged = heads[0].union(*heads[1:]).subquery() if len(heads) > 1 else heads[0].subquery()
     keys = select(merged).order_by(merged.c.sort_name, merged.c.customer_id).limit(deep).subquery("page")
