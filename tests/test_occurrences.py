@@ -277,6 +277,28 @@ def test_an_ordered_item_keeps_its_quantity_supplier_and_payer(as_scheduler: Any
     assert as_scheduler.patch(url, json={"report": "Texto revisado."}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"unit": "   "}, "unit", "Informe a unidade (un, m, m², par…)."),
+        ({"description": " "}, "description", "Campo obrigatório."),
+    ],
+)
+def test_an_item_change_that_would_empty_a_required_field_is_refused(
+    as_scheduler: Any, case: Any, change: dict[str, Any], field: str, message: str
+) -> None:
+    """Blank counts as missing, and these two cannot be missing: a 422 naming the field, and the
+    item as it was (a database error, 409 with no field, before)."""
+    occurrence = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id)).json
+    item = occurrence["items"][0]
+    url = f"/api/occurrences/{occurrence['id']}/items/{item['id']}"
+    response = as_scheduler.patch(url, json=change)
+    assert response.status_code == 422, response.json
+    assert response.json["errors"] == {field: [message]}
+    kept = as_scheduler.get(f"/api/occurrences/{occurrence['id']}").json["items"][0]
+    assert kept[field] == item[field] and kept[field]
+
+
 def test_item_totals_round_half_up_to_the_cent(as_scheduler: Any, case: Any) -> None:
     items = [{"description": "Cola", "quantity": "0.5", "action": "repair", "unit_cost": "0.25"}]
     response = as_scheduler.post(f"/api/cases/{case.id}/occurrences", json=body(case.store_id, items=items))

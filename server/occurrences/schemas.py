@@ -37,8 +37,18 @@ class ItemIn(Strict):
 
     @validates_schema
     def _described(self, data: dict[str, Any], partial: Any = None, **kwargs: Any) -> None:
-        if not partial and not data.get("description") and data.get("contract_item_id") is None:
-            raise ValidationError({"description": ["Campo obrigatório."]})
+        if not partial:
+            if not data.get("description") and data.get("contract_item_id") is None:
+                raise ValidationError({"description": ["Campo obrigatório."]})
+            return
+        # A change that sends one of these blank would empty it: refused, not stored as nothing.
+        errors = {}
+        if "description" in data and data["description"] is None and data.get("contract_item_id") is None:
+            errors["description"] = ["Campo obrigatório."]
+        if "unit" in data and data["unit"] is None:
+            errors["unit"] = ["Informe a unidade (un, m, m², par…)."]
+        if errors:
+            raise ValidationError(errors)
 
 
 class OccurrenceIn(Strict):
