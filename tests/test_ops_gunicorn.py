@@ -14,9 +14,13 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
+
+from server.documents import pool as render_pool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,14 +97,24 @@ def test_gunicorn_logs_json_access_lines_and_serves_summed_metrics(database_url:
     assert sum("Booting worker" in message for message in pids) == 2
 
 
-def test_a_worker_freezes_what_loading_the_app_allocated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After the app is loaded, its long-lived objects leave the collector's generations, so a
-    full collection during requests does not walk them (gunicorn.conf.py, post_worker_init)."""
+def test_a_worker_starts_its_render_processes_then_freezes_what_loading_allocated(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a worker's app is loaded (gunicorn.conf.py, post_worker_init): its render processes
+    run before any request asks for a PDF, and the app's long-lived objects leave the collector's
+    generations, so a full collection during requests does not walk them."""
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the settings set it when unset
+    monkeypatch.setattr(render_pool, "_pool", None)
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     gc.unfreeze()
     try:
-        settings["post_worker_init"](None)
+        settings["post_worker_init"](SimpleNamespace(wsgi=app))
         assert gc.get_freeze_count() > 10_000
+        started = render_pool._pool
+        assert started is not None and render_pool._pool_pid == os.getpid()
+        assert started._idle.qsize() == started.settings.workers
+        assert all(child.process.is_alive() for child in started._children)
     finally:
         gc.unfreeze()
+        if render_pool._pool is not None:
+            render_pool._pool.close()

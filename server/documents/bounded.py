@@ -60,6 +60,12 @@ def limits() -> Limits:
     )
 
 
+def start_pool() -> None:
+    """Start this process's render processes now rather than at its first render (a web worker
+    at boot): their start imports weasyprint in a fork server and holds the worker for a while."""
+    pool(pool_settings())
+
+
 def renders() -> int:
     """How many renders this process handed to a render process (the cache's hits are not)."""
     return pool(pool_settings()).renders

@@ -8,7 +8,8 @@ itself happens in a child process that the caller can kill:
   from a fork server that has already imported weasyprint, so a render never pays the import.
   A caller takes an idle child (waiting at most `RENDER_QUEUE_SECONDS` when all are busy), so
   concurrency is bounded and a web request waits on its own render only: the web thread just
-  waits on a pipe, holding neither the GIL nor a database transaction.
+  waits on a pipe without the GIL. (Its request keeps its database connection meanwhile: on
+  PostgreSQL a read holds no transaction; on SQLite, a read transaction, which blocks no writer.)
 * A child's address space is capped with `RLIMIT_AS` (`RENDER_MEMORY_MB`): an allocation beyond
   it fails inside the child, which answers "memory" and exits, or dies; either way the caller
   gets a refusal and a fresh child takes its place.
