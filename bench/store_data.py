@@ -211,7 +211,12 @@ def seed(url: str, factor: int, *, seed_value: int = 7) -> dict[str, Any]:
             for number in phone_keys(phones)
         ]
         word_rows += [
-            {"customer_id": first_customer + i, "word": word, "store_id": store.id, "sort_name": fold(name)}
+            {
+                "customer_id": first_customer + i,
+                "word": word,
+                "store_id": store.id,
+                "sort_name": customers[-1]["sort_name"],
+            }
             for word in letter_words(customers[-1]["search_text"])
         ]
     catalog: dict[str, list[int]] = {}

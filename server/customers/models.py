@@ -87,6 +87,17 @@ def changed_customers(session: Session, *attributes: str) -> list[Customer]:
     return found
 
 
+def replace_rows(session: Session, model: Any, changed: list[Customer], rows: list[dict[str, Any]]) -> None:
+    """Replace the rows of `model` (a table derived from customers, keyed by `customer_id`) that
+    belong to the `changed` customers with `rows`, on the flush's connection."""
+    connection = session.connection()
+    existing = [customer.id for customer in changed if customer not in session.new]
+    if existing:
+        connection.execute(delete(model).where(model.customer_id.in_(existing)))
+    if rows:
+        connection.execute(insert(model), rows)
+
+
 @event.listens_for(Session, "after_flush")
 def _write_phone_keys(session: Session, flush_context: UOWTransaction) -> None:
     """Keep `customer_phones` equal to the live customers' phones, in the flush that wrote them.
@@ -97,15 +108,10 @@ def _write_phone_keys(session: Session, flush_context: UOWTransaction) -> None:
     changed = changed_customers(session, "phones", "deleted_at")
     if not changed:
         return
-    connection = session.connection()
-    existing = [customer.id for customer in changed if customer not in session.new]
-    if existing:
-        connection.execute(delete(CustomerPhone).where(CustomerPhone.customer_id.in_(existing)))
     rows = [
         {"store_id": customer.store_id, "customer_id": customer.id, "digits": number, "tail": number[-PHONE_TAIL:]}
         for customer in changed
         if customer.deleted_at is None
         for number in phone_keys(customer.phones)
     ]
-    if rows:
-        connection.execute(insert(CustomerPhone), rows)
+    replace_rows(session, CustomerPhone, changed, rows)

@@ -23,14 +23,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Select, String, delete, event, insert, literal, select, tuple_
+from sqlalchemy import ForeignKey, Index, Select, String, event, literal, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
-from server.common.pagination import Page, cursor_bounds, encode_cursor, page_size
+from server.common.pagination import Page, cursor_bounds, page_size, paginate
 from server.common.text import fold, like_pattern
-from server.customers.models import Customer, changed_customers
+from server.customers.models import Customer, changed_customers, replace_rows
 from server.database import Base
 from server.extensions import db
 
@@ -106,14 +106,9 @@ def _write_words(session: Session, flush_context: UOWTransaction) -> None:
     changed = changed_customers(session, "search_text", "sort_name", "deleted_at")
     if not changed:
         return
-    connection = session.connection()
-    existing = [customer.id for customer in changed if customer not in session.new]
-    if existing:
-        connection.execute(delete(CustomerWord).where(CustomerWord.customer_id.in_(existing)))
     rows = [row for customer in changed if customer.deleted_at is None for row in word_rows(customer)]
-    if rows:
-        add_to_vocabulary(connection, rows)
-        connection.execute(insert(CustomerWord), rows)
+    add_to_vocabulary(session.connection(), rows)
+    replace_rows(session, CustomerWord, changed, rows)
 
 
 def page_by_word(stmt: Select[Any], word: str, stores: list[int], args: dict[str, Any]) -> Page[Customer] | None:
@@ -129,8 +124,7 @@ def page_by_word(stmt: Select[Any], word: str, stores: list[int], args: dict[str
         return None
     if not lists:
         return Page([], None)
-    size = page_size(args.get("limit"))
-    deep = literal(size + 1, literal_execute=True)
+    deep = literal(page_size(args.get("limit")) + 1, literal_execute=True)
     heads = []
     for store_id, listed in lists:
         head = select(CustomerWord.customer_id, CustomerWord.sort_name).where(
@@ -142,9 +136,17 @@ def page_by_word(stmt: Select[Any], word: str, stores: list[int], args: dict[str
         first = head.order_by(*columns).limit(deep).subquery()
         heads.append(select(first.c.customer_id, first.c.sort_name))
     merged = heads[0].union(*heads[1:]).subquery() if len(heads) > 1 else heads[0].subquery()
-    keys = select(merged).order_by(merged.c.sort_name, merged.c.customer_id).limit(deep).subquery("page")
-    page = stmt.join(keys, keys.c.customer_id == Customer.id).order_by(keys.c.sort_name, keys.c.customer_id)
-    rows = list(db.session.scalars(page))
-    has_more = len(rows) > size
-    rows = rows[:size]
-    return Page(rows, encode_cursor((rows[-1].sort_name, rows[-1].id)) if has_more else None)
+
+    def customers(paged: Select[Any]) -> list[Customer]:
+        keys = paged.subquery("page")
+        whole = stmt.join(keys, keys.c.customer_id == Customer.id).order_by(keys.c.sort_name, keys.c.customer_id)
+        return list(db.session.scalars(whole))
+
+    return paginate(
+        select(merged.c.customer_id, merged.c.sort_name),
+        [merged.c.sort_name, merged.c.customer_id],
+        lambda c: (c.sort_name, c.id),
+        cursor=args.get("cursor"),
+        limit=args.get("limit"),
+        rows_of=customers,
+    )
